@@ -1,0 +1,145 @@
+"""Answer objects: what every command returns, before any rendering.
+
+The CLI prints them (text or ``--json``), the Discord cogs render them as embeds; both
+read the same object, so they never disagree. The JSON form (``model_dump(mode="json")``)
+is a documented, stable contract (README, "JSON contract"): fields may be added, none
+removed or renamed without a version bump of ``CONTRACT_VERSION``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.status import EvidenceStatus
+
+CONTRACT_VERSION = 1
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRef(_Answer):
+    """One attribution of a claim as an answer shows it."""
+
+    file: str  # the seed file's own name, "000_13e75bf2dc6328a4.txt"
+    source_id: str  # "000"
+    outlet: str | None  # None when the outlet is unknown
+    outlet_basis: Literal["stated", "inferred", "unknown"]
+    published: dt.date | None
+    published_basis: Literal["stated", "inferred", "unknown"]
+    quote: str
+    via: list[str] = Field(default_factory=list)
+
+
+class SpeakerRef(_Answer):
+    id: str
+    name: str
+    role: str
+
+
+class EditorialRuling(_Answer):
+    """An editor's ruling on a claim, from the database (the editorial issue)."""
+
+    status: EvidenceStatus
+    by: str
+    at: dt.datetime
+    reason: str
+
+
+class ClaimAnswer(_Answer):
+    """A CLAIM in the JSON contract."""
+
+    id: str
+    statement: str
+    speaker: SpeakerRef
+    kind: str
+    said_on: dt.date | None = None
+    topics: list[str] = Field(default_factory=list)
+    # The status an answer leads with: the editorial one when set, else the derived one.
+    status: EvidenceStatus
+    derived_status: EvidenceStatus
+    rationale: str
+    editorial: EditorialRuling | None = None
+    sources: list[SourceRef]
+    score: float | None = None  # search relevance 0-100, when the answer came from a search
+
+
+class ClaimList(_Answer):
+    """Answer to /claim, /speaker and /source."""
+
+    command: Literal["claim", "speaker", "source"]
+    query: str
+    # What the query resolved to: the speaker's name for /speaker, the outlet for /source.
+    resolved: str | None = None
+    results: list[ClaimAnswer] = Field(default_factory=list)
+    total: int = 0  # results before --limit
+    suggestions: list[str] = Field(default_factory=list)  # when nothing matched
+
+
+class FigureRow(_Answer):
+    id: str
+    low: float | None
+    high: float | None
+    qualifier: str
+    words: str
+    scope: str
+    unit: str
+    as_of: dt.date | None
+    speaker: str | None  # the speaker's name
+    file: str
+    source_id: str
+    outlet: str | None
+    quote: str
+    via: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Interval(_Answer):
+    low: float | None
+    high: float | None
+
+
+Relation = Literal["contradiction", "scope", "date", "precision", "agree", "unit"]
+
+
+class FigureComparison(_Answer):
+    """How two figures for one topic relate."""
+
+    a: str  # figure id
+    b: str  # figure id
+    relation: Relation
+    explanation: str
+
+
+class FiguresAnswer(_Answer):
+    """Answer to /figures."""
+
+    query: str
+    topic: str | None  # topic id; None when the query matched no topic
+    topic_label: str | None = None
+    figures: list[FigureRow] = Field(default_factory=list)
+    envelope: Interval | None = None
+    conflict: bool = False  # true when two figures contradict (disjoint, same scope and time)
+    comparisons: list[FigureComparison] = Field(default_factory=list)
+    explanation: str = ""
+    suggestions: list[str] = Field(default_factory=list)  # closest topics when none matched
+
+
+class EvidenceAnswer(_Answer):
+    """Answer to /evidence."""
+
+    query: str
+    claim: ClaimAnswer | None
+    status: EvidenceStatus | None = None
+    rationale: str = ""
+    independent_origins: int = 0
+    origins: list[str] = Field(default_factory=list)  # the collapsed origins, named
+    attribution: str = ""  # "Antonov said this, as reported by 3 outlets (2 origins)"
+    content: str = ""  # what is known of the content itself
+    basis: list[SourceRef] = Field(default_factory=list)  # sentences bearing on evidence
+    notes: list[str] = Field(default_factory=list)  # editors' notes (the editorial issue)
+    suggestions: list[str] = Field(default_factory=list)
