@@ -1,0 +1,51 @@
+"""The loaded claim set: validated records with lookups, built by :mod:`bot.loader`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.schema import Claim, Figure, Manifest, Source, Speaker, Topic
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a record was read from, for error messages: FILE:LINE."""
+
+    file: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+@dataclass(slots=True)
+class ClaimSet:
+    """Everything Factdesk answers from. Dicts keep file order; ids are unique."""
+
+    manifest: Manifest
+    root: Path
+    sources: dict[str, Source]  # by source id, "000"
+    texts: dict[str, str]  # source id -> the article text, exactly as in the seed file
+    speakers: dict[str, Speaker]
+    topics: dict[str, Topic]
+    claims: dict[str, Claim]
+    figures: dict[str, Figure]
+    # record id -> where it was read ("claim:<id>", "figure:<id>", "speaker:<id>", ...)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "sources": len(self.sources),
+            "speakers": len(self.speakers),
+            "topics": len(self.topics),
+            "claims": len(self.claims),
+            "figures": len(self.figures),
+        }
+
+    def source_by_file(self, file: str) -> Source | None:
+        return next((s for s in self.sources.values() if s.file == file), None)
