@@ -166,8 +166,9 @@ class Figure(_Strict):
     topic: RecordId
     # Who is counted: "all", "security forces", "demonstrators", "civilians", ...
     scope: NonEmpty
-    low: float | None
-    high: float | None
+    # An open end is written by leaving the key out (TOML has no null).
+    low: float | None = None
+    high: float | None = None
     qualifier: Qualifier
     # The source's own words for the number: "at least 167", "more than a dozen".
     words: NonEmpty
