@@ -1,0 +1,257 @@
+"""Settings: one pydantic model, read from config.toml and overridden by the environment.
+
+Built once at start-up (``load_settings``) and passed in; never read at import time.
+Every key is optional; the defaults are documented in ``config.example.toml``. The
+token is read only from the ``DISCORD_TOKEN`` environment variable, never from the file.
+Environment overrides are named ``FACTDESK_<SECTION>_<KEY>`` (``FACTDESK_DISCORD_API_BASE``);
+lists there are comma-separated (``FACTDESK_DISCORD_GUILD_IDS=123,456``).
+
+A bad file is reported whole: ``SettingsError.problems`` holds one line per bad key,
+``"config.toml: discord.guild_ids: must be a list of integers"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.errors import FactdeskError
+from bot.paths import DEFAULT_CLAIMSET
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = Path("config.toml")
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg"
+TOKEN_ENV = "DISCORD_TOKEN"
+ENV_PREFIX = "FACTDESK_"
+
+Snowflake = int
+
+
+class SettingsError(FactdeskError):
+    """Bad settings: ``problems`` has one line per bad key; ``str`` joins them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClaimsetSettings(_Section):
+    path: Path = Field(DEFAULT_CLAIMSET, description="a path to claimset.toml or its folder")
+
+
+class DatabaseSettings(_Section):
+    path: Path = Field(Path("factdesk.sqlite3"), description="a path to the SQLite file")
+
+
+def _snowflakes(value: list[int]) -> list[int]:
+    if any(v < 0 for v in value):
+        raise ValueError("must be a list of integers")
+    return value
+
+
+class DiscordSettings(_Section):
+    guild_ids: list[Snowflake] = Field(
+        default_factory=list, description="a list of integers (server ids)"
+    )
+    owner_ids: list[Snowflake] = Field(
+        default_factory=list, description="a list of integers (user ids)"
+    )
+    editor_role_ids: list[Snowflake] = Field(
+        default_factory=list, description="a list of integers (role ids)"
+    )
+    ephemeral: bool = Field(True, description="true or false")
+    api_base: str = Field(DEFAULT_API_BASE, description="an http:// or https:// URL")
+    gateway_url: str = Field(DEFAULT_GATEWAY_URL, description="a ws:// or wss:// URL")
+
+    _check_ids = field_validator("guild_ids", "owner_ids", "editor_role_ids")(_snowflakes)
+
+    @field_validator("api_base")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value) < 10:
+            raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str) -> str:
+        if not value.startswith(("ws://", "wss://")) or len(value) < 8:
+            raise ValueError(f"must be a ws:// or wss:// URL, not {value!r}")
+        return value
+
+
+class DigestSettings(_Section):
+    channel_id: Snowflake = Field(0, ge=0, description="a channel id (0 = no digest)")
+    time: dt.time = Field(dt.time(8, 0), description='a time of day, "HH:MM"')
+    timezone: str = Field("UTC", description='an IANA time zone name, "Europe/Berlin"')
+    post_when_empty: bool = Field(True, description="true or false")
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return dt.datetime.strptime(value.strip(), "%H:%M").time()
+            except ValueError:
+                raise ValueError(f'must be a time of day "HH:MM", not {value!r}') from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
+        return value
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Settings(_Section):
+    claimset: ClaimsetSettings = Field(default_factory=ClaimsetSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    token: SecretStr | None = None  # from DISCORD_TOKEN only
+    config_path: Path | None = None  # the file these were read from, if any
+
+
+_SECTIONS: dict[str, type[_Section]] = {
+    "claimset": ClaimsetSettings,
+    "database": DatabaseSettings,
+    "discord": DiscordSettings,
+    "digest": DigestSettings,
+}
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise SettingsError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError([f"{path}: not valid TOML: {exc}"]) from None
+
+
+def _env_value(field_type: Any, raw: str) -> Any:
+    """An environment string as the field wants it; pydantic checks the rest."""
+    text = raw.strip()
+    if getattr(field_type, "__origin__", None) is list:
+        text = text.strip("[]")
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if field_type is bool:
+        lowered = text.lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+    return text
+
+
+def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """``FACTDESK_<SECTION>_<KEY>`` values, and where each came from ("section.key" -> var)."""
+    data: dict[str, dict[str, Any]] = {}
+    origin: dict[str, str] = {}
+    for section, model in _SECTIONS.items():
+        for key, info in model.model_fields.items():
+            var = f"{ENV_PREFIX}{section}_{key}".upper()
+            if var in env:
+                data.setdefault(section, {})[key] = _env_value(info.annotation, env[var])
+                origin[f"{section}.{key}"] = var
+    return data, origin
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """One short phrase for one pydantic error, in the settings' own words."""
+    loc = [str(part) for part in error["loc"]]
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if error["type"] == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] in {"dict_type", "model_type"}:
+        return "must be a table"
+    model: type[BaseModel] | None = _SECTIONS.get(loc[0]) if loc else None
+    if model is not None and len(loc) > 1 and loc[1] in model.model_fields:
+        description = model.model_fields[loc[1]].description
+        if description:
+            return f"must be {description}"
+    return str(error["msg"])
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ) -> Settings:
+    """Read ``path`` (or ./config.toml when it exists), apply the environment, validate.
+
+    Relative paths in the file are resolved against the file's folder; relative paths
+    from the environment against the working directory.
+    """
+    if path is None:
+        path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+    raw: dict[str, Any] = _read_file(path) if path is not None else {}
+    where = str(path) if path is not None else "settings"
+    problems: list[str] = []
+
+    if "token" in raw or any(isinstance(v, dict) and "token" in v for v in raw.values()):
+        problems.append(
+            f"{where}: token: never put the token in the file; "
+            f"set the {TOKEN_ENV} environment variable"
+        )
+    merged: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _SECTIONS:
+            if key != "token":
+                problems.append(f"{where}: {key}: unknown section")
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{where}: {key}: must be a table ([{key}])")
+            continue
+        merged[key] = {k: v for k, v in value.items() if k != "token"}
+
+    overrides, origin = _env_overrides(env)
+    for section, values in overrides.items():
+        merged.setdefault(section, {}).update(values)
+
+    base = path.parent if path is not None else None
+    for section in ("claimset", "database"):
+        value = merged.get(section, {}).get("path")
+        if isinstance(value, str) and value.strip():
+            p = Path(value).expanduser()
+            if not p.is_absolute() and base is not None and f"{section}.path" not in origin:
+                p = base / p
+            merged[section]["path"] = p
+
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = [str(part) for part in error["loc"]]
+            dotted = ".".join(loc[:2])
+            source = origin.get(dotted, where)
+            problems.append(f"{source}: {dotted}: {_message(error)}")
+        settings = None
+
+    if problems:
+        # One line per key: a list with two bad items is still one bad key.
+        raise SettingsError(list(dict.fromkeys(problems)))
+    assert settings is not None
+    token = env.get(TOKEN_ENV, "").strip()
+    return settings.model_copy(
+        update={"token": SecretStr(token) if token else None, "config_path": path}
+    )
