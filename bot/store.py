@@ -272,8 +272,14 @@ class Store:
                         "%s: migrating to schema %d (%s)", self.path, migration.version,
                         migration.name,
                     )
-                    for statement in _split_sql(migration.sql):
-                        await self._conn.execute(statement)
+                    try:
+                        for statement in _split_sql(migration.sql):
+                            await self._conn.execute(statement)
+                    except sqlite3.Error as exc:
+                        raise StoreError(
+                            f"{self.path}: migration {migration.version} ({migration.name}) "
+                            f"failed, database left at schema {current}: {exc}"
+                        ) from exc
                     await self._conn.execute(f"PRAGMA user_version = {migration.version:d}")
                 await self._conn.execute("COMMIT")
             except BaseException:
