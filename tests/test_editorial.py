@@ -1,0 +1,87 @@
+"""EditorialDesk and EditorialCache: validated writes, the cache refreshed after each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.editorial import EditorialCache, EditorialDesk, EditorialError
+from bot.status import EvidenceStatus
+from bot.store import Store
+from tests.editorial_support import tiny_claimset
+
+
+@pytest.fixture
+async def desk(tmp_path: Path):
+    claimset = tiny_claimset()
+    async with Store.open(tmp_path / "e.sqlite3") as store:
+        yield await EditorialDesk.open(store, lambda: claimset)
+
+
+async def test_set_status_is_visible_in_the_cache_at_once(desk: EditorialDesk):
+    assert desk.cache.ruling("jihadists-claim") is None
+    result = await desk.set_status("jihadists-claim", "FALSE", "  no  evidence ", by="ann")
+    assert result.derived_status == EvidenceStatus.SINGLE_SOURCE
+    ruling = desk.cache.ruling("jihadists-claim")
+    assert ruling is not None and ruling.status == EvidenceStatus.FALSE
+    assert ruling.reason == "no evidence" and ruling.by == "ann"
+    await desk.set_status("jihadists-claim", "clear", "", by="bob")
+    assert desk.cache.ruling("jihadists-claim") is None
+
+
+async def test_notes_show_text_author_and_time(desk: EditorialDesk):
+    await desk.add_note("troops-withdraw", "AFP says otherwise", by="ann")
+    [line] = desk.cache.notes("troops-withdraw")
+    assert line.startswith("AFP says otherwise — ann, ") and line.endswith(" UTC")
+    assert desk.cache.notes("jihadists-claim") == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "status", "reason", "match"),
+    [
+        ("jihadist-claim", "false", "r", "did you mean jihadists-claim"),
+        ("nothing-like-it-at-all", "false", "r", "not in the claim set"),
+        ("jihadists-claim", "corroborated", "r", "not one of"),
+        ("jihadists-claim", "false", "   ", "reason is required"),
+        ("jihadists-claim", "false", "x" * 501, "at most 500"),
+    ],
+)
+async def test_refused_writes_write_nothing(desk: EditorialDesk, claim, status, reason, match):
+    with pytest.raises(EditorialError, match=match) as err:
+        await desk.set_status(claim, status, reason, by="ann")
+    assert "\n" not in str(err.value)
+    assert await desk.store.editorial_claim_ids() == set()
+    assert desk.cache.claim_ids() == set()
+
+
+async def test_history_of_a_claim_and_of_an_orphan(tmp_path: Path):
+    old = tiny_claimset()
+    current = {"set": old}
+    async with Store.open(tmp_path / "e.sqlite3") as store:
+        desk = await EditorialDesk.open(store, lambda: current["set"])
+        await desk.set_status("troops-withdraw", "in_review", "checking", by="ann")
+        await desk.set_status("troops-withdraw", "confirmed", "two origins", by="bob")
+        history = await desk.history("troops-withdraw")
+        assert [c.status for c in history.changes] == ["in_review", "confirmed"]
+        assert history.editorial is not None and history.editorial.by == "bob"
+        assert not history.orphan and history.derived_status == "single_source"
+        # The claim leaves the set: its records stay, reported as an orphan.
+        current["set"] = tiny_claimset(("jihadists-claim",))
+        history = await desk.history("troops-withdraw")
+        assert history.orphan and history.statement is None and len(history.changes) == 2
+        assert await desk.orphans() == ["troops-withdraw"]
+        with pytest.raises(EditorialError):
+            await desk.history("never-seen")
+
+
+async def test_cache_loads_what_another_connection_wrote(tmp_path: Path):
+    db = tmp_path / "e.sqlite3"
+    async with Store.open(db) as store:
+        await store.set_status("a", "misleading", reason="context", by="ann")
+        await store.add_note("a", "n1", by="ann")
+    async with Store.open(db) as store:
+        cache = await EditorialCache.load(store)
+        ruling = cache.ruling("a")
+        assert ruling is not None and ruling.status == EvidenceStatus.MISLEADING
+        assert len(cache.notes("a")) == 1
