@@ -1,0 +1,64 @@
+"""Independent origins: count where content comes from, not how many articles carry it.
+
+Two outlets relaying the same TASS dispatch are one origin. The origin of an
+attribution is the first link of its relay chain (``via``); with no chain, the source
+article itself is the origin, named by its outlet or, when the outlet is unknown, its
+file. Origins are compared case- and whitespace-insensitively.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from bot.claimset import ClaimSet
+from bot.schema import Attribution, Claim, Source
+
+log = logging.getLogger(__name__)
+
+
+def origin_of(attribution: Attribution, source: Source | None) -> str:
+    """The first link of ``via``, else the source's outlet, else its file (or its id)."""
+    if attribution.via:
+        return attribution.via[0].strip()
+    if source is None:
+        return f"source {attribution.source}"
+    return source.outlet or source.file
+
+
+def _key(origin: str) -> str:
+    return " ".join(origin.split()).casefold()
+
+
+def _distinct(origins: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for origin in origins:
+        seen.setdefault(_key(origin), origin)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _claim_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
+    return [origin_of(a, claimset.sources.get(a.source)) for a in claim.attributions]
+
+
+def independent_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
+    """The distinct origins of the claim's own attributions, sorted."""
+    return _distinct(_claim_origins(claim, claimset))
+
+
+def content_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
+    """Origins of the claim and of every claim that backs it (``supported_by``, followed
+    transitively: what backs a backer backs the same content), distinct and sorted."""
+    origins: list[str] = []
+    seen: set[str] = set()
+    todo = [claim]
+    while todo:
+        current = todo.pop()
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        origins.extend(_claim_origins(current, claimset))
+        todo.extend(
+            claimset.claims[cid] for cid in current.evidence.supported_by if cid in claimset.claims
+        )
+    return _distinct(origins)
