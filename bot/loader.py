@@ -1,0 +1,759 @@
+"""Load a claim set from its TOML files and prove it consistent, or say every way it is not.
+
+``load_claimset(path)`` reads the manifest (``claimset.toml``), the sources manifest and
+texts, speakers, topics, claims and figures; builds the :mod:`bot.schema` models; then
+cross-checks what no single record can check on its own:
+
+- every quote (attributions, evidence basis, figures) is in its source text, typographic
+  quotes and whitespace aside (:func:`bot.text.normalize_quote`);
+- a figure's ``words`` are in its quote and give its low and high under its qualifier
+  (:mod:`bot.numbers`);
+- every reference resolves: speakers, topics, sources, supported_by, disputed_by;
+- ids are unique per kind, and across claims and figures (one disputed_by namespace);
+  speaker spellings are unique case-insensitively;
+- each source entry names a text file in the sources directory, each text file has one;
+- the derived evidence status fits the record (:func:`bot.origins.content_origins`).
+
+Every problem is collected before anything is raised: :class:`ClaimSetInvalid` carries
+them all, each one line, ``FILE:LINE: claim ID: FIELD: what is wrong``. A file that
+cannot be read or parsed raises :class:`ClaimSetUnreadable` with one line naming it.
+No other exception leaves :func:`load_claimset`.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from rapidfuzz import process
+
+from bot.claimset import ClaimSet, Location
+from bot.errors import FactdeskError
+from bot.numbers import NumberError, format_interval, interval_from_words, same_bound
+from bot.origins import content_origins
+from bot.paths import DEFAULT_CLAIMSET
+from bot.schema import Claim, Figure, Manifest, Source, Speaker, Topic
+from bot.status import EvidenceStatus
+from bot.text import matching_prefix, normalize_quote
+from bot.toml_lines import Lines, locate
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "claimset.toml"
+
+# The top-level array each kind of file holds, the record kind and its model.
+_ARRAYS: dict[str, tuple[str, type[BaseModel]]] = {
+    "sources": ("source", Source),
+    "speakers": ("speaker", Speaker),
+    "topics": ("topic", Topic),
+    "claims": ("claim", Claim),
+    "figures": ("figure", Figure),
+}
+_FILE_LISTS = ("speakers", "topics", "claims", "figures")
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the claim set, where it is and what it is."""
+
+    file: str  # relative to the working directory when possible, else absolute
+    line: int | None
+    kind: str  # claim, figure, speaker, source, topic, manifest
+    id: str | None
+    field: str | None  # "attributions[1].quote"
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        who = f"{self.kind} {self.id}" if self.id else self.kind
+        parts = [where, who, *([self.field] if self.field else []), self.message]
+        return ": ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "kind": self.kind,
+            "id": self.id,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class ClaimSetUnreadable(FactdeskError):
+    """A claim-set file cannot be read or parsed. ``str(exc)`` names the file (and line)."""
+
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.message = _one_line(message)
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {self.message}")
+
+
+class ClaimSetInvalid(FactdeskError):
+    """The claim set was read but is not consistent: ``problems`` lists every problem."""
+
+    def __init__(self, problems: Iterable[Problem], counts: dict[str, int] | None = None):
+        self.problems = list(problems)
+        self.counts = counts or {}
+        n = len(self.problems)
+        first = str(self.problems[0]) if self.problems else "no details"
+        more = f" (and {n - 1} more)" if n > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+# -- entry point -------------------------------------------------------------------------
+
+
+def load_claimset(path: Path | str = DEFAULT_CLAIMSET) -> ClaimSet:
+    """Load and check the claim set at ``path`` (its manifest, or the directory holding it).
+
+    Raises ClaimSetUnreadable (a file cannot be read or parsed) or ClaimSetInvalid
+    (every problem found), and nothing else.
+    """
+    loader = _Loader(Path(path).absolute())
+    try:
+        return loader.load()
+    except (ClaimSetInvalid, ClaimSetUnreadable):
+        raise
+    except Exception as exc:  # the last line of defence: name the file, one line
+        log.debug("unexpected error while loading %s", path, exc_info=True)
+        raise ClaimSetUnreadable(
+            display_path(loader.current_file or Path(path)),
+            f"unexpected error while loading: {type(exc).__name__}: {exc}",
+        ) from exc
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it, else absolute."""
+    try:
+        absolute = path.absolute()
+    except OSError:
+        return str(path)
+    try:
+        return str(absolute.relative_to(Path.cwd().absolute()))
+    except (ValueError, OSError):
+        return str(absolute)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = _one_line(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _field_label(loc: Iterable[str | int]) -> str:
+    """("attributions", 1, "quote") -> "attributions[1].quote"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# -- files and records -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _File:
+    path: Path
+    shown: str
+    text: str
+    data: dict[str, Any]
+    lines: Lines
+
+
+@dataclass(slots=True)
+class _Record:
+    """One raw table from a file, and its model when it validated."""
+
+    array: str  # "claims"
+    kind: str  # "claim"
+    index: int  # position in its file's array
+    raw: Any
+    file: _File
+    model: Any = None
+
+    @property
+    def rid(self) -> str | None:
+        rid = self.raw.get("id") if isinstance(self.raw, dict) else None
+        return rid if isinstance(rid, str) and rid.strip() else None
+
+    @property
+    def label(self) -> str:
+        return self.rid or f"#{self.index + 1}"
+
+    def line(self, *path: str | int) -> int | None:
+        return self.file.lines.line((self.array, self.index, *path))
+
+
+@dataclass(slots=True)
+class _Loader:
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    current_file: Path | None = None
+    records: dict[str, list[_Record]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # source id -> text
+    _normalized: dict[str, str] = field(default_factory=dict)
+
+    # -- reporting ---------------------------------------------------------------------
+    def report(
+        self,
+        file: _File | str,
+        line: int | None,
+        kind: str,
+        rid: str | None,
+        fld: str | None,
+        message: str,
+    ) -> None:
+        shown = file.shown if isinstance(file, _File) else file
+        self.problems.append(Problem(shown, line, kind, rid, fld, _one_line(message)))
+
+    def report_at(self, rec: _Record, loc: tuple[str | int, ...], message: str) -> None:
+        self.report(
+            rec.file, rec.line(*loc), rec.kind, rec.label, _field_label(loc) or None, message
+        )
+
+    # -- reading -----------------------------------------------------------------------
+    def read_toml(self, path: Path) -> _File:
+        self.current_file = path
+        shown = display_path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise ClaimSetUnreadable(shown, "no such file") from None
+        except IsADirectoryError:
+            raise ClaimSetUnreadable(shown, "is a directory, not a TOML file") from None
+        except (OSError, ValueError) as exc:
+            raise ClaimSetUnreadable(shown, f"cannot read: {_os_error(exc)}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ClaimSetUnreadable(
+                shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line
+            ) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            message = str(exc)
+            m = re.search(r"at line (\d+), column \d+", message)
+            if "date or datetime" in message:
+                message += "; is it a real date, written YYYY-MM-DD?"
+            raise ClaimSetUnreadable(
+                shown, f"bad TOML: {message}", int(m.group(1)) if m else None
+            ) from None
+        except (RecursionError, ValueError) as exc:
+            raise ClaimSetUnreadable(shown, f"bad TOML: {exc}") from None
+        return _File(path, shown, text, data, locate(text))
+
+    def read_text(self, path: Path) -> str:
+        self.current_file = path
+        shown = display_path(path)
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ClaimSetUnreadable(shown, f"source text is not UTF-8 ({exc.reason})") from None
+        except (OSError, ValueError) as exc:
+            raise ClaimSetUnreadable(shown, f"cannot read: {_os_error(exc)}") from None
+
+    def manifest_path(self) -> Path:
+        path = self.path
+        if path.is_dir():
+            path = path / MANIFEST_NAME
+            if not path.exists():
+                raise ClaimSetUnreadable(
+                    display_path(self.path), f"no {MANIFEST_NAME} in this directory"
+                )
+        return path
+
+    def read_records(self, file: _File, array: str) -> list[_Record]:
+        kind, _ = _ARRAYS[array]
+        out: list[_Record] = []
+        for key in file.data:
+            if key != array:
+                self.report(
+                    file,
+                    file.lines.line((key,)),
+                    kind,
+                    None,
+                    key,
+                    f"unknown top-level key; this file holds [[{array}]] tables",
+                )
+        items = file.data.get(array)
+        if items is None:
+            return out
+        if not isinstance(items, list):
+            self.report(
+                file,
+                file.lines.line((array,)),
+                kind,
+                None,
+                array,
+                f"must be an array of tables, written [[{array}]]",
+            )
+            return out
+        for index, raw in enumerate(items):
+            rec = _Record(array, kind, index, raw, file)
+            if not isinstance(raw, dict):
+                self.report(
+                    file,
+                    rec.line(),
+                    kind,
+                    rec.label,
+                    None,
+                    f"must be a table, written [[{array}]], not {type(raw).__name__}",
+                )
+                continue
+            out.append(rec)
+        return out
+
+    # -- loading -----------------------------------------------------------------------
+    def load(self) -> ClaimSet:
+        manifest_file = self.read_toml(self.manifest_path())
+        root = manifest_file.path.parent
+        manifest = self.validate_manifest(manifest_file)
+        lists = self.file_lists(manifest_file)
+
+        sources_file = self.read_toml(root / lists["sources"][0])
+        self.records["sources"] = self.read_records(sources_file, "sources")
+        for array in _FILE_LISTS:
+            self.records[array] = []
+            seen: set[Path] = set()
+            for pattern in lists[array]:
+                matches = sorted(glob.glob(pattern, root_dir=root))
+                if not matches:
+                    self.report(
+                        manifest_file,
+                        manifest_file.lines.line((array,)),
+                        "manifest",
+                        _manifest_id(manifest_file),
+                        array,
+                        f"{pattern!r} matches no file",
+                    )
+                for match in matches:
+                    path = root / match
+                    if path in seen or path.is_dir():
+                        continue
+                    seen.add(path)
+                    self.records[array].extend(self.read_records(self.read_toml(path), array))
+
+        self.current_file = None
+        for array, recs in self.records.items():
+            _, model = _ARRAYS[array]
+            for rec in recs:
+                self.validate(rec, model)
+
+        self.check_source_files(sources_file)
+        self.check_unique_ids()
+        self.check_spellings()
+        self.check_references()
+        self.check_quotes()
+        self.check_figures()
+        claimset = self.build(manifest, root)
+        self.check_status(claimset)
+
+        if self.problems or claimset is None:
+            counts = {a: sum(r.model is not None for r in rs) for a, rs in self.records.items()}
+            raise ClaimSetInvalid(_sorted(self.problems), counts)
+        return claimset
+
+    def validate_manifest(self, file: _File) -> Manifest | None:
+        try:
+            return Manifest.model_validate(file.data)
+        except ValidationError as exc:
+            rid = file.data.get("id") if isinstance(file.data.get("id"), str) else None
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                self.report(
+                    file,
+                    file.lines.line(loc[:1]),
+                    "manifest",
+                    rid,
+                    _field_label(loc) or None,
+                    _message(err),
+                )
+            return None
+
+    def file_lists(self, file: _File) -> dict[str, list[str]]:
+        """The file globs of the manifest, falling back on the defaults where it is bad."""
+        defaults = {
+            name: f.get_default(call_default_factory=True)
+            for name, f in Manifest.model_fields.items()
+        }
+        out: dict[str, list[str]] = {}
+        value = file.data.get("sources", defaults["sources"])
+        out["sources"] = [
+            value if isinstance(value, str) and value.strip() else defaults["sources"]
+        ]
+        for name in _FILE_LISTS:
+            value = file.data.get(name, defaults[name])
+            ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+            out[name] = list(value) if ok else list(defaults[name])
+        return out
+
+    def validate(self, rec: _Record, model: type[BaseModel]) -> None:
+        try:
+            rec.model = model.model_validate(rec.raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                if not loc:  # a whole-record check: point at the field it names
+                    loc = _field_named(err, model)
+                self.report_at(rec, loc, _message(err))
+
+    def valid(self, array: str) -> Iterator[_Record]:
+        return (r for r in self.records.get(array, []) if r.model is not None)
+
+    # -- cross-checks ------------------------------------------------------------------
+    def check_source_files(self, sources_file: _File) -> None:
+        folder = sources_file.path.parent
+        listed: set[str] = set()
+        for rec in self.valid("sources"):
+            src: Source = rec.model
+            listed.add(src.file)
+            path = folder / src.file
+            if not path.is_file():
+                self.report_at(rec, ("file",), f"no file {src.file!r} in {display_path(folder)}")
+                continue
+            self.texts.setdefault(src.id, self.read_text(path))
+        self.current_file = None
+        for path in sorted(folder.glob("*.txt")):
+            if path.name not in listed:
+                self.report(
+                    sources_file,
+                    None,
+                    "source",
+                    path.name,
+                    "file",
+                    f"text file {path.name!r} has no entry in {sources_file.path.name}",
+                )
+
+    def check_unique_ids(self) -> None:
+        for array in _ARRAYS:
+            first: dict[str, _Record] = {}
+            for rec in self.valid(array):
+                rid = rec.model.id
+                if rid in first:
+                    self.report_at(
+                        rec, ("id",), f"duplicate id; first used at {_where(first[rid])}"
+                    )
+                else:
+                    first[rid] = rec
+        files: dict[str, _Record] = {}
+        for rec in self.valid("sources"):
+            name = rec.model.file
+            if name in files:
+                self.report_at(rec, ("file",), f"file also listed by source {files[name].label}")
+            else:
+                files[name] = rec
+        claims = {r.model.id: r for r in self.valid("claims")}
+        for rec in self.valid("figures"):
+            other = claims.get(rec.model.id)
+            if other is not None:
+                self.report_at(
+                    rec,
+                    ("id",),
+                    f"id also used by claim at {_where(other)}; claims and figures share "
+                    "one id space (disputed_by names either)",
+                )
+
+    def check_spellings(self) -> None:
+        seen: dict[str, tuple[str, str]] = {}  # casefolded spelling -> (speaker id, spelling)
+        for rec in self.valid("speakers"):
+            speaker: Speaker = rec.model
+            for i, spelling in enumerate(speaker.spellings):
+                loc: tuple[str | int, ...] = ("name",) if i == 0 else ("aliases", i - 1)
+                key = " ".join(spelling.split()).casefold()
+                if key in seen:
+                    owner, as_written = seen[key]
+                    if owner == speaker.id:
+                        self.report_at(rec, loc, f"{spelling!r} is listed twice (case aside)")
+                    else:
+                        self.report_at(
+                            rec,
+                            loc,
+                            f"{spelling!r} is also a spelling of speaker {owner} "
+                            f"({as_written!r}); spellings must be unique, case aside",
+                        )
+                else:
+                    seen[key] = (speaker.id, spelling)
+
+    def known(self, array: str) -> tuple[set[str], set[str]]:
+        """Ids of the valid records, and every id written (valid or not)."""
+        ids = {r.model.id for r in self.valid(array)}
+        written = {r.rid for r in self.records.get(array, []) if r.rid}
+        return ids, written | ids
+
+    def check_ref(
+        self,
+        rec: _Record,
+        loc: tuple[str | int, ...],
+        value: str | None,
+        what: str,
+        arrays: tuple[str, ...],
+    ) -> None:
+        if value is None:
+            return
+        written: set[str] = set()
+        for array in arrays:
+            written |= self.known(array)[1]
+        if value in written:
+            if value == rec.model.id and rec.array in arrays:
+                self.report_at(rec, loc, f"a {rec.kind} cannot refer to itself")
+            return
+        hint = process.extractOne(value, sorted(written), score_cutoff=70) if written else None
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        self.report_at(rec, loc, f"unknown {what} {value!r}{suggestion}")
+
+    def check_references(self) -> None:
+        for rec in self.valid("claims"):
+            claim: Claim = rec.model
+            self.check_ref(rec, ("speaker",), claim.speaker, "speaker", ("speakers",))
+            for i, topic in enumerate(claim.topics):
+                self.check_ref(rec, ("topics", i), topic, "topic", ("topics",))
+            for i, att in enumerate(claim.attributions):
+                self.check_ref(
+                    rec, ("attributions", i, "source"), att.source, "source", ("sources",)
+                )
+            ev = claim.evidence
+            for i, q in enumerate(ev.basis):
+                self.check_ref(
+                    rec, ("evidence", "basis", i, "source"), q.source, "source", ("sources",)
+                )
+            for i, cid in enumerate(ev.supported_by):
+                self.check_ref(rec, ("evidence", "supported_by", i), cid, "claim", ("claims",))
+            for i, cid in enumerate(ev.disputed_by):
+                self.check_ref(
+                    rec,
+                    ("evidence", "disputed_by", i),
+                    cid,
+                    "claim or figure",
+                    ("claims", "figures"),
+                )
+        for rec in self.valid("figures"):
+            fig: Figure = rec.model
+            self.check_ref(rec, ("topic",), fig.topic, "topic", ("topics",))
+            self.check_ref(rec, ("speaker",), fig.speaker, "speaker", ("speakers",))
+            self.check_ref(rec, ("source",), fig.source, "source", ("sources",))
+
+    def normalized(self, source_id: str) -> str | None:
+        if source_id not in self.texts:
+            return None
+        if source_id not in self._normalized:
+            self._normalized[source_id] = normalize_quote(self.texts[source_id])
+        return self._normalized[source_id]
+
+    def check_quote(
+        self, rec: _Record, loc: tuple[str | int, ...], source_id: str, quote: str
+    ) -> None:
+        text = self.normalized(source_id)
+        if text is None:  # unknown source or missing file: reported elsewhere
+            return
+        wanted = normalize_quote(quote)
+        if wanted in text:
+            return
+        if wanted.casefold() in text.casefold():
+            self.report_at(
+                rec,
+                loc,
+                f"not in source {source_id} as written: the words are "
+                "there but the capitalisation differs",
+            )
+            return
+        n = matching_prefix(text, wanted)
+        if n == 0:
+            detail = f"no part of it is in the text (it starts {_short(wanted[:40])!r})"
+        else:
+            detail = (
+                f"the text matches up to {_short(wanted[max(0, n - 30) : n])!r} "
+                f"and then differs at {_short(wanted[n : n + 30])!r}"
+            )
+        self.report_at(rec, loc, f"not in source {source_id}: {detail}")
+
+    def check_quotes(self) -> None:
+        for rec in self.valid("claims"):
+            claim: Claim = rec.model
+            for i, att in enumerate(claim.attributions):
+                self.check_quote(rec, ("attributions", i, "quote"), att.source, att.quote)
+            for i, q in enumerate(claim.evidence.basis):
+                self.check_quote(rec, ("evidence", "basis", i, "quote"), q.source, q.quote)
+        for rec in self.valid("figures"):
+            self.check_quote(rec, ("quote",), rec.model.source, rec.model.quote)
+
+    def check_figures(self) -> None:
+        for rec in self.valid("figures"):
+            fig: Figure = rec.model
+            words = normalize_quote(fig.words)
+            if words.casefold() not in normalize_quote(fig.quote).casefold():
+                self.report_at(
+                    rec, ("words",), f"{_short(fig.words)!r} is not in the figure's quote"
+                )
+            try:
+                low, high = interval_from_words(fig.qualifier, fig.words, fig.unit)
+            except NumberError as exc:
+                self.report_at(rec, ("words",), str(exc))
+                continue
+            bad_low = not same_bound(low, fig.low)
+            bad_high = not same_bound(high, fig.high)
+            if not (bad_low or bad_high):
+                continue
+            loc = (
+                ("low",)
+                if bad_low and not bad_high
+                else ("high",)
+                if bad_high and not bad_low
+                else ()
+            )
+            self.report(
+                rec.file,
+                rec.line(*loc),
+                rec.kind,
+                rec.label,
+                "low" if loc == ("low",) else "high" if loc == ("high",) else "low/high",
+                f"words {fig.words!r} with qualifier {fig.qualifier} give "
+                f"{format_interval(low, high)}, the file says {format_interval(fig.low, fig.high)}"
+                " (leave a key out for an open end)",
+            )
+
+    def build(self, manifest: Manifest | None, root: Path) -> ClaimSet | None:
+        if manifest is None:
+            return None
+        locations: dict[str, Location] = {}
+
+        def by_id(array: str) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for rec in self.valid(array):
+                out.setdefault(rec.model.id, rec.model)
+                locations.setdefault(
+                    f"{rec.kind}:{rec.model.id}", Location(rec.file.path, rec.line())
+                )
+            return out
+
+        return ClaimSet(
+            manifest=manifest,
+            root=root,
+            sources=by_id("sources"),
+            texts={sid: self.texts[sid] for sid in by_id("sources") if sid in self.texts},
+            speakers=by_id("speakers"),
+            topics=by_id("topics"),
+            claims=by_id("claims"),
+            figures=by_id("figures"),
+            locations=locations,
+        )
+
+    def check_status(self, claimset: ClaimSet | None) -> None:
+        if claimset is None:
+            return
+        for rec in self.valid("claims"):
+            claim: Claim = rec.model
+            if claimset.claims.get(claim.id) is not claim:
+                continue  # a duplicate id, reported already
+            ev = claim.evidence
+            status = ev.status
+            if status == EvidenceStatus.NO_EVIDENCE and not ev.basis:
+                self.report_at(
+                    rec,
+                    ("evidence", "basis"),
+                    "status no_evidence needs a basis: the sentence in which a "
+                    "source says no evidence was presented",
+                )
+            elif status == EvidenceStatus.DISPUTED and not ev.disputed_by:
+                self.report_at(
+                    rec,
+                    ("evidence", "disputed_by"),
+                    "status disputed needs disputed_by: the claims or figures that contradict it",
+                )
+            elif status == EvidenceStatus.CORROBORATED:
+                origins = content_origins(claim, claimset)
+                if ev.disputed_by:
+                    self.report_at(
+                        rec,
+                        ("evidence", "disputed_by"),
+                        "a corroborated claim has nothing contradicting it; with "
+                        "disputed_by set, the status is disputed",
+                    )
+                if len(origins) < 2:
+                    self.report_at(
+                        rec,
+                        ("evidence", "status"),
+                        f"corroborated needs two or more independent origins, the "
+                        f"content has {_origins(origins)}",
+                    )
+            elif status == EvidenceStatus.SINGLE_SOURCE:
+                origins = content_origins(claim, claimset)
+                if len(origins) != 1:
+                    self.report_at(
+                        rec,
+                        ("evidence", "status"),
+                        f"single_source needs exactly one independent origin, the "
+                        f"content has {_origins(origins)}",
+                    )
+
+
+def _os_error(exc: Exception) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def _origins(origins: list[str]) -> str:
+    n = len(origins)
+    return f"{n} ({', '.join(origins)})" if n else "none"
+
+
+def _where(rec: _Record) -> str:
+    line = rec.line("id")
+    return f"{rec.file.shown}:{line}" if line else rec.file.shown
+
+
+def _manifest_id(file: _File) -> str | None:
+    rid = file.data.get("id")
+    return rid if isinstance(rid, str) else None
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.kind != "manifest", p.file, p.line or 0))
+
+
+def _field_named(err: Any, model: type[BaseModel]) -> tuple[str, ...]:
+    """For a whole-record error, the first field of the model its message names."""
+    for word in re.findall(r"[a-z_]+", str(err.get("msg", ""))):
+        if word in model.model_fields:
+            return (word,)
+    return ()
+
+
+_DATE_ERRORS = re.compile(r"^(date|datetime)_")
+
+
+def _message(err: Any) -> str:
+    """Pydantic's message for one error, made one line and plain."""
+    kind = err.get("type", "")
+    msg = str(err.get("msg", "invalid"))
+    value = err.get("input")
+    if msg.startswith(("Value error, ", "Assertion failed, ")):
+        msg = msg.split(", ", 1)[1]
+    if kind == "missing":
+        return "required, but missing"
+    if kind == "extra_forbidden":
+        return "unknown key (a typo?)"
+    if _DATE_ERRORS.match(kind):
+        detail = err.get("ctx", {}).get("error") or msg
+        return f"{_short(value)!r} is not a real date ({detail}); write a TOML date: 2022-01-09"
+    if kind == "string_pattern_mismatch":
+        return f"{_short(value)!r} does not match the pattern {err['ctx']['pattern']}"
+    if kind in ("literal_error", "enum") or kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"{msg}, got {_short(repr(value))}"
+    return msg
