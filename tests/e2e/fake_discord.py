@@ -1,0 +1,808 @@
+"""A fake Discord on 127.0.0.1: just enough REST and gateway for a discord.py bot.
+
+REST (under ``/api/v10``): ``GET /users/@me``, ``GET /oauth2/applications/@me``,
+``GET /applications/@me``, command bulk overwrite and listing (global and guild),
+interaction callbacks, followups, ``@original`` (and followup) fetches, edits and
+deletes, channel messages (create, edit). The gateway (``/gateway``): HELLO, IDENTIFY,
+heartbeats and their acks, READY, GUILD_CREATE, member chunks, dispatching
+INTERACTION_CREATE, RESUME (with replay of what was missed) or INVALID_SESSION, and
+dropping the connection on purpose.
+
+Every REST request is recorded with the spec's route template and checked
+(``spec_check``): its JSON body against the OpenAPI request schema, plus the rules the
+spec cannot say. A request that breaks a rule is answered 400 with the reasons, and the
+reasons are kept in ``violations`` (the ``fake`` fixture asserts there are none).
+Every interaction must get its first response within 3 seconds.
+
+Waiting is done on events, not sleeps: ``await fake.wait_for(predicate)`` wakes up on
+every change of the fake's state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.e2e.spec_check import SpecChecker, command_name_problems, message_problems
+
+log = logging.getLogger(__name__)
+
+FIRST_RESPONSE_LIMIT = 3.0  # seconds Discord gives an interaction for its first response
+_DISCORD_EPOCH_MS = 1420070400000
+
+# callback types (InteractionResponseType)
+PONG, CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 1, 4, 5, 6, 7
+AUTOCOMPLETE_RESULT, MODAL = 8, 9
+# interaction types
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
+EPHEMERAL = 1 << 6
+
+
+def _json_response(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses JSON only when the content type is exactly "application/json";
+    # aiohttp's json_response (and text=) add "; charset=utf-8".
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, content_type="application/json"
+    )
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json_response({"code": code, "message": message}, status)
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    template: str | None
+    query: dict[str, str]
+    body: Any
+    status: int = 0
+    violations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SentInteraction:
+    """An INTERACTION_CREATE the fake dispatched, and what the bot did with it."""
+
+    id: str
+    token: str
+    type: int
+    payload: dict[str, Any]
+    sent_at: float
+    first_response_at: float | None = None
+    callback: dict[str, Any] | None = None  # the body of the first callback
+    original_message_id: str | None = None
+    followups: list[str] = field(default_factory=list)  # message ids
+
+    @property
+    def answered(self) -> bool:
+        return self.callback is not None
+
+
+@dataclass
+class _Connection:
+    ws: web.WebSocketResponse
+    session_id: str | None = None
+    heartbeats: int = 0
+
+
+class FakeDiscord:
+    """One application with one bot user, one guild, one text channel and one user."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "fake-token",
+        checker: SpecChecker | None = None,
+        heartbeat_interval_ms: int = 41250,
+        first_response_limit: float = FIRST_RESPONSE_LIMIT,
+    ) -> None:
+        self.token = token
+        self.checker = checker or SpecChecker.load()
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.first_response_limit = first_response_limit
+        self._ids = itertools.count(1)
+        self.application_id = self.snowflake()
+        self.bot_user = {
+            "id": self.application_id, "username": "Factdesk", "discriminator": "0",
+            "global_name": None, "avatar": None, "bot": True, "flags": 0,
+            "verified": True, "mfa_enabled": False, "public_flags": 0,
+        }
+        self.owner = {
+            "id": self.snowflake(), "username": "owner", "discriminator": "0",
+            "global_name": "Owner", "avatar": None, "public_flags": 0,
+        }
+        self.user = {
+            "id": self.snowflake(), "username": "reporter", "discriminator": "0",
+            "global_name": "Reporter", "avatar": None, "public_flags": 0,
+        }
+        self.guild_id = self.snowflake()
+        self.channel_id = self.snowflake()
+        self.editor_role_id = self.snowflake()
+
+        self.requests: list[RecordedRequest] = []
+        self.violations: list[str] = []
+        self.interactions: dict[str, SentInteraction] = {}
+        self._by_token: dict[str, SentInteraction] = {}
+        self.messages: dict[str, dict[str, Any]] = {}  # id -> message object
+        self.channel_messages: list[str] = []  # ids posted with POST /channels/.../messages
+        self.global_commands: list[dict[str, Any]] = []
+        self.guild_commands: dict[str, list[dict[str, Any]]] = {}
+        self.identifies: list[dict[str, Any]] = []
+        self.resumes: list[dict[str, Any]] = []
+        self.resumable = True  # False: answer RESUME with INVALID_SESSION (d=false)
+        self.connections: list[_Connection] = []
+        self._current: _Connection | None = None
+        self._session_id: str | None = None
+        self._seq = 0
+        self._sent_events: list[dict[str, Any]] = []  # this session's dispatches, for replay
+
+        self._changed: asyncio.Condition | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def start(self) -> None:
+        self._changed = asyncio.Condition()
+        app = web.Application(client_max_size=16 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        log.info("fake Discord on %s", self.api_base)
+
+    async def stop(self) -> None:
+        for conn in self.connections:
+            if not conn.ws.closed:
+                await conn.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- waiting ----------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked on every change); return it."""
+        assert self._changed is not None
+        async with self._changed:
+            try:
+                return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            except TimeoutError:
+                raise AssertionError(
+                    f"fake Discord: timed out after {timeout}s waiting for {predicate!r}; "
+                    f"last requests: {[(r.method, r.path, r.status) for r in self.requests[-5:]]}"
+                ) from None
+
+    async def wait_identified(self, count: int = 1, timeout: float = 15.0) -> None:
+        """Wait until the bot has identified ``count`` times (READY sent each time)."""
+        await self.wait_for(lambda: len(self.identifies) >= count, timeout)
+
+    async def wait_answered(self, interaction: SentInteraction, timeout: float = 15.0) -> None:
+        await self.wait_for(lambda: interaction.answered, timeout)
+
+    # -- ids and objects --------------------------------------------------------------
+
+    def snowflake(self) -> str:
+        ms = int(time.time() * 1000) - _DISCORD_EPOCH_MS
+        return str((ms << 22) | (next(self._ids) & 0x3FFFFF))
+
+    @staticmethod
+    def _now() -> str:
+        return dt.datetime.now(dt.UTC).isoformat()
+
+    def _member(self, user: dict[str, Any], roles: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "user": user, "roles": roles or [], "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False, "mute": False, "flags": 0, "pending": False, "nick": None,
+            "avatar": None, "premium_since": None, "communication_disabled_until": None,
+        }
+
+    def channel(self) -> dict[str, Any]:
+        return {
+            "id": self.channel_id, "type": 0, "guild_id": self.guild_id, "name": "desk",
+            "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None,
+            "last_message_id": None, "parent_id": None, "rate_limit_per_user": 0, "flags": 0,
+        }
+
+    def guild(self) -> dict[str, Any]:
+        everyone = {
+            "id": self.guild_id, "name": "@everyone", "permissions": "2248473465835073",
+            "position": 0, "color": 0, "hoist": False, "managed": False,
+            "mentionable": False, "flags": 0,
+        }
+        editor = dict(everyone, id=self.editor_role_id, name="editor", position=1)
+        return {
+            "id": self.guild_id, "name": "Verification desk", "icon": None,
+            "owner_id": self.owner["id"], "unavailable": False, "large": False,
+            "member_count": 3, "features": [], "roles": [everyone, editor],
+            "emojis": [], "stickers": [], "channels": [self.channel()], "threads": [],
+            "members": [self._member(self.bot_user), self._member(self.owner),
+                        self._member(self.user)],
+            "voice_states": [], "presences": [], "stage_instances": [],
+            "guild_scheduled_events": [], "soundboard_sounds": [],
+            "verification_level": 0, "default_message_notifications": 0,
+            "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0,
+            "premium_tier": 0, "premium_subscription_count": 0,
+            "preferred_locale": "en-US", "system_channel_id": None,
+            "system_channel_flags": 0, "rules_channel_id": None,
+            "public_updates_channel_id": None, "afk_channel_id": None, "afk_timeout": 300,
+            "vanity_url_code": None, "description": None, "banner": None, "splash": None,
+            "discovery_splash": None, "application_id": None, "max_members": 500000,
+            "joined_at": "2024-01-01T00:00:00+00:00", "lazy": True,
+        }
+
+    def application(self) -> dict[str, Any]:
+        return {
+            "id": self.application_id, "name": "Factdesk", "icon": None,
+            "description": "Sourced statements for a verification desk.",
+            "summary": "", "type": None, "hook": True, "bot_public": False,
+            "bot_require_code_grant": False, "verify_key": secrets.token_hex(32),
+            "flags": 0, "owner": self.owner, "team": None, "bot": self.bot_user,
+            "rpc_origins": [], "redirect_uris": [], "tags": [],
+        }
+
+    # -- gateway ----------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        conn = _Connection(ws)
+        self.connections.append(conn)
+        await ws.send_str(json.dumps({
+            "op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}, "s": None,
+            "t": None,
+        }))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            try:
+                frame = json.loads(msg.data)
+            except ValueError:
+                self._violate(f"gateway: frame is not JSON: {msg.data[:80]!r}")
+                continue
+            await self._on_frame(conn, frame)
+        if self._current is conn:
+            self._current = None
+        await self._notify()
+        return ws
+
+    async def _on_frame(self, conn: _Connection, frame: dict[str, Any]) -> None:
+        op, data = frame.get("op"), frame.get("d")
+        if op == 1:  # heartbeat
+            conn.heartbeats += 1
+            await conn.ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+        elif op == 2:  # identify
+            await self._identify(conn, data or {})
+        elif op == 6:  # resume
+            await self._resume(conn, data or {})
+        elif op == 8:  # request guild members
+            await self._send(conn, "GUILD_MEMBERS_CHUNK", {
+                "guild_id": self.guild_id, "chunk_index": 0, "chunk_count": 1,
+                "members": self.guild()["members"], "not_found": [],
+                "nonce": (data or {}).get("nonce"),
+            })
+        elif op in (3, 4):  # presence / voice state: accepted, ignored
+            pass
+        else:
+            self._violate(f"gateway: unexpected op {op!r}")
+        await self._notify()
+
+    async def _identify(self, conn: _Connection, data: dict[str, Any]) -> None:
+        if data.get("token") != self.token and data.get("token") != f"Bot {self.token}":
+            await conn.ws.close(code=4004, message=b"Authentication failed.")
+            self._violate("gateway: IDENTIFY with the wrong token")
+            return
+        self.identifies.append(data)
+        self._session_id = conn.session_id = secrets.token_hex(16)
+        self._seq = 0
+        self._sent_events = []
+        self._current = conn
+        await self._send(conn, "READY", {
+            "v": 10, "user": self.bot_user, "session_id": self._session_id,
+            "resume_gateway_url": self.gateway_url, "session_type": "normal",
+            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "application": {"id": self.application_id, "flags": 0},
+            "private_channels": [], "relationships": [], "presences": [],
+            "shard": [0, 1], "geo_ordered_rtc_regions": [],
+        })
+        await self._send(conn, "GUILD_CREATE", self.guild())
+
+    async def _resume(self, conn: _Connection, data: dict[str, Any]) -> None:
+        self.resumes.append(data)
+        ok = (
+            self.resumable
+            and data.get("session_id") == self._session_id
+            and data.get("token") in (self.token, f"Bot {self.token}")
+        )
+        if not ok:
+            await conn.ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
+            return
+        conn.session_id = self._session_id
+        self._current = conn
+        last = data.get("seq") or 0
+        for frame in self._sent_events:
+            if frame["s"] > last:
+                await conn.ws.send_str(json.dumps(frame))
+        await self._send(conn, "RESUMED", {})
+
+    async def _send(self, conn: _Connection | None, event: str, data: Any) -> None:
+        self._seq += 1
+        frame = {"op": 0, "t": event, "s": self._seq, "d": data}
+        self._sent_events.append(frame)
+        if conn is not None and not conn.ws.closed:
+            await conn.ws.send_str(json.dumps(frame))
+
+    @property
+    def connected(self) -> bool:
+        return self._current is not None and not self._current.ws.closed
+
+    @property
+    def heartbeats(self) -> int:
+        return sum(c.heartbeats for c in self.connections)
+
+    async def drop(self, code: int = 4000, *, resumable: bool = True) -> None:
+        """Close the gateway connection on purpose (4000: 'unknown error', resumable)."""
+        self.resumable = resumable
+        conn = self._current
+        assert conn is not None, "the bot is not connected"
+        self._current = None
+        await conn.ws.close(code=code, message=b"dropped by the fake on purpose")
+        await self._notify()
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        """Send a dispatch; when disconnected it is kept and replayed on RESUME."""
+        await self._send(self._current, event, data)
+
+    # -- interactions -----------------------------------------------------------------
+
+    def _interaction(self, itype: int, data: dict[str, Any], *, user: dict[str, Any] | None,
+                     roles: list[str] | None, message: dict[str, Any] | None,
+                     ) -> dict[str, Any]:
+        interaction_id = self.snowflake()
+        payload: dict[str, Any] = {
+            "id": interaction_id, "application_id": self.application_id, "type": itype,
+            "data": data, "guild_id": self.guild_id, "channel_id": self.channel_id,
+            "channel": self.channel(),
+            "member": dict(self._member(user or self.user, roles),
+                           permissions="2248473465835073"),
+            "token": "tok-" + secrets.token_urlsafe(24), "version": 1,
+            "app_permissions": "2248473465835073", "locale": "en-US",
+            "guild_locale": "en-US", "entitlements": [], "authorizing_integration_owners":
+            {"0": self.guild_id}, "context": 0, "attachment_size_limit": 10485760,
+        }
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    async def _send_interaction(self, payload: dict[str, Any]) -> SentInteraction:
+        sent = SentInteraction(
+            id=payload["id"], token=payload["token"], type=payload["type"],
+            payload=payload, sent_at=time.monotonic(),
+        )
+        self.interactions[sent.id] = sent
+        self._by_token[sent.token] = sent
+        await self.dispatch("INTERACTION_CREATE", payload)
+        await self._notify()
+        return sent
+
+    def _command_id(self, name: str) -> str:
+        for command in [*self.guild_commands.get(self.guild_id, []), *self.global_commands]:
+            if command["name"] == name:
+                return command["id"]
+        return self.snowflake()
+
+    async def slash(
+        self, name: str, options: list[dict[str, Any]] | None = None, *,
+        guild_command: bool = False, user: dict[str, Any] | None = None,
+        roles: list[str] | None = None,
+    ) -> SentInteraction:
+        """Someone runs ``/name`` with options (``[{"name", "type", "value"}]``)."""
+        data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1}
+        if options:
+            data["options"] = options
+        if guild_command:
+            data["guild_id"] = self.guild_id
+        return await self._send_interaction(
+            self._interaction(APPLICATION_COMMAND, data, user=user, roles=roles, message=None)
+        )
+
+    async def autocomplete(
+        self, name: str, option: str, typed: str, *,
+        others: list[dict[str, Any]] | None = None, guild_command: bool = False,
+    ) -> SentInteraction:
+        """Someone is typing ``typed`` into option ``option`` of ``/name``."""
+        options = [*(others or []), {"name": option, "type": 3, "value": typed, "focused": True}]
+        data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1,
+                                "options": options}
+        if guild_command:
+            data["guild_id"] = self.guild_id
+        return await self._send_interaction(
+            self._interaction(AUTOCOMPLETE, data, user=None, roles=None, message=None)
+        )
+
+    async def click(self, message_id: str, custom_id: str, *,
+                    user: dict[str, Any] | None = None) -> SentInteraction:
+        """Someone clicks the button ``custom_id`` on a message the bot sent."""
+        message = self.messages[message_id]
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._send_interaction(
+            self._interaction(MESSAGE_COMPONENT, data, user=user, roles=None, message=message)
+        )
+
+    def buttons(self, message_id: str) -> list[dict[str, Any]]:
+        """The buttons of a stored message, in order (custom_id, label, disabled...)."""
+        found = []
+        for row in self.messages[message_id].get("components") or []:
+            for component in row.get("components") or []:
+                if component.get("type") == 2:
+                    found.append(component)
+        return found
+
+    def response_message(self, interaction: SentInteraction) -> dict[str, Any] | None:
+        """The message the interaction's first response created or last edited."""
+        if interaction.original_message_id is None:
+            return None
+        return self.messages.get(interaction.original_message_id)
+
+    def unanswered(self) -> list[SentInteraction]:
+        return [i for i in self.interactions.values() if not i.answered]
+
+    # -- REST -------------------------------------------------------------------------
+
+    def _violate(self, reason: str, record: RecordedRequest | None = None) -> None:
+        log.error("fake Discord: %s", reason)
+        self.violations.append(reason)
+        if record is not None:
+            record.violations.append(reason)
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        record = RecordedRequest(request.method, path, None, dict(request.query), None)
+        self.requests.append(record)
+        try:
+            response = await self._handle(request, record)
+        except Exception as exc:  # a bug in the fake must show up, not hang the bot
+            log.exception("fake Discord: handler failed")
+            self._violate(f"{request.method} {path}: fake failed: {exc!r}", record)
+            response = _error(500, 0, "fake failed")
+        record.status = response.status
+        await self._notify()
+        return response
+
+    async def _body(self, request: web.Request, record: RecordedRequest) -> Any:
+        if not request.can_read_body:
+            return None
+        ctype = request.content_type
+        if ctype == "application/json":
+            return json.loads(await request.text())
+        if ctype == "multipart/form-data":
+            form = await request.post()
+            payload = form.get("payload_json")
+            return json.loads(payload) if isinstance(payload, str) else None
+        self._violate(f"{request.method} {request.path}: unexpected content type {ctype}",
+                      record)
+        return None
+
+    async def _handle(self, request: web.Request, record: RecordedRequest) -> web.Response:
+        auth = request.headers.get("Authorization")
+        body = await self._body(request, record)
+        record.body = body
+        route, problems = self.checker.check(request.method, request.path, body)
+        record.template = route.template if route else None
+        method = request.method.upper()
+        if route is None:
+            for reason in problems:
+                self._violate(reason, record)
+            return _error(404, 0, "404: Not Found")
+        template, params = route.template, route.params
+        is_webhook = template.startswith(("/webhooks/", "/interactions/"))
+        if not is_webhook and auth not in (f"Bot {self.token}",):
+            self._violate(f"{method} {template}: missing or wrong Authorization", record)
+            return _error(401, 0, "401: Unauthorized")
+        problems += self._house_rules(method, template, body)
+        if problems:
+            for reason in problems:
+                self._violate(reason, record)
+            return _error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+        handler = self._handlers().get((method, template))
+        if handler is None:
+            self._violate(f"{method} {template}: route not covered by the fake", record)
+            return _error(404, 0, "404: Not Found")
+        return await handler(request, params, body, record)
+
+    def _handlers(self) -> dict[tuple[str, str], Callable[..., Any]]:
+        return {
+            ("GET", "/users/@me"): self._get_me,
+            ("GET", "/oauth2/applications/@me"): self._get_app,
+            ("GET", "/applications/@me"): self._get_app,
+            ("GET", "/applications/{application_id}/commands"): self._get_commands,
+            ("PUT", "/applications/{application_id}/commands"): self._put_commands,
+            ("GET", "/applications/{application_id}/guilds/{guild_id}/commands"):
+                self._get_commands,
+            ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands"):
+                self._put_commands,
+            ("POST", "/interactions/{interaction_id}/{interaction_token}/callback"):
+                self._callback,
+            ("POST", "/webhooks/{webhook_id}/{webhook_token}"): self._followup,
+            ("GET", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"):
+                self._webhook_message,
+            ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"):
+                self._webhook_message,
+            ("DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"):
+                self._webhook_message,
+            ("GET", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"):
+                self._webhook_message,
+            ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"):
+                self._webhook_message,
+            ("DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"):
+                self._webhook_message,
+            ("POST", "/channels/{channel_id}/messages"): self._channel_post,
+            ("PATCH", "/channels/{channel_id}/messages/{message_id}"): self._channel_edit,
+            ("GET", "/channels/{channel_id}"): self._get_channel,
+        }
+
+    def _house_rules(self, method: str, template: str, body: Any) -> list[str]:
+        """Rules the spec cannot express, for the routes that carry them."""
+        if not isinstance(body, (dict, list)):
+            return []
+        if method == "PUT" and template.endswith("/commands"):
+            return command_name_problems(body)
+        if method == "POST" and template.endswith("/commands"):
+            return command_name_problems([body])
+        if not isinstance(body, dict):
+            return []
+        if template.endswith("/callback"):
+            if body.get("type") in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
+                return [f"callback data: {p}" for p in message_problems(body.get("data") or {})]
+            return []
+        if template.startswith(("/webhooks/", "/channels/{channel_id}/messages")):
+            return message_problems(body)
+        return []
+
+    # handlers: each (request, params, body, record) -> Response
+
+    async def _get_me(self, *_: Any) -> web.Response:
+        return _json_response(self.bot_user)
+
+    async def _get_app(self, *_: Any) -> web.Response:
+        return _json_response(self.application())
+
+    async def _get_channel(self, _req: web.Request, params: dict[str, str], *_: Any,
+                           ) -> web.Response:
+        if params["channel_id"] != self.channel_id:
+            return _error(404, 10003, "Unknown Channel")
+        return _json_response(self.channel())
+
+    def _commands_for(self, params: dict[str, str]) -> list[dict[str, Any]] | None:
+        if params.get("application_id") != self.application_id:
+            return None
+        if "guild_id" in params:
+            return self.guild_commands.get(params["guild_id"], [])
+        return self.global_commands
+
+    async def _get_commands(self, _req: web.Request, params: dict[str, str], *_: Any,
+                            ) -> web.Response:
+        commands = self._commands_for(params)
+        if commands is None:
+            return _error(404, 10002, "Unknown Application")
+        return _json_response(commands)
+
+    async def _put_commands(self, _req: web.Request, params: dict[str, str], body: Any,
+                            record: RecordedRequest) -> web.Response:
+        if params.get("application_id") != self.application_id:
+            self._violate(f"command overwrite for unknown application {params}", record)
+            return _error(404, 10002, "Unknown Application")
+        stored = []
+        for command in body or []:
+            full = {
+                "id": self._command_id(command["name"]), "application_id": self.application_id,
+                "version": self.snowflake(), "type": command.get("type", 1),
+                "description": command.get("description", ""),
+                "default_member_permissions": command.get("default_member_permissions"),
+                "nsfw": command.get("nsfw", False), **command,
+            }
+            if "guild_id" in params:
+                full["guild_id"] = params["guild_id"]
+            stored.append(full)
+        if "guild_id" in params:
+            self.guild_commands[params["guild_id"]] = stored
+        else:
+            self.global_commands = stored
+        return _json_response(stored)
+
+    def _make_message(self, data: dict[str, Any], *, interaction: SentInteraction | None,
+                      webhook: bool) -> dict[str, Any]:
+        message_id = self.snowflake()
+        message: dict[str, Any] = {
+            "id": message_id, "channel_id": self.channel_id, "type": 0 if not interaction
+            else 20, "content": data.get("content") or "", "author": self.bot_user,
+            "embeds": data.get("embeds") or [], "components": data.get("components") or [],
+            "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": False,
+            "pinned": False, "tts": bool(data.get("tts")), "timestamp": self._now(),
+            "edited_timestamp": None, "flags": data.get("flags") or 0,
+            "allowed_mentions": data.get("allowed_mentions"),
+        }
+        if webhook:
+            message["webhook_id"] = self.application_id
+            message["application_id"] = self.application_id
+        if interaction is not None:
+            user = interaction.payload["member"]["user"]
+            message["interaction_metadata"] = {
+                "id": interaction.id, "type": interaction.type, "user": user,
+                "authorizing_integration_owners": {"0": self.guild_id},
+            }
+        self.messages[message_id] = message
+        return message
+
+    def _apply_edit(self, message: dict[str, Any], data: dict[str, Any]) -> None:
+        for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
+            if key in data:
+                message[key] = data[key] if data[key] is not None else (
+                    "" if key == "content" else [] if key != "flags" else 0)
+        message["edited_timestamp"] = self._now()
+
+    async def _callback(self, request: web.Request, params: dict[str, str], body: Any,
+                        record: RecordedRequest) -> web.Response:
+        now = time.monotonic()
+        sent = self.interactions.get(params["interaction_id"])
+        if sent is None or sent.token != params["interaction_token"]:
+            self._violate(f"callback for unknown interaction {params['interaction_id']}", record)
+            return _error(404, 10062, "Unknown interaction")
+        if sent.answered:
+            self._violate(f"interaction {sent.id} acknowledged twice", record)
+            return _error(400, 40060, "Interaction has already been acknowledged.")
+        elapsed = now - sent.sent_at
+        if elapsed > self.first_response_limit:
+            self._violate(f"interaction {sent.id} ({self.describe(sent)}): first response "
+                          f"after {elapsed:.2f}s, over {self.first_response_limit}s", record)
+            return _error(404, 10062, "Unknown interaction")
+        sent.first_response_at = now
+        sent.callback = body
+        ctype = body["type"]
+        data = body.get("data") or {}
+        message: dict[str, Any] | None = None
+        if ctype == CHANNEL_MESSAGE:
+            message = self._make_message(data, interaction=sent, webhook=True)
+        elif ctype == DEFERRED_CHANNEL_MESSAGE:
+            message = self._make_message({"content": "", "flags": data.get("flags", 0) | 128},
+                                         interaction=sent, webhook=True)
+        elif ctype in (UPDATE_MESSAGE, DEFERRED_UPDATE):
+            target = sent.payload.get("message")
+            if target is None:
+                self._violate(f"callback type {ctype} for an interaction with no message",
+                              record)
+                return _error(400, 50035, "Invalid Form Body")
+            message = self.messages.get(target["id"], target)
+            if ctype == UPDATE_MESSAGE:
+                self._apply_edit(message, data)
+        if message is not None:
+            sent.original_message_id = message["id"]
+        await self._notify()
+        if request.query.get("with_response") not in ("1", "true", "True"):
+            return web.Response(status=204)
+        answer: dict[str, Any] = {"interaction": {"id": sent.id, "type": sent.type}}
+        if message is not None:
+            answer["interaction"].update(
+                response_message_id=message["id"],
+                response_message_loading=ctype == DEFERRED_CHANNEL_MESSAGE,
+                response_message_ephemeral=bool(message.get("flags", 0) & EPHEMERAL),
+            )
+            answer["resource"] = {"type": ctype, "message": message}
+        else:
+            answer["resource"] = {"type": ctype}
+        return _json_response(answer)
+
+    def _interaction_for_webhook(self, params: dict[str, str], record: RecordedRequest,
+                                 ) -> SentInteraction | None:
+        sent = self._by_token.get(params["webhook_token"])
+        if sent is None or params["webhook_id"] != self.application_id:
+            self._violate(f"webhook call with an unknown token or id {params['webhook_id']}",
+                          record)
+            return None
+        if not sent.answered:
+            self._violate(f"webhook call for interaction {sent.id} before its first response",
+                          record)
+            return None
+        return sent
+
+    async def _followup(self, request: web.Request, params: dict[str, str], body: Any,
+                        record: RecordedRequest) -> web.Response:
+        sent = self._interaction_for_webhook(params, record)
+        if sent is None:
+            return _error(404, 10015, "Unknown Webhook")
+        if sent.original_message_id and self.messages[sent.original_message_id]["flags"] & 128:
+            # a followup to a deferred "thinking" response replaces the loading message
+            message = self.messages[sent.original_message_id]
+            message["flags"] &= ~128
+            self._apply_edit(message, body or {})
+        else:
+            message = self._make_message(body or {}, interaction=sent, webhook=True)
+            sent.followups.append(message["id"])
+        if request.query.get("wait") in ("1", "true", "True"):
+            return _json_response(message)
+        return web.Response(status=204)
+
+    async def _webhook_message(self, request: web.Request, params: dict[str, str], body: Any,
+                               record: RecordedRequest) -> web.Response:
+        sent = self._interaction_for_webhook(params, record)
+        if sent is None:
+            return _error(404, 10015, "Unknown Webhook")
+        message_id = params.get("message_id") or sent.original_message_id
+        if message_id is None or message_id not in self.messages:
+            return _error(404, 10008, "Unknown Message")
+        message = self.messages[message_id]
+        if request.method == "PATCH":
+            self._apply_edit(message, body or {})
+            message["flags"] = message.get("flags", 0) & ~128
+        elif request.method == "DELETE":
+            del self.messages[message_id]
+            return web.Response(status=204)
+        return _json_response(message)
+
+    async def _channel_post(self, _req: web.Request, params: dict[str, str], body: Any,
+                            record: RecordedRequest) -> web.Response:
+        if params["channel_id"] != self.channel_id:
+            self._violate(f"message to unknown channel {params['channel_id']}", record)
+            return _error(404, 10003, "Unknown Channel")
+        message = self._make_message(body or {}, interaction=None, webhook=False)
+        self.channel_messages.append(message["id"])
+        return _json_response(message)
+
+    async def _channel_edit(self, _req: web.Request, params: dict[str, str], body: Any,
+                            record: RecordedRequest) -> web.Response:
+        message = self.messages.get(params["message_id"])
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        self._apply_edit(message, body or {})
+        return _json_response(message)
+
+    # -- reporting --------------------------------------------------------------------
+
+    @staticmethod
+    def describe(sent: SentInteraction) -> str:
+        data = sent.payload.get("data") or {}
+        return data.get("name") or data.get("custom_id") or str(sent.type)
+
+    def final_violations(self) -> list[str]:
+        """Everything wrong so far, including interactions never answered."""
+        late = [
+            f"interaction {i.id} ({self.describe(i)}) never got a first response"
+            for i in self.unanswered()
+        ]
+        return [*self.violations, *late]

@@ -1,0 +1,326 @@
+"""The fake Discord proved with an unmodified discord.py client.
+
+A tiny ``commands.Bot`` with a few slash commands connects through ``Route.BASE`` and
+``DiscordWebSocket.DEFAULT_GATEWAY`` pointed at the fake: READY, command sync,
+interactions answered (message, defer + followup, edit, buttons), heartbeats, a drop
+and a resume, and the fake's checks catching what Discord would refuse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from yarl import URL
+
+from tests.e2e.conftest import assert_clean
+from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.spec_check import embeds_total, message_problems, valid_command_name
+
+
+class Pager(discord.ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=30)
+        self.page = 1
+
+    @discord.ui.button(label="Next", custom_id="pager:next")
+    async def next_page(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.page += 1
+        await interaction.response.edit_message(content=f"page {self.page}", view=self)
+
+
+def build_bot() -> commands.Bot:
+    bot = commands.Bot(
+        command_prefix=commands.when_mentioned,
+        intents=discord.Intents.default(),
+        allowed_mentions=discord.AllowedMentions.none(),
+        guild_ready_timeout=0.05,
+    )
+    bot.ready_event = asyncio.Event()  # type: ignore[attr-defined]
+    bot.late_delay = 0.0  # type: ignore[attr-defined]
+    bot.refused_event = asyncio.Event()  # type: ignore[attr-defined]
+
+    @bot.event
+    async def on_ready() -> None:
+        bot.ready_event.set()  # type: ignore[attr-defined]
+
+    @bot.tree.command(description="Echo a word back")
+    @app_commands.describe(word="what to echo")
+    async def echo(interaction: discord.Interaction, word: str) -> None:
+        await interaction.response.send_message(f"echo: {word}", ephemeral=True)
+
+    @echo.autocomplete("word")
+    async def echo_complete(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        words = ["alpha", "beta", "gamma"]
+        return [app_commands.Choice(name=w, value=w) for w in words if current in w]
+
+    @bot.tree.command(description="Defer, then answer in a followup")
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await asyncio.sleep(bot.late_delay)  # type: ignore[attr-defined]
+        await interaction.followup.send("done slowly")
+
+    @bot.tree.command(description="Answer, then edit the answer")
+    async def edit(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("first")
+        await interaction.edit_original_response(content="second")
+
+    @bot.tree.command(description="A page with a Next button")
+    async def pages(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("page 1", view=Pager())
+
+    @bot.tree.command(description="Post to the channel")
+    async def post(interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message("posting", ephemeral=True)
+        assert interaction.channel is not None
+        await interaction.channel.send(text)  # type: ignore[union-attr]
+
+    @bot.tree.command(description="Pings everyone: the fake must refuse it")
+    async def ping_all(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.response.send_message(
+                "@everyone", allowed_mentions=discord.AllowedMentions(everyone=True)
+            )
+        except discord.HTTPException as exc:
+            bot.refused = exc  # type: ignore[attr-defined]
+            bot.refused_event.set()  # type: ignore[attr-defined]
+
+    @bot.tree.command(description="Answers too late")
+    async def late(interaction: discord.Interaction) -> None:
+        await asyncio.sleep(bot.late_delay)  # type: ignore[attr-defined]
+        try:
+            await interaction.response.send_message("too late")
+        except discord.HTTPException as exc:
+            bot.refused = exc  # type: ignore[attr-defined]
+            bot.refused_event.set()  # type: ignore[attr-defined]
+
+    return bot
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[commands.Bot]:
+    monkeypatch.setattr(Route, "BASE", fake.api_base)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
+    client = build_bot()
+    task = asyncio.create_task(client.start(fake.token))
+    try:
+        await asyncio.wait_for(client.ready_event.wait(), 15)  # type: ignore[attr-defined]
+        yield client
+    finally:
+        await client.close()
+        await asyncio.wait_for(task, 10)
+
+
+async def test_ready_with_the_fake(fake: FakeDiscord, bot: commands.Bot) -> None:
+    assert bot.user is not None and str(bot.user.id) == fake.application_id
+    assert [str(g.id) for g in bot.guilds] == [fake.guild_id]
+    guild = bot.guilds[0]
+    assert guild.get_channel(int(fake.channel_id)) is not None
+    assert len(fake.identifies) == 1
+    assert fake.identifies[0]["intents"] == discord.Intents.default().value
+    templates = [r.template for r in fake.requests]
+    assert templates[:2] == ["/users/@me", "/oauth2/applications/@me"]
+    assert all(r.status == 200 for r in fake.requests)
+
+
+async def test_heartbeats_are_acked(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with FakeDiscord(heartbeat_interval_ms=100) as fake:
+        monkeypatch.setattr(Route, "BASE", fake.api_base)
+        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
+        client = build_bot()
+        task = asyncio.create_task(client.start(fake.token))
+        try:
+            await fake.wait_for(lambda: fake.heartbeats >= 4)
+            # discord.py measures latency from our acks; an unacked beat would drop it
+            assert client.latency < 1.0
+            assert client.ws is not None and client.ws.open
+            assert len(fake.identifies) == 1 and fake.resumes == []
+        finally:
+            await client.close()
+            await asyncio.wait_for(task, 10)
+        assert_clean(fake)
+
+
+async def test_guild_sync_payload_is_checked(fake: FakeDiscord, bot: commands.Bot) -> None:
+    guild = discord.Object(int(fake.guild_id))
+    bot.tree.copy_global_to(guild=guild)
+    synced = await bot.tree.sync(guild=guild)
+    names = sorted(c["name"] for c in fake.guild_commands[fake.guild_id])
+    assert names == sorted(c.name for c in synced) == sorted(
+        ["echo", "slow", "edit", "pages", "post", "ping_all", "late"]
+    )
+    put = [r for r in fake.requests if r.method == "PUT"]
+    assert put[0].template == "/applications/{application_id}/guilds/{guild_id}/commands"
+    echo = next(c for c in put[0].body if c["name"] == "echo")
+    assert echo["options"][0]["autocomplete"] is True
+    await bot.tree.sync()
+    assert sorted(c["name"] for c in fake.global_commands) == names
+
+
+async def test_slash_command_answered(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("echo", [{"name": "word", "type": 3, "value": "hello"}])
+    await fake.wait_answered(sent)
+    assert sent.callback is not None and sent.callback["type"] == 4
+    assert sent.callback["data"]["flags"] == 64  # ephemeral
+    assert sent.callback["data"]["allowed_mentions"] == {"parse": []}
+    message = fake.response_message(sent)
+    assert message is not None and message["content"] == "echo: hello"
+    assert sent.first_response_at is not None
+    assert sent.first_response_at - sent.sent_at < 3.0
+
+
+async def test_autocomplete(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.autocomplete("echo", "word", "mm")
+    await fake.wait_answered(sent)
+    assert sent.callback == {"type": 8, "data": {"choices": [{"name": "gamma",
+                                                              "value": "gamma"}]}}
+
+
+async def test_defer_then_followup(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("slow")
+    await fake.wait_for(lambda: (m := fake.response_message(sent)) and m["content"])
+    assert sent.callback == {"type": 5, "data": {"flags": 0}} or sent.callback["type"] == 5
+    assert fake.response_message(sent)["content"] == "done slowly"  # type: ignore[index]
+
+
+async def test_edit_original(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("edit")
+    await fake.wait_for(lambda: any(r.method == "PATCH" for r in fake.requests))
+    patch = next(r for r in fake.requests if r.method == "PATCH")
+    assert patch.template == "/webhooks/{webhook_id}/{webhook_token}/messages/@original"
+    assert fake.response_message(sent)["content"] == "second"  # type: ignore[index]
+
+
+async def test_button_click_edits_the_message(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("pages")
+    await fake.wait_answered(sent)
+    message_id = sent.original_message_id
+    assert message_id is not None
+    [button] = fake.buttons(message_id)
+    assert button["label"] == "Next"
+    click = await fake.click(message_id, button["custom_id"])
+    await fake.wait_answered(click)
+    assert click.callback is not None and click.callback["type"] == 7
+    assert fake.messages[message_id]["content"] == "page 2"
+
+
+async def test_post_to_channel(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("post", [{"name": "text", "type": 3, "value": "for the desk"}])
+    await fake.wait_for(lambda: fake.channel_messages)
+    message = fake.messages[fake.channel_messages[0]]
+    assert message["content"] == "for the desk"
+    assert message["allowed_mentions"] == {"parse": []}
+    assert sent.answered
+
+
+async def test_drop_then_resume_and_answer(fake: FakeDiscord, bot: commands.Bot) -> None:
+    resumed = asyncio.Event()
+
+    async def on_resumed() -> None:
+        resumed.set()
+
+    bot.add_listener(on_resumed)
+    await fake.drop()
+    # dispatched while the bot is away: replayed when it resumes
+    missed = await fake.slash("echo", [{"name": "word", "type": 3, "value": "missed"}])
+    await fake.wait_for(lambda: fake.resumes and fake.connected)
+    await asyncio.wait_for(resumed.wait(), 10)
+    await fake.wait_answered(missed)
+    assert fake.response_message(missed)["content"] == "echo: missed"  # type: ignore[index]
+    assert len(fake.identifies) == 1  # resumed, not re-identified
+    sent = await fake.slash("echo", [{"name": "word", "type": 3, "value": "after"}])
+    await fake.wait_answered(sent)
+    assert fake.response_message(sent)["content"] == "echo: after"  # type: ignore[index]
+
+
+async def test_drop_unresumable_reidentifies(fake: FakeDiscord, bot: commands.Bot) -> None:
+    await fake.drop(resumable=False)
+    await fake.wait_identified(2)
+    await fake.wait_for(lambda: fake.connected)
+    sent = await fake.slash("echo", [{"name": "word", "type": 3, "value": "again"}])
+    await fake.wait_answered(sent)
+    assert fake.response_message(sent)["content"] == "echo: again"  # type: ignore[index]
+
+
+async def test_a_ping_is_refused_with_the_reason(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("ping_all")
+    await asyncio.wait_for(bot.refused_event.wait(), 10)  # type: ignore[attr-defined]
+    refused: discord.HTTPException = bot.refused  # type: ignore[attr-defined]
+    assert refused.status == 400
+    assert "must be [] (nothing may ping)" in refused.text
+    assert len(fake.violations) == 1 and "parse is ['everyone']" in fake.violations[0]
+    assert sent.callback is None  # refused, so not answered
+    fake.violations.clear()
+    fake.interactions.clear()
+
+
+async def test_a_late_first_response_is_a_violation(fake: FakeDiscord, bot: commands.Bot) -> None:
+    fake.first_response_limit = 0.05
+    bot.late_delay = 0.2  # type: ignore[attr-defined]
+    await fake.slash("late")
+    await asyncio.wait_for(bot.refused_event.wait(), 10)  # type: ignore[attr-defined]
+    assert bot.refused.code == 10062  # type: ignore[attr-defined]  # Unknown interaction
+    assert "first response after" in fake.violations[0]
+    fake.violations.clear()
+    fake.interactions.clear()
+
+
+async def _raw(fake: FakeDiscord, method: str, path: str, body: Any) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as session, session.request(
+        method, fake.api_base + path, data=json.dumps(body),
+        headers={"Authorization": f"Bot {fake.token}", "Content-Type": "application/json"},
+    ) as response:
+        return response.status, await response.json()
+
+
+async def test_bad_command_payloads_get_400(fake: FakeDiscord) -> None:
+    app = fake.application_id
+    status, body = await _raw(fake, "PUT", f"/applications/{app}/commands",
+                              [{"name": "Claim", "description": "upper case", "type": 1}])
+    assert status == 400 and "'Claim' does not match" in body["message"]
+    status, body = await _raw(fake, "PUT", f"/applications/{app}/commands",
+                              [{"name": "claim", "description": "d" * 101, "type": 1}])
+    assert status == 400 and "0/description: maxLength 100" in body["message"]
+    status, body = await _raw(fake, "PUT", f"/applications/{app}/commands",
+                              [{"name": "claim", "description": "ok", "type": 1}])
+    assert status == 200 and body[0]["name"] == "claim"
+    assert len(fake.violations) == 2
+    fake.violations.clear()
+
+
+async def test_unknown_route_is_a_violation(fake: FakeDiscord) -> None:
+    status, _ = await _raw(fake, "POST", "/nowhere/at/all", {})
+    assert status == 404
+    assert fake.violations == ["POST /api/v10/nowhere/at/all: no such route in the Discord spec"]
+    fake.violations.clear()
+
+
+def test_house_rules_the_spec_cannot_say() -> None:
+    assert valid_command_name("claim") and valid_command_name("année-2024")
+    assert valid_command_name("l'état")
+    for bad in ("Claim", "two words", "", "x" * 33, "emoji🙂"):
+        assert not valid_command_name(bad), bad
+    embeds = [{"title": "t" * 256, "description": "d" * 4096},
+              {"fields": [{"name": "n" * 256, "value": "v" * 1024}] * 2}]
+    assert embeds_total(embeds) == 256 + 4096 + 2 * (256 + 1024)
+    total = embeds_total(embeds)
+    assert message_problems({"embeds": embeds, "allowed_mentions": {"parse": []}}) == [
+        f"embeds total {total} characters, over the 6000 limit"
+    ]
+    assert message_problems({"content": "x", "allowed_mentions": {"parse": []}}) == []
+    assert message_problems({"content": "x"}) == [
+        "allowed_mentions missing: every message must set parse [] (nothing may ping)"
+    ]
+    both = message_problems(
+        {"allowed_mentions": {"parse": ["users"], "users": ["1"]}}, require_no_ping=False
+    )
+    assert both == ["allowed_mentions: parse contains 'users' and an explicit users list"]
