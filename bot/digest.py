@@ -1,0 +1,591 @@
+"""The digest: what changed in the claim set, as an answer object, and its renderings.
+
+Two ways to know "what changed since":
+
+- **by dates in the data** (:func:`changes_since_date`, the CLI's ``--since DATE``): a
+  source is new from its publication date; a claim from the earliest publication date
+  of the sources it cites; a figure from its ``as_of`` date (its source's publication
+  date when it has none). Records whose date is unknown count as new only when the
+  digest starts at or before the story's first known date ("everything is new");
+  otherwise they would be "new" in every digest.
+- **by snapshots** (:func:`changes_from_snapshot`, the running bot): each digest run
+  stores every record's id and content hash; the next run diffs against it (new,
+  revised, removed), and reads status changes from the editorial audit trail after the
+  last run's cursor.
+
+:func:`build_digest` turns the changes into a :class:`DigestAnswer` (plus the open
+figure conflicts, most important topic first, from the engine's own figures
+reasoning, and counts). :func:`render_digest_text` is the CLI's rendering;
+:func:`render_digest_messages` splits the same lines into Discord messages that fit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.answers import ClaimAnswer, FiguresAnswer, Interval
+from bot.claimset import ClaimSet
+from bot.status import EvidenceStatus, style
+
+if TYPE_CHECKING:
+    from bot.store import RulingChange
+
+log = logging.getLogger(__name__)
+
+MESSAGE_MAX = 2000  # Discord's message content limit
+# At most this many items per section; the rest is one "and N more" line, so a digest
+# of a huge update stays a few messages long instead of flooding the channel.
+SECTION_MAX = 15
+
+
+# --------------------------------------------------------------------------------------
+# Commands each item links to (the slash commands that show it in full).
+# --------------------------------------------------------------------------------------
+
+
+def claim_command(claim_id: str) -> str:
+    return f"/claim id:{claim_id}"
+
+
+def figures_command(topic_id: str) -> str:
+    return f"/figures topic:{topic_id}"
+
+
+def source_command(source_id: str) -> str:
+    return f"/source name:{source_id}"
+
+
+DIGEST_COMMAND = "/digest preview"
+
+
+# --------------------------------------------------------------------------------------
+# The answer object (the JSON contract of `python -m bot digest --json`).
+# --------------------------------------------------------------------------------------
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DigestItem(_Answer):
+    """A new or revised source, claim or figure."""
+
+    kind: Literal["source", "claim", "figure"]
+    id: str
+    change: Literal["new", "revised"]
+    summary: str  # one line, plain text
+    status: EvidenceStatus | None = None  # a claim's current status
+    topic: str | None = None  # a figure's topic
+    first_seen: dt.date | None = None  # from the dates in the data, when known
+    command: str  # the slash command that shows it in full
+
+
+class DigestStatusChange(_Answer):
+    """One row of the editorial audit trail: who changed a claim's status, and how."""
+
+    claim_id: str
+    statement: str | None  # None when the claim is no longer in the claim set
+    previous: EvidenceStatus  # the status before (the derived one when no ruling stood)
+    status: EvidenceStatus  # the status after (the derived one when the ruling was cleared)
+    cleared: bool = False  # the editor cleared the ruling: back to the derived status
+    by: str
+    at: dt.datetime
+    reason: str
+    command: str
+
+
+class DigestConflict(_Answer):
+    """An open conflict between figures for one topic."""
+
+    topic: str
+    topic_label: str
+    rank: int
+    figures: list[str]  # ids of the figures that contradict each other
+    envelope: Interval | None = None
+    explanation: str
+    command: str
+
+
+class DigestCounts(_Answer):
+    sources: int
+    claims: int
+    figures: int
+    new_sources: int = 0
+    new_claims: int = 0
+    revised_claims: int = 0
+    new_figures: int = 0
+    revised_figures: int = 0
+    revised_sources: int = 0
+    removed: int = 0
+    status_changes: int = 0
+    open_conflicts: int = 0
+    by_status: dict[str, int] = Field(default_factory=dict)  # claims by current status
+
+
+class DigestAnswer(_Answer):
+    """Answer to /digest preview and `python -m bot digest`."""
+
+    command: Literal["digest"] = "digest"
+    claimset: str
+    title: str
+    version: str
+    mode: Literal["dates", "snapshot"]
+    since: dt.datetime | None  # None: from the beginning
+    since_label: str  # "22 Nov 2026 08:00 (Europe/Paris)", "the beginning"
+    generated_at: dt.datetime
+    sources: list[DigestItem] = Field(default_factory=list)
+    claims: list[DigestItem] = Field(default_factory=list)
+    figures: list[DigestItem] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)  # "claim:<id>", ... no longer in the set
+    status_changes: list[DigestStatusChange] = Field(default_factory=list)
+    conflicts: list[DigestConflict] = Field(default_factory=list)
+    counts: DigestCounts
+    nothing_new: bool
+
+
+# --------------------------------------------------------------------------------------
+# What changed.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Changes:
+    """Record keys ("claim:<id>", "figure:<id>", "source:<id>") that are new or revised."""
+
+    new: set[str] = field(default_factory=set)
+    revised: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+
+def record_hashes(claimset: ClaimSet) -> dict[str, str]:
+    """Every source, claim and figure, keyed "kind:id", with a hash of its content."""
+    out: dict[str, str] = {}
+    for kind, records in (
+        ("source", claimset.sources),
+        ("claim", claimset.claims),
+        ("figure", claimset.figures),
+    ):
+        for record_id, record in records.items():
+            body = record.model_dump_json().encode()
+            if kind == "source":
+                body += claimset.texts.get(record_id, "").encode()
+            out[f"{kind}:{record_id}"] = hashlib.sha256(body).hexdigest()[:32]
+    return out
+
+
+def changes_from_snapshot(old: Mapping[str, str] | None, new: Mapping[str, str]) -> Changes:
+    """Diff two snapshots of :func:`record_hashes`. No old snapshot: everything is new."""
+    if old is None:
+        return Changes(new=set(new))
+    return Changes(
+        new={k for k in new if k not in old},
+        revised={k for k, h in new.items() if k in old and old[k] != h},
+        removed={k for k in old if k not in new},
+    )
+
+
+def first_seen(claimset: ClaimSet) -> dict[str, dt.date | None]:
+    """Each record's first-seen date from the data (None when no date is known)."""
+    out: dict[str, dt.date | None] = {}
+    for source_id, source in claimset.sources.items():
+        out[f"source:{source_id}"] = source.published
+    for claim_id, claim in claimset.claims.items():
+        dates = [
+            d
+            for a in claim.attributions
+            if (src := claimset.sources.get(a.source)) is not None
+            and (d := src.published) is not None
+        ]
+        out[f"claim:{claim_id}"] = min(dates) if dates else None
+    for figure_id, figure in claimset.figures.items():
+        src = claimset.sources.get(figure.source)
+        out[f"figure:{figure_id}"] = figure.as_of or (src.published if src else None)
+    return out
+
+
+def changes_since_date(claimset: ClaimSet, since: dt.date | None) -> Changes:
+    """Records first seen on or after ``since`` (None: everything is new)."""
+    seen = first_seen(claimset)
+    if since is None:
+        return Changes(new=set(seen))
+    known = [d for d in seen.values() if d is not None]
+    from_the_start = not known or since <= min(known)
+    return Changes(
+        new={k for k, d in seen.items() if (d >= since if d is not None else from_the_start)}
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Building the answer.
+# --------------------------------------------------------------------------------------
+
+
+class DigestEngine(Protocol):
+    """What the digest uses of bot.engine.Factdesk."""
+
+    claimset: ClaimSet
+
+    def figures(self, query: str) -> FiguresAnswer: ...
+
+    def claim_by_id(self, claim_id: str) -> ClaimAnswer | None: ...
+
+
+def _order(keys: Iterable[str], kind: str, records: Mapping[str, object]) -> list[str]:
+    """Ids of ``kind`` among ``keys``, in the claim set's own (file) order."""
+    wanted = {k.split(":", 1)[1] for k in keys if k.startswith(f"{kind}:")}
+    return [record_id for record_id in records if record_id in wanted]
+
+
+def _fmt_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "date unknown"
+
+
+def build_digest(
+    engine: DigestEngine,
+    changes: Changes,
+    *,
+    mode: Literal["dates", "snapshot"],
+    since: dt.datetime | None,
+    since_label: str,
+    now: dt.datetime,
+    status_changes: Sequence[RulingChange] = (),
+) -> DigestAnswer:
+    """The digest of ``changes`` (and ``status_changes``, oldest first) at ``now``."""
+    cs = engine.claimset
+    seen = first_seen(cs)
+
+    def change_of(key: str) -> Literal["new", "revised"]:
+        return "new" if key in changes.new else "revised"
+
+    touched = changes.new | changes.revised
+    sources = [
+        DigestItem(
+            kind="source",
+            id=sid,
+            change=change_of(f"source:{sid}"),
+            summary=f"{cs.sources[sid].label}: “{cs.sources[sid].headline}”"
+            f" ({_fmt_date(cs.sources[sid].published)})",
+            first_seen=seen.get(f"source:{sid}"),
+            command=source_command(sid),
+        )
+        for sid in _order(touched, "source", cs.sources)
+    ]
+
+    claims: list[DigestItem] = []
+    for cid in _order(touched, "claim", cs.claims):
+        claim = cs.claims[cid]
+        answer = engine.claim_by_id(cid)
+        speaker = cs.speakers.get(claim.speaker)
+        claims.append(
+            DigestItem(
+                kind="claim",
+                id=cid,
+                change=change_of(f"claim:{cid}"),
+                summary=f"{speaker.name if speaker else claim.speaker}: {claim.statement}",
+                status=answer.status if answer else claim.evidence.status,
+                first_seen=seen.get(f"claim:{cid}"),
+                command=claim_command(cid),
+            )
+        )
+
+    figures: list[DigestItem] = []
+    for fid in _order(touched, "figure", cs.figures):
+        fig = cs.figures[fid]
+        topic = cs.topics.get(fig.topic)
+        who = cs.speakers[fig.speaker].name if fig.speaker in cs.speakers else None
+        src = cs.sources.get(fig.source)
+        by = who or (src.label if src else fig.source)
+        as_of = f", as of {_fmt_date(fig.as_of)}" if fig.as_of else ""
+        figures.append(
+            DigestItem(
+                kind="figure",
+                id=fid,
+                change=change_of(f"figure:{fid}"),
+                summary=f"{topic.label if topic else fig.topic}: “{fig.words}”"
+                f" ({fig.scope}{as_of}) — {by}",
+                topic=fig.topic,
+                first_seen=seen.get(f"figure:{fid}"),
+                command=figures_command(fig.topic),
+            )
+        )
+
+    statuses = [_status_change(engine, row) for row in status_changes]
+    conflicts = open_conflicts(engine)
+
+    current = Counter(
+        str((a.status if (a := engine.claim_by_id(cid)) else c.evidence.status).value)
+        for cid, c in cs.claims.items()
+    )
+    count = Counter((item.kind, item.change) for item in (*sources, *claims, *figures))
+    counts = DigestCounts(
+        sources=len(cs.sources),
+        claims=len(cs.claims),
+        figures=len(cs.figures),
+        new_sources=count["source", "new"],
+        revised_sources=count["source", "revised"],
+        new_claims=count["claim", "new"],
+        revised_claims=count["claim", "revised"],
+        new_figures=count["figure", "new"],
+        revised_figures=count["figure", "revised"],
+        removed=len(changes.removed),
+        status_changes=len(statuses),
+        open_conflicts=len(conflicts),
+        by_status={s.value: current[s.value] for s in EvidenceStatus if current[s.value]},
+    )
+    return DigestAnswer(
+        claimset=cs.manifest.id,
+        title=cs.manifest.title,
+        version=cs.version,
+        mode=mode,
+        since=since,
+        since_label=since_label,
+        generated_at=now,
+        sources=sources,
+        claims=claims,
+        figures=figures,
+        removed=sorted(changes.removed),
+        status_changes=statuses,
+        conflicts=conflicts,
+        counts=counts,
+        nothing_new=not (sources or claims or figures or statuses or changes.removed),
+    )
+
+
+def _status_change(engine: DigestEngine, row: RulingChange) -> DigestStatusChange:
+    claim = engine.claimset.claims.get(row.claim_id)
+    derived = claim.evidence.status if claim else None
+    cleared = str(row.status) == "clear"
+    after = derived if cleared else EvidenceStatus(row.status)
+    before = row.previous or derived
+    return DigestStatusChange(
+        claim_id=row.claim_id,
+        statement=claim.statement if claim else None,
+        # A claim gone from the set has no derived status: show the ruling itself.
+        previous=before or after or EvidenceStatus.IN_REVIEW,
+        status=after or before or EvidenceStatus.IN_REVIEW,
+        cleared=cleared,
+        by=row.by,
+        at=row.at,
+        reason=row.reason,
+        command=claim_command(row.claim_id),
+    )
+
+
+def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
+    """Topics whose figures contradict, most important first (topic rank, then id)."""
+    out: list[DigestConflict] = []
+    topics = sorted(engine.claimset.topics.values(), key=lambda t: (t.rank, t.id))
+    for topic in topics:
+        answer = engine.figures(topic.id)
+        if not answer.conflict:
+            continue
+        ids: list[str] = []
+        for comp in answer.comparisons:
+            if comp.relation == "contradiction":
+                ids += [i for i in (comp.a, comp.b) if i not in ids]
+        out.append(
+            DigestConflict(
+                topic=topic.id,
+                topic_label=answer.topic_label or topic.label,
+                rank=topic.rank,
+                figures=ids,
+                envelope=answer.envelope,
+                explanation=answer.explanation
+                or next(
+                    (c.explanation for c in answer.comparisons if c.relation == "contradiction"),
+                    "the figures contradict each other",
+                ),
+                command=figures_command(topic.id),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Renderings.
+# --------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIALS = "\\*_~`|>#[]"
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the claim set shown literally in Discord (no bold, links, mentions)."""
+    out = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in text)
+    return out.replace("@", "@\u200b")  # no @everyone, even if mentions were allowed
+
+
+def _oneline(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "open"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def _sections(answer: DigestAnswer, md: bool) -> list[tuple[str, list[str]]]:
+    """(heading, lines) pairs in the order a reader wants them."""
+
+    def esc(text: str) -> str:
+        return escape_markdown(_oneline(text)) if md else _oneline(text)
+
+    def cmd(command: str) -> str:
+        return f"`{command}`"
+
+    def capped(lines: list[str], more: str) -> list[str]:
+        if len(lines) <= SECTION_MAX:
+            return lines
+        return [*lines[:SECTION_MAX], f"… and {len(lines) - SECTION_MAX} more: {more}"]
+
+    sections: list[tuple[str, list[str]]] = []
+    for title, items, more in (
+        ("Sources", answer.sources, "`/source`"),
+        ("Claims", answer.claims, "`/claim`"),
+        ("Figures", answer.figures, "`/figures`"),
+    ):
+        if not items:
+            continue
+        lines = []
+        for item in items:
+            mark = style(item.status).emoji + " " if item.status else ""
+            tag = "new" if item.change == "new" else "revised"
+            lines.append(f"• {tag}: {mark}{esc(item.summary)} → {cmd(item.command)}")
+        new = sum(1 for i in items if i.change == "new")
+        heading = f"{title}: {new} new, {len(items) - new} revised"
+        sections.append((heading, capped(lines, more)))
+    if answer.status_changes:
+        lines = []
+        for ch in answer.status_changes:
+            before, after = style(ch.previous), style(ch.status)
+            what = "cleared the ruling" if ch.cleared else "set"
+            reason = f" — “{esc(ch.reason)}”" if ch.reason else ""
+            subject = esc(ch.statement) if ch.statement else f"{ch.claim_id} (no longer in set)"
+            lines.append(
+                f"• {before.emoji} {before.label} → {after.emoji} {after.label}: {subject}"
+                f" ({what} by {esc(ch.by)}, {ch.at.day} {ch.at:%b %H:%M} UTC){reason}"
+                f" → {cmd(ch.command)}"
+            )
+        sections.append((f"Status changes: {len(lines)}", capped(lines, "`/claim`")))
+    if answer.removed:
+        lines = [f"• {esc(key)}" for key in answer.removed]
+        sections.append((f"Removed: {len(lines)}", capped(lines, "the claim-set history")))
+    if answer.conflicts:
+        lines = []
+        for conflict in answer.conflicts:
+            env = ""
+            if conflict.envelope is not None:
+                env = f" ({_number(conflict.envelope.low)}–{_number(conflict.envelope.high)})"
+            lines.append(
+                f"• {esc(conflict.topic_label)}{env}: {esc(conflict.explanation)}"
+                f" → {cmd(conflict.command)}"
+            )
+        sections.append((f"Open conflicts: {len(lines)}", capped(lines, "`/figures`")))
+    c = answer.counts
+    statuses = ", ".join(
+        f"{style(s).emoji} {n} {style(s).label.lower()}" for s, n in c.by_status.items()
+    )
+    sections.append(
+        (
+            "Counts",
+            [
+                f"{c.sources} sources · {c.claims} claims · {c.figures} figures · "
+                f"{c.open_conflicts} open conflicts" + (f" · {statuses}" if statuses else "")
+            ],
+        )
+    )
+    return sections
+
+
+def _header(answer: DigestAnswer, md: bool) -> str:
+    title = answer.title if not md else escape_markdown(answer.title)
+    head = f"Factdesk digest — {title}"
+    return f"**{head}** · changes since {answer.since_label}" if md else (
+        f"{head}\nChanges since {answer.since_label}"
+    )
+
+
+def nothing_new_line(answer: DigestAnswer, md: bool = True) -> str:
+    line = f"Nothing new since {answer.since_label}."
+    if answer.conflicts:
+        first = answer.conflicts[0]
+        command = f"`{first.command}`" if md else first.command
+        line += f" {len(answer.conflicts)} open conflict(s), first: {command}"
+    return line
+
+
+def render_digest_text(answer: DigestAnswer) -> str:
+    """Plain text for the console."""
+    if answer.nothing_new:
+        return nothing_new_line(answer, md=False)
+    out = [_header(answer, md=False)]
+    for heading, lines in _sections(answer, md=False):
+        out += ["", heading, *lines]
+    return "\n".join(out).replace("`", "")
+
+
+def render_digest_messages(answer: DigestAnswer, footer: str = "") -> list[str]:
+    """Discord message contents, each within 2000 characters, split between lines.
+
+    ``footer`` is appended (as small text) to every message, with "i/n" when there are
+    several: the runner puts the period and nonce there, so a sent digest can be
+    recognised in the channel's history.
+    """
+    if answer.nothing_new:
+        parts = [nothing_new_line(answer)]
+    else:
+        lines: list[str] = [_header(answer, md=True)]
+        for heading, body in _sections(answer, md=True):
+            lines.append(f"**{heading}**")
+            lines += body
+        parts = _pack(lines)
+    return _with_footers(parts, footer)
+
+
+_FOOTER_ROOM = 120  # kept free in every message for the footer line
+
+
+def _pack(lines: list[str]) -> list[str]:
+    budget = MESSAGE_MAX - _FOOTER_ROOM
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    heading = ""
+    for line in lines:
+        if line.startswith("**") and line.endswith("**"):
+            heading = line
+        if len(line) > budget:
+            line = line[: budget - 1] + "…"
+        if current and size + 1 + len(line) > budget:
+            carried = [current.pop()] if current[-1] == heading and line != heading else []
+            if current:
+                parts.append("\n".join(current))
+            current, size = carried, sum(len(x) + 1 for x in carried)
+            if heading and line != heading and not carried:
+                cont = heading[:-2] + " (continued)**"
+                current, size = [cont], len(cont)
+        current.append(line)
+        size += len(line) + (1 if size else 0)
+    if current:
+        parts.append("\n".join(current))
+    return parts
+
+
+def _with_footers(parts: list[str], footer: str) -> list[str]:
+    if not footer:
+        return parts
+    total = len(parts)
+    out = []
+    for i, part in enumerate(parts, start=1):
+        tail = f"-# {footer}" + (f" · {i}/{total}" if total > 1 else "")
+        out.append(f"{part}\n{tail[: _FOOTER_ROOM - 2]}")
+    return out

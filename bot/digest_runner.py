@@ -1,0 +1,244 @@
+"""Posting digests exactly once: the schedule, the store and an injected ``send``.
+
+The runner knows nothing of Discord: the cog gives it ``send(channel_id, content,
+nonce) -> message id`` (and optionally ``find_sent``), tests give it fakes that can
+crash between any two steps. For each active subscription, on every :meth:`tick`:
+
+1. Work out the due period (:func:`bot.schedule.due_period`: the latest local date whose
+   time has passed and that was not begun yet, so downtime yields one catch-up).
+2. Build the digest and fix its message contents, then **record the run** (state
+   ``sending``, UNIQUE per subscription and period) *before* sending anything.
+3. Send each part with a nonce derived from (subscription, period, part); Discord's
+   ``enforce_nonce`` (discord.py sets it whenever a nonce is given) returns the message
+   already created instead of a second one when a retry repeats the nonce.
+4. **Record each message** id as soon as Discord answers; mark the run ``sent`` (and
+   move the subscription's baseline) when every part is recorded.
+
+A crash anywhere leaves a ``sending`` run; the next tick resumes it with the same
+contents and nonces, skipping parts already recorded. Discord only remembers nonces for
+a few minutes, so a resumed run first asks ``find_sent`` (the cog reads the channel's
+recent history for the bot's own message with exactly that content) before sending a
+part again. A ``sending`` run is retried at most ``max_attempts`` times (then
+``failed``); one overtaken by a newer due period is ``abandoned`` — its changes are
+still covered, because only a completed run moves the baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.digest import (
+    DigestAnswer,
+    DigestEngine,
+    build_digest,
+    changes_from_snapshot,
+    record_hashes,
+    render_digest_messages,
+)
+from bot.schedule import Schedule, ScheduleError, due_period
+from bot.store import DigestRun, DigestSnapshot, DigestSubscription, Store
+
+log = logging.getLogger(__name__)
+
+NONCE_MAX = 25  # Discord's limit on a message nonce (string form)
+
+# (channel_id, content, nonce) -> the id of the message Discord created (or returned).
+SendFn = Callable[[int, str, str], Awaitable[int]]
+# (channel_id, content, not_before) -> the id of a message of ours with exactly that
+# content posted after not_before, or None.
+FindSentFn = Callable[[int, str, dt.datetime], Awaitable[int | None]]
+
+
+def digest_nonce(subscription_id: int, period: dt.date, part: int) -> str:
+    """A deterministic nonce for one message of one digest, at most 25 characters."""
+    nonce = f"fd{subscription_id}.{period:%Y%m%d}.{part}"
+    if len(nonce) <= NONCE_MAX:
+        return nonce
+    digest = hashlib.sha256(nonce.encode()).hexdigest()
+    return f"fd{digest[: NONCE_MAX - 2]}"
+
+
+def format_local(moment: dt.datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.day} {local:%b %Y %H:%M} ({zone.key})"
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    subscription_id: int
+    channel_id: int
+    period: dt.date
+    state: Literal["sent", "skipped", "sending", "failed"]
+    message_ids: tuple[int, ...] = ()
+    error: str = ""
+
+
+class DigestRunner:
+    def __init__(
+        self,
+        store: Store,
+        engine: Callable[[], DigestEngine],
+        send: SendFn,
+        *,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        find_sent: FindSentFn | None = None,
+        max_attempts: int = 10,
+    ) -> None:
+        self.store = store
+        self._engine = engine  # a callable: the bot swaps its engine on reload
+        self._send = send
+        self._clock = clock
+        self._find_sent = find_sent
+        self.max_attempts = max_attempts
+
+    # -- building ---------------------------------------------------------------------
+
+    async def build(
+        self, subscription: DigestSubscription | None, *, zone: ZoneInfo | None = None
+    ) -> tuple[DigestAnswer, dict[str, str], int, DigestSnapshot | None]:
+        """The digest as it would be posted now for ``subscription`` (None: everything).
+
+        Returns the answer, the record hashes and rulings cursor it was built from (the
+        run's snapshot), and the baseline snapshot it was measured against.
+        """
+        engine = self._engine()
+        now = self._clock()
+        if zone is None:
+            zone = ZoneInfo(subscription.timezone) if subscription else ZoneInfo("UTC")
+        baseline = (
+            await self.store.digest_snapshot(subscription.baseline_snapshot_id)
+            if subscription
+            else None
+        )
+        hashes = record_hashes(engine.claimset)
+        cursor = await self.store.digest_ruling_cursor()
+        changes = changes_from_snapshot(baseline.hashes if baseline else None, hashes)
+        status_changes = await self.store.digest_status_changes(
+            after=baseline.ruling_cursor if baseline else 0, upto=cursor
+        )
+        answer = build_digest(
+            engine,
+            changes,
+            mode="snapshot",
+            since=baseline.taken_at if baseline else None,
+            since_label=format_local(baseline.taken_at, zone) if baseline else "the beginning",
+            now=now,
+            status_changes=status_changes,
+        )
+        return answer, hashes, cursor, baseline
+
+    # -- running ----------------------------------------------------------------------
+
+    async def tick(self) -> list[RunOutcome]:
+        """Post whatever is due now, for every active subscription."""
+        outcomes: list[RunOutcome] = []
+        for subscription in await self.store.digest_subscriptions():
+            try:
+                outcome = await self.run_subscription(subscription)
+            except Exception:  # one broken subscription must not stop the others
+                log.exception("digest for subscription %d failed", subscription.id)
+                continue
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def run_subscription(self, sub: DigestSubscription) -> RunOutcome | None:
+        now = self._clock()
+        try:
+            schedule = Schedule.parse(sub.time, sub.timezone)
+        except ScheduleError as exc:
+            log.error("digest subscription %d: %s", sub.id, exc)
+            return None
+        latest = await self.store.digest_latest_run(sub.id)
+        if latest is not None and latest.state == "sending":
+            newer = due_period(schedule, now, last_period=latest.period)
+            if newer is None:
+                return await self._deliver(sub, latest)
+            log.warning(
+                "digest %d for %s never completed; superseded by %s",
+                sub.id, latest.period, newer,
+            )
+            await self.store.digest_stop_run(
+                latest.id, state="abandoned", error=f"superseded by the {newer} digest"
+            )
+        period = due_period(
+            schedule,
+            now,
+            last_period=latest.period if latest else None,
+            not_before=sub.active_from,
+        )
+        if period is None:
+            return None
+        answer, hashes, cursor, baseline = await self.build(sub, zone=schedule.zone)
+        claimset = f"{answer.claimset}@{answer.version}"
+        since_id = baseline.id if baseline else sub.baseline_snapshot_id
+        if answer.nothing_new and not sub.post_when_empty:
+            run = await self.store.digest_begin_run(
+                subscription_id=sub.id, period=period, payload=[], since_snapshot_id=since_id,
+                hashes=hashes, claimset=claimset, ruling_cursor=cursor, skipped=True,
+            )
+            if run is None:
+                return None
+            log.info("digest %d for %s: nothing new, not posted", sub.id, period)
+            return RunOutcome(sub.id, sub.channel_id, period, "skipped")
+        ref = digest_nonce(sub.id, period, 0).rsplit(".", 1)[0]
+        footer = f"Factdesk digest for {period.day} {period:%b %Y} ({sub.timezone}) · ref {ref}"
+        payload = render_digest_messages(answer, footer=footer)
+        run = await self.store.digest_begin_run(
+            subscription_id=sub.id, period=period, payload=payload, since_snapshot_id=since_id,
+            hashes=hashes, claimset=claimset, ruling_cursor=cursor,
+        )
+        if run is None:  # begun elsewhere between our read and our write
+            return None
+        return await self._deliver(sub, run)
+
+    async def _deliver(self, sub: DigestSubscription, run: DigestRun) -> RunOutcome:
+        attempt = await self.store.digest_attempt(run.id)
+        if attempt > self.max_attempts:
+            error = f"gave up after {self.max_attempts} attempts: {run.last_error}"
+            await self.store.digest_stop_run(run.id, state="failed", error=error)
+            log.error("digest %d for %s: %s", sub.id, run.period, error)
+            return RunOutcome(sub.id, sub.channel_id, run.period, "failed", error=error)
+        sent = dict(run.messages)
+        for part, content in enumerate(run.payload):
+            if part in sent:
+                continue
+            nonce = digest_nonce(sub.id, run.period, part)
+            message_id: int | None = None
+            if attempt > 1 and self._find_sent is not None:
+                try:
+                    message_id = await self._find_sent(sub.channel_id, content, run.started_at)
+                except Exception as exc:
+                    log.warning("digest %d: cannot read the channel history: %s", sub.id, exc)
+            if message_id is None:
+                try:
+                    message_id = await self._send(sub.channel_id, content, nonce)
+                except Exception as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                    await self.store.digest_note_error(run.id, error)
+                    log.warning(
+                        "digest %d for %s, part %d (attempt %d): %s",
+                        sub.id, run.period, part, attempt, error,
+                    )
+                    return RunOutcome(
+                        sub.id, sub.channel_id, run.period, "sending",
+                        tuple(sent[p] for p in sorted(sent)), error,
+                    )
+            else:
+                log.info("digest %d for %s, part %d: already in the channel", sub.id,
+                         run.period, part)
+            await self.store.digest_record_message(
+                run.id, part, nonce=nonce, message_id=message_id
+            )
+            sent[part] = message_id
+        await self.store.digest_finish_run(run.id)
+        log.info("digest %d for %s posted in %d message(s)", sub.id, run.period, len(sent))
+        return RunOutcome(
+            sub.id, sub.channel_id, run.period, "sent", tuple(sent[p] for p in sorted(sent))
+        )
