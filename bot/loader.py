@@ -576,11 +576,11 @@ class _Loader:
             return
         n = matching_prefix(text, wanted)
         if n == 0:
-            detail = f"no part of it is in the text (it starts {_short(wanted[:40])!r})"
+            detail = f"no part of it is in the text (it starts {wanted[:30]!r})"
         else:
             detail = (
-                f"the text matches up to {_short(wanted[max(0, n - 30) : n])!r} "
-                f"and then differs at {_short(wanted[n : n + 30])!r}"
+                f"the text matches up to {wanted[max(0, n - 30) : n]!r} "
+                f"and then differs at {wanted[n : n + 30]!r}"
             )
         self.report_at(rec, loc, f"not in source {source_id}: {detail}")
 

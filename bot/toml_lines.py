@@ -129,6 +129,7 @@ class _Scanner:
         index = self._aot.get(array, 0)
         self._aot[array] = index + 1
         path = (*array, index)
+        self._record(array, start)
         self._record(path, start)
         return path
 

@@ -1,0 +1,151 @@
+"""Numbers stated in words, and the interval a figure's qualifier commits them to."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.numbers import (
+    VAGUE_CODING,
+    NumberError,
+    expected_interval,
+    format_interval,
+    interval_from_words,
+    is_counted,
+    parse_numbers,
+)
+
+
+def values(words: str) -> list[float]:
+    return [n.low for n in parse_numbers(words)]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("7,939", [7939]),
+        ("At least 2,000 people", [2000]),
+        ("over 6,000 fighters", [6000]),
+        ("1.5 million", [1_500_000]),
+        ("19 million people", [19_000_000]),
+        ("two", [2]),
+        ("nineteen", [19]),
+        ("twenty-five", [25]),
+        ("twenty one", [21]),
+        ("two hundred and fifty", [250]),
+        ("three billion", [3e9]),
+        ("a dozen", [12]),
+        ("more than a dozen members", [12]),
+        ("two dozen", [24]),
+        ("three decades", [30]),
+        ("a hundred", [100]),
+        ("twenty-five thousand", [25_000]),
+        ("16 dead and more than 1,600 injured", [16, 1600]),
+        ("between two and three billion dollars", [2e9, 3e9]),
+        ("between 10 and 20 thousand", [10_000, 20_000]),
+        ("between 500 and 3 billion", [500, 3e9]),  # 500 billion is above 3 billion: no share
+        ("2,000 to 3,000", [2000, 3000]),
+        ("a reporter said", []),
+        ("one", [1]),
+    ],
+)
+def test_parse_numbers(words: str, expected: list[float]) -> None:
+    assert values(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "low"),
+    [
+        ("Dozens of demonstrators", 12),
+        ("dozens", 12),
+        ("thousands of jihadists", 1000),
+        ("THOUSANDS of jihadists", 1000),
+        ("hundreds", 100),
+        ("tens of thousands", 10_000),
+        ("hundreds of thousands", 100_000),
+    ],
+)
+def test_vague_words_are_coded_low_with_an_open_top(words: str, low: float) -> None:
+    (n,) = parse_numbers(words)
+    assert n.vague
+    assert (n.low, n.high) == (low, None)
+
+
+def test_vague_coding_is_conservative_and_documented() -> None:
+    assert VAGUE_CODING["dozens"] == (12, None)
+    assert VAGUE_CODING["thousands"] == (1000, None)
+    assert VAGUE_CODING["hundreds"] == (100, None)
+    assert "a dozen" not in VAGUE_CODING  # a dozen is the number 12, not vague
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "words", "unit", "interval"),
+    [
+        ("exact", "7,939", "people", (7939, 7939)),
+        ("about", "some 2,000", "soldiers", (2000, 2000)),
+        ("at_least", "At least 167", "people", (167, None)),
+        ("more_than", "More than 150", "people", (151, None)),
+        ("more_than", "over 40", "camps", (41, None)),
+        ("more_than", "more than a dozen", "members of law enforcement", (13, None)),
+        ("more_than", "more than 2 billion", "US dollars", (2e9, None)),
+        ("more_than", "more than 1.5", "people", (1.5, None)),  # not a whole count
+        ("at_most", "up to 50", "people", (None, 50)),
+        ("fewer_than", "fewer than 50", "people", (None, 49)),
+        ("fewer_than", "less than 50", "tenge", (None, 50)),
+        ("between", "between two and three billion", "dollars", (2e9, 3e9)),
+        ("vague", "Dozens", "people", (12, None)),
+        ("vague", "thousands", "jihadists", (1000, None)),
+        ("at_least", "dozens", "people", (12, None)),
+    ],
+)
+def test_expected_interval(
+    qualifier: str, words: str, unit: str, interval: tuple[float | None, float | None]
+) -> None:
+    assert interval_from_words(qualifier, words, unit) == interval
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "words", "message"),
+    [
+        ("between", "at least 5", "needs two numbers"),
+        ("exact", "16 dead and 1,600 injured", "needs one number"),
+        ("exact", "no number here", "no number"),
+        ("vague", "7,939", "plain number"),
+        ("exact", "dozens", "is vague"),
+        ("between", "between dozens and hundreds", "plain numbers"),
+    ],
+)
+def test_words_that_do_not_fit_the_qualifier(qualifier: str, words: str, message: str) -> None:
+    with pytest.raises(NumberError, match=message):
+        interval_from_words(qualifier, words, "people")
+
+
+def test_counted_units() -> None:
+    assert is_counted("people")
+    assert is_counted("members of law enforcement")
+    assert not is_counted("US dollars")
+    assert not is_counted("tenge")
+    assert not is_counted("years")
+
+
+def test_format_interval() -> None:
+    assert format_interval(167, None) == "[167, open)"
+    assert format_interval(None, 49) == "(open, 49]"
+    assert format_interval(2e9, 3e9) == "[2,000,000,000, 3,000,000,000]"
+    assert format_interval(1.5, 1.5) == "[1.5, 1.5]"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12))
+def test_digits_with_separators_round_trip(n: int) -> None:
+    assert values(f"{n:,}") == [n]
+    assert expected_interval("exact", parse_numbers(f"about {n:,} people"), "people") == (n, n)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_parse_numbers_never_raises(words: str) -> None:
+    for n in parse_numbers(words):
+        assert n.text
+        assert n.high is None or n.low <= n.high
