@@ -24,14 +24,17 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.errors import FactdeskError
 
 log = logging.getLogger(__name__)
 
 _TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(FactdeskError, ValueError):
     """A time or time zone that cannot be used: one line naming what is wrong."""
 
 
@@ -54,6 +57,26 @@ def parse_timezone(name: str) -> ZoneInfo:
         raise ScheduleError(
             f"timezone {cleaned!r}: not a known IANA time zone (like Europe/Paris or UTC)"
         ) from None
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+def zone_choices(text: str, limit: int = 25) -> list[str]:
+    """Time-zone names for autocomplete: UTC and common ones on empty input, else the
+    names containing every typed word (case-insensitive), shortest first."""
+    words = (text or "").lower().replace(" ", "_").split("/")
+    words = [w for w in words if w]
+    if not words:
+        common = ["UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Moscow",
+                  "America/New_York", "America/Chicago", "America/Los_Angeles",
+                  "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"]
+        return common[:limit]
+    names = [z for z in _zone_names() if all(w in z.lower() for w in words)]
+    names.sort(key=lambda z: (not z.lower().startswith(words[0]), len(z), z))
+    return names[:limit]
 
 
 @dataclass(frozen=True, slots=True)
