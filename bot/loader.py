@@ -194,7 +194,7 @@ class _Record:
 
     @property
     def label(self) -> str:
-        return self.rid or f"#{self.index + 1}"
+        return _short(self.rid, 40) if self.rid else f"#{self.index + 1}"
 
     def line(self, *path: str | int) -> int | None:
         return self.file.lines.line((self.array, self.index, *path))
