@@ -4,8 +4,10 @@ ever escapes, whatever the files hold."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.loader import ClaimSetInvalid, ClaimSetUnreadable, Problem, load_claimset
+from bot.numbers import interval_from_words
 from bot.origins import content_origins, independent_origins, origin_of
-from bot.schema import Attribution
+from bot.schema import Attribution, Claim, Figure, Source
 from bot.status import EvidenceStatus
 from bot.text import contains_quote, normalize_quote
 
@@ -609,3 +612,20 @@ def test_corrupted_claim_sets_fail_cleanly(ops: list[tuple[str, str, int, int, i
         except ClaimSetUnreadable as exc:
             assert str(exc).strip() and "\n" not in str(exc)
             assert str(Path(exc.file).name) in str(exc)
+
+
+# -- the README's examples -------------------------------------------------------------
+
+
+def test_readme_examples_are_valid_records() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Editing the claim set") :]
+    blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", section, re.S)]
+    (source,) = [Source.model_validate(s) for b in blocks for s in b.get("sources", [])]
+    (claim,) = [Claim.model_validate(c) for b in blocks for c in b.get("claims", [])]
+    (figure,) = [Figure.model_validate(f) for b in blocks for f in b.get("figures", [])]
+    assert claim.attributions[0].source == figure.source == source.id
+    assert interval_from_words(figure.qualifier, figure.words, figure.unit) == (
+        figure.low,
+        figure.high,
+    )
