@@ -1,0 +1,186 @@
+"""bot.digest: what is new (by dates, by snapshots), the answer, its renderings, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from bot.cli import main
+from bot.digest import (
+    MESSAGE_MAX,
+    DigestAnswer,
+    build_digest,
+    changes_from_snapshot,
+    changes_since_date,
+    first_seen,
+    record_hashes,
+    render_digest_messages,
+    render_digest_text,
+)
+from bot.schema import Figure
+from cogs.limits import message_problems
+from tests.digest_support import MINI, engine_for, mini, new_claim, with_claims
+
+NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
+
+
+def digest(claimset, changes, **kw) -> DigestAnswer:
+    return build_digest(
+        engine_for(claimset), changes, mode=kw.pop("mode", "snapshot"), since=None,
+        since_label=kw.pop("since_label", "the beginning"), now=NOW, **kw,
+    )
+
+
+def test_first_seen_is_the_earliest_cited_publication_date():
+    seen = first_seen(mini())
+    # 001 published 9 Jan, 003 on 10 Jan, 002 unknown.
+    assert seen["source:001"] == dt.date(2022, 1, 9)
+    assert seen["source:002"] is None
+    assert seen["claim:arrests-7939"] == dt.date(2022, 1, 9)  # cites 001 and 003
+    assert seen["claim:damage-billions"] is None  # only 002, undated
+    assert seen["figure:arrests-7939-fig"] == dt.date(2022, 1, 10)  # its as_of
+    assert seen["figure:deaths-167"] == dt.date(2022, 1, 9)  # no as_of: its source's date
+
+
+def test_since_dates_select_what_is_new():
+    cs = mini()
+    everything = set(record_hashes(cs))
+    assert changes_since_date(cs, None).new == everything
+    # Before the first source: everything, undated records included.
+    assert changes_since_date(cs, dt.date(2022, 1, 1)).new == everything
+    later = changes_since_date(cs, dt.date(2022, 1, 10)).new
+    assert later == {"source:003", "figure:arrests-7939-fig", "figure:deaths-dozens"}
+    assert changes_since_date(cs, dt.date(2022, 2, 1)).new == set()
+
+
+def test_snapshot_diff_finds_new_revised_and_removed():
+    cs = mini()
+    old = record_hashes(cs)
+    revised = cs.claims["toll-167"].model_copy(update={"statement": "At least 167 died."})
+    changed = with_claims(cs, revised, new_claim("arrests-new", "More arrests."))
+    del changed.claims["damage-billions"]
+    diff = changes_from_snapshot(old, record_hashes(changed))
+    assert diff.new == {"claim:arrests-new"}
+    assert diff.revised == {"claim:toll-167"}
+    assert diff.removed == {"claim:damage-billions"}
+    assert changes_from_snapshot(old, old).new == set()
+
+
+def test_digest_lists_items_with_the_command_that_shows_them():
+    cs = mini()
+    answer = digest(cs, changes_since_date(cs, None))
+    assert [i.id for i in answer.sources] == list(cs.sources)
+    assert [i.id for i in answer.claims] == list(cs.claims)  # file order
+    assert {i.command for i in answer.claims} == {f"/claim id:{c}" for c in cs.claims}
+    fig = next(i for i in answer.figures if i.id == "deaths-167")
+    assert fig.command == "/figures topic:deaths" and "At least 167" in fig.summary
+    assert answer.counts.claims == len(cs.claims) and answer.counts.new_claims == len(cs.claims)
+    assert sum(answer.counts.by_status.values()) == len(cs.claims)
+    assert not answer.nothing_new
+    text = render_digest_text(answer)
+    assert "/claim id:fighters-crossed" in text and "Counts" in text
+
+
+def test_open_conflicts_come_most_important_topic_first():
+    cs = mini()
+    low_deaths = Figure(
+        id="deaths-90", topic="deaths", scope="all", low=90, high=90, qualifier="exact",
+        words="90", unit="people", source="003",
+        quote="Dozens of demonstrators were reported dead.",
+    )
+    low_arrests = Figure(
+        id="arrests-10", topic="arrests", scope="all", low=10, high=10, qualifier="exact",
+        words="10", unit="people", source="003", as_of=dt.date(2022, 1, 10),
+        quote="A total of 7,939 people were arrested",
+    )
+    figures = {**cs.figures, "arrests-10": low_arrests, "deaths-90": low_deaths}
+    conflicted = dataclasses.replace(cs, figures=figures)
+    answer = digest(conflicted, changes_from_snapshot(record_hashes(cs),
+                                                      record_hashes(conflicted)))
+    topics = [c.topic for c in answer.conflicts]
+    assert topics[:1] == ["deaths"]  # rank 1 before the default rank
+    assert "arrests" in topics
+    deaths = answer.conflicts[0]
+    assert "deaths-90" in deaths.figures and deaths.command == "/figures topic:deaths"
+    assert answer.counts.open_conflicts == len(answer.conflicts)
+
+
+def test_nothing_new_is_one_line():
+    cs = mini()
+    hashes = record_hashes(cs)
+    answer = digest(cs, changes_from_snapshot(hashes, hashes), since_label="22 Nov 2026 08:00")
+    assert answer.nothing_new
+    parts = render_digest_messages(answer)
+    assert len(parts) == 1 and "\n" not in parts[0]
+    assert parts[0].startswith("Nothing new since 22 Nov 2026 08:00")
+
+
+def test_a_big_digest_splits_into_messages_that_fit_and_lose_nothing():
+    cs = mini()
+    many = [new_claim(f"claim-{n:03d}", f"Claim number {n} " + "x" * 150) for n in range(14)]
+    big = with_claims(cs, *many)
+    answer = digest(big, changes_from_snapshot(record_hashes(cs), record_hashes(big)))
+    parts = render_digest_messages(answer, footer="Factdesk digest for 23 Nov 2026 · ref fd1")
+    assert len(parts) >= 2
+    for i, part in enumerate(parts, start=1):
+        assert len(part) <= MESSAGE_MAX
+        assert message_problems({"content": part}) == []
+        assert part.endswith(f"ref fd1 · {i}/{len(parts)}")
+    joined = "\n".join(parts)
+    for claim in many:
+        assert joined.count(f"/claim id:{claim.id}`") == 1
+    assert "(continued)" in joined
+
+
+def test_a_huge_update_is_capped_per_section():
+    cs = mini()
+    many = [new_claim(f"c-{n:04d}", f"Claim {n}") for n in range(400)]
+    big = with_claims(cs, *many)
+    answer = digest(big, changes_from_snapshot(record_hashes(cs), record_hashes(big)))
+    parts = render_digest_messages(answer)
+    assert len(parts) <= 3
+    assert "and 385 more" in "\n".join(parts)
+    assert answer.counts.new_claims == 400  # the answer itself keeps everything
+
+
+def test_markdown_and_mentions_in_the_data_are_shown_literally():
+    cs = mini()
+    sneaky = with_claims(cs, new_claim("sneaky", "Ping @everyone and **shout** `now`"))
+    answer = digest(sneaky, changes_from_snapshot(record_hashes(cs), record_hashes(sneaky)))
+    (part,) = render_digest_messages(answer)
+    assert "@everyone" not in part and "@\u200beveryone" in part
+    assert r"\*\*shout\*\*" in part
+
+
+def test_cli_json_since_before_the_first_source_is_everything(capsys):
+    code = main(["digest", "--claimset", str(MINI), "--since", "2000-01-01", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["command"] == "digest" and data["mode"] == "dates"
+    cs = mini()
+    assert {c["id"] for c in data["claims"]} == set(cs.claims)
+    assert data["counts"]["new_figures"] == len(cs.figures)
+    DigestAnswer.model_validate(data)  # the JSON is the answer object
+
+
+def test_cli_text_after_the_story_is_nothing_new(capsys):
+    assert main(["digest", "--claimset", str(MINI), "--since", "2030-01-01"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("Nothing new since 1 Jan 2030")
+
+
+def test_cli_bad_date_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["digest", "--since", "yesterday"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "'yesterday' is not a date; expected YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_cli_unreadable_claimset_is_one_line_exit_2(capsys):
+    assert main(["digest", "--claimset", "/nonexistent/claimset.toml"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "nonexistent" in err
