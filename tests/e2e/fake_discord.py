@@ -46,6 +46,9 @@ AUTOCOMPLETE_RESULT, MODAL = 8, 9
 # interaction types
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
 EPHEMERAL = 1 << 6
+# GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT: off in the (fake) developer portal
+PRIVILEGED_INTENTS = {1 << 1: "GUILD_MEMBERS", 1 << 8: "GUILD_PRESENCES",
+                      1 << 15: "MESSAGE_CONTENT"}
 
 
 def _json_response(data: Any, status: int = 200) -> web.Response:
@@ -328,6 +331,13 @@ class FakeDiscord:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             self._violate("gateway: IDENTIFY with the wrong token")
             return
+        privileged = [name for bit, name in PRIVILEGED_INTENTS.items()
+                      if int(data.get("intents") or 0) & bit]
+        if privileged:
+            # what Discord does when the portal has not enabled them: close 4014
+            self._violate(f"gateway: IDENTIFY asks for privileged intents {privileged}")
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         self.identifies.append(data)
         self._session_id = conn.session_id = secrets.token_hex(16)
         self._seq = 0
@@ -573,6 +583,8 @@ class FakeDiscord:
             ("DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"):
                 self._webhook_message,
             ("POST", "/channels/{channel_id}/messages"): self._channel_post,
+            ("GET", "/channels/{channel_id}/messages"): self._channel_history,
+            ("GET", "/channels/{channel_id}/messages/{message_id}"): self._channel_get,
             ("PATCH", "/channels/{channel_id}/messages/{message_id}"): self._channel_edit,
             ("GET", "/channels/{channel_id}"): self._get_channel,
         }
@@ -780,8 +792,38 @@ class FakeDiscord:
         if params["channel_id"] != self.channel_id:
             self._violate(f"message to unknown channel {params['channel_id']}", record)
             return _error(404, 10003, "Unknown Channel")
-        message = self._make_message(body or {}, interaction=None, webhook=False)
+        body = body or {}
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            for message_id in self.channel_messages:  # Discord dedupes recent nonces
+                if self.messages.get(message_id, {}).get("nonce") == nonce:
+                    return _json_response(self.messages[message_id])
+        message = self._make_message(body, interaction=None, webhook=False)
+        if nonce is not None:
+            message["nonce"] = nonce
         self.channel_messages.append(message["id"])
+        return _json_response(message)
+
+    async def _channel_history(self, request: web.Request, params: dict[str, str], *_: Any,
+                               ) -> web.Response:
+        if params["channel_id"] != self.channel_id:
+            return _error(404, 10003, "Unknown Channel")
+        found = [self.messages[m] for m in self.channel_messages if m in self.messages]
+        after, before = request.query.get("after"), request.query.get("before")
+        if after:
+            found = [m for m in found if int(m["id"]) > int(after)]
+        if before:
+            found = [m for m in found if int(m["id"]) < int(before)]
+        limit = int(request.query.get("limit", "50"))
+        # always newest first; with `after`, the `limit` messages just after it
+        found = list(reversed(found[:limit])) if after else list(reversed(found))[:limit]
+        return _json_response(found)
+
+    async def _channel_get(self, _req: web.Request, params: dict[str, str], *_: Any,
+                           ) -> web.Response:
+        message = self.messages.get(params["message_id"])
+        if message is None or message["channel_id"] != params["channel_id"]:
+            return _error(404, 10008, "Unknown Message")
         return _json_response(message)
 
     async def _channel_edit(self, _req: web.Request, params: dict[str, str], body: Any,
