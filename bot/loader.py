@@ -208,6 +208,8 @@ class _Loader:
     records: dict[str, list[_Record]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # source id -> text
     _normalized: dict[str, str] = field(default_factory=dict)
+    _written: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    _choices: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     # -- reporting ---------------------------------------------------------------------
     def report(
@@ -492,11 +494,14 @@ class _Loader:
                 else:
                     seen[key] = (speaker.id, spelling)
 
-    def known(self, array: str) -> tuple[set[str], set[str]]:
-        """Ids of the valid records, and every id written (valid or not)."""
-        ids = {r.model.id for r in self.valid(array)}
-        written = {r.rid for r in self.records.get(array, []) if r.rid}
-        return ids, written | ids
+    def written(self, arrays: tuple[str, ...]) -> set[str]:
+        """Every id written in these arrays, valid record or not (computed once)."""
+        if arrays not in self._written:
+            ids: set[str] = set()
+            for array in arrays:
+                ids.update(r.rid for r in self.records.get(array, []) if r.rid)
+            self._written[arrays] = ids
+        return self._written[arrays]
 
     def check_ref(
         self,
@@ -508,14 +513,13 @@ class _Loader:
     ) -> None:
         if value is None:
             return
-        written: set[str] = set()
-        for array in arrays:
-            written |= self.known(array)[1]
+        written = self.written(arrays)
         if value in written:
             if value == rec.model.id and rec.array in arrays:
                 self.report_at(rec, loc, f"a {rec.kind} cannot refer to itself")
             return
-        hint = process.extractOne(value, sorted(written), score_cutoff=70) if written else None
+        choices = self._choices.setdefault(arrays, sorted(written))
+        hint = process.extractOne(value, choices, score_cutoff=70) if choices else None
         suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
         self.report_at(rec, loc, f"unknown {what} {value!r}{suggestion}")
 
@@ -746,9 +750,9 @@ def _message(err: Any) -> str:
     if msg.startswith(("Value error, ", "Assertion failed, ")):
         msg = msg.split(", ", 1)[1]
     if kind == "missing":
-        return "required, but missing"
+        return f"{msg}: the key is missing"
     if kind == "extra_forbidden":
-        return "unknown key (a typo?)"
+        return f"{msg}: unknown key (a typo?)"
     if _DATE_ERRORS.match(kind):
         detail = err.get("ctx", {}).get("error") or msg
         return f"{_short(value)!r} is not a real date ({detail}); write a TOML date: 2022-01-09"
