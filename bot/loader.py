@@ -327,6 +327,12 @@ class _Loader:
     def load(self) -> ClaimSet:
         manifest_file = self.read_toml(self.manifest_path())
         root = manifest_file.path.parent
+        if not {"id", "title", "version"} & manifest_file.data.keys():
+            raise ClaimSetUnreadable(
+                manifest_file.shown,
+                f"not a claim-set manifest (no id, title or version): give {MANIFEST_NAME} "
+                "or the directory holding it",
+            )
         manifest = self.validate_manifest(manifest_file)
         lists = self.file_lists(manifest_file)
 

@@ -493,6 +493,11 @@ def test_missing_manifest(tmp_path: Path) -> None:
         load_claimset(tmp_path / "nothing.toml")
 
 
+def test_a_file_that_is_no_manifest(mini: Path) -> None:
+    with pytest.raises(ClaimSetUnreadable, match=r"^claims/main\.toml: not a claim-set manifest"):
+        load_claimset(mini / CLAIMS)
+
+
 def test_bad_toml_names_file_and_line(mini: Path) -> None:
     line = edit(mini, DEATHS, 'scope = "demonstrators"', 'scope = "demonstrators')
     with pytest.raises(ClaimSetUnreadable) as caught:
