@@ -1,0 +1,102 @@
+"""bot.store, digest section (migration 2): subscriptions, runs, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from bot.store import Store, StoreError
+from tests.digest_support import Clock
+
+T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+HASHES = {"claim:a": "1", "claim:b": "2"}
+
+
+@pytest.fixture
+async def store(tmp_path):
+    async with Store.open(tmp_path / "db.sqlite3", clock=Clock(T0)) as s:
+        yield s
+
+
+async def subscribe(store: Store, channel: int = 10, **kw):
+    args = dict(channel_id=channel, guild_id=1, time="08:00", timezone="UTC",
+                post_when_empty=True, by="ed", hashes=HASHES, claimset="x@1")
+    args.update(kw)
+    return await store.digest_subscribe(**args)
+
+
+async def test_subscribe_again_updates_and_keeps_the_baseline(store):
+    first = await subscribe(store)
+    again = await subscribe(store, time="09:30", timezone="Europe/Paris", hashes={"claim:a": "9"})
+    assert again.id == first.id and (again.time, again.timezone) == ("09:30", "Europe/Paris")
+    assert again.baseline_snapshot_id == first.baseline_snapshot_id
+    snap = await store.digest_snapshot(first.baseline_snapshot_id)
+    assert snap.hashes == HASHES
+
+
+async def test_unsubscribe_then_resubscribe_reuses_the_row_with_a_fresh_baseline(store):
+    sub = await subscribe(store, 10)
+    await subscribe(store, 11)
+    assert [s.channel_id for s in await store.digest_unsubscribe(guild_id=1, channel_id=10)] == [10]
+    assert [s.channel_id for s in await store.digest_subscriptions()] == [11]
+    back = await subscribe(store, 10, hashes={"claim:z": "0"})
+    assert back.id == sub.id and back.active
+    assert (await store.digest_snapshot(back.baseline_snapshot_id)).hashes == {"claim:z": "0"}
+    gone = await store.digest_unsubscribe(guild_id=1)
+    assert {s.channel_id for s in gone} == {10, 11}
+    assert await store.digest_unsubscribe(guild_id=1) == []
+
+
+async def test_a_period_can_only_be_begun_once_and_finishing_moves_the_baseline(store):
+    sub = await subscribe(store)
+    args = dict(subscription_id=sub.id, period=dt.date(2026, 11, 24), payload=["hello"],
+                since_snapshot_id=sub.baseline_snapshot_id, hashes={"claim:a": "new"},
+                claimset="x@1", ruling_cursor=0)
+    run = await store.digest_begin_run(**args)
+    assert run.state == "sending" and run.payload == ["hello"] and run.messages == {}
+    assert await store.digest_begin_run(**args) is None
+    await store.digest_record_message(run.id, 0, nonce="n0", message_id=77)
+    await store.digest_record_message(run.id, 0, nonce="n0", message_id=78)  # kept: first wins
+    await store.digest_finish_run(run.id)
+    done = await store.digest_latest_run(sub.id)
+    assert (done.state, done.message_id, done.messages) == ("sent", 77, {0: 77})
+    after = await store.digest_subscription(sub.id)
+    assert after.baseline_snapshot_id == run.snapshot_id != sub.baseline_snapshot_id
+
+
+async def test_the_schema_refuses_bad_states_and_duplicate_channels(store):
+    await subscribe(store)
+    conn = sqlite3.connect(store.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO digest_runs (subscription_id, period, state, payload, snapshot_id,"
+                " since_snapshot_id, started_at) VALUES (1, '2026-01-01', 'maybe', '[]', 1, 1, 'x')"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO digest_subscriptions (channel_id, time, timezone, post_when_empty,"
+                " active_from, baseline_snapshot_id, created_by, created_at, updated_at)"
+                " VALUES (10, '08:00', 'UTC', 1, 'x', 1, 'ed', 'x', 'x')"
+            )
+    finally:
+        conn.close()
+
+
+async def test_status_changes_are_read_between_cursors(store):
+    await store.set_status("a", "in_review", reason="checking", by="Ann")
+    cursor = await store.digest_ruling_cursor()
+    await store.set_status("a", "confirmed", reason="two origins", by="Ben")
+    await store.set_status("b", "false", reason="debunked", by="Cy")
+    rows = await store.digest_status_changes(after=cursor)
+    assert [(r.claim_id, r.by, str(r.previous)) for r in rows] == [
+        ("a", "Ben", "in_review"), ("b", "Cy", "None")
+    ]
+    assert await store.digest_status_changes(after=cursor, upto=cursor) == []
+
+
+async def test_a_channel_id_of_zero_is_refused(store):
+    with pytest.raises(StoreError, match="channel id 0"):
+        await subscribe(store, 0)
