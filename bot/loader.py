@@ -429,10 +429,10 @@ class _Loader:
     # -- cross-checks ------------------------------------------------------------------
     def check_source_files(self, sources_file: _File) -> None:
         folder = sources_file.path.parent
-        listed: set[str] = set()
+        # every file named, by valid entries or not: an invalid entry is reported already
+        listed = {r.raw.get("file") for r in self.records.get("sources", [])}
         for rec in self.valid("sources"):
             src: Source = rec.model
-            listed.add(src.file)
             path = folder / src.file
             if not path.is_file():
                 self.report_at(rec, ("file",), f"no file {src.file!r} in {display_path(folder)}")
@@ -738,11 +738,10 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def _field_named(err: Any, model: type[BaseModel]) -> tuple[str, ...]:
-    """For a whole-record error, the first field of the model its message names."""
-    for word in re.findall(r"[a-z_]+", str(err.get("msg", ""))):
-        if word in model.model_fields:
-            return (word,)
-    return ()
+    """For a whole-record error, the most specific field of the model its message names."""
+    named = [w for w in re.findall(r"[a-z_]+", str(err.get("msg", ""))) if w in model.model_fields]
+    specific = [w for w in named if "_" in w]  # "outlet_note" over "outlet"
+    return ((specific or named)[0],) if named else ()
 
 
 _DATE_ERRORS = re.compile(r"^(date|datetime)_")

@@ -646,3 +646,13 @@ def test_readme_examples_are_valid_records() -> None:
         figure.low,
         figure.high,
     )
+
+
+def test_an_invalid_record_is_reported_once_without_cascades(mini: Path) -> None:
+    line = edit(mini, "sources/sources.toml", 'outlet_note = "the masthead in the file"\n', "")
+    header = line_of(mini, "sources/sources.toml", 'id = "003"') - 1
+    assert problems(mini) == [
+        f"sources/sources.toml:{header}: source 003: outlet_note: an inferred outlet needs "
+        "outlet_note with the basis"
+    ]
+    assert line > header
