@@ -674,6 +674,8 @@ class _Loader:
                 continue  # a duplicate id, reported already
             ev = claim.evidence
             status = ev.status
+            # a backer that is unknown or invalid is reported already: count no origins short
+            complete = all(cid in claimset.claims for cid in ev.supported_by)
             if status == EvidenceStatus.NO_EVIDENCE and not ev.basis:
                 self.report_at(
                     rec,
@@ -696,7 +698,7 @@ class _Loader:
                         "a corroborated claim has nothing contradicting it; with "
                         "disputed_by set, the status is disputed",
                     )
-                if len(origins) < 2:
+                if complete and len(origins) < 2:
                     self.report_at(
                         rec,
                         ("evidence", "status"),
@@ -705,7 +707,7 @@ class _Loader:
                     )
             elif status == EvidenceStatus.SINGLE_SOURCE:
                 origins = content_origins(claim, claimset)
-                if len(origins) != 1:
+                if len(origins) > 1 or (complete and not origins):
                     self.report_at(
                         rec,
                         ("evidence", "status"),
