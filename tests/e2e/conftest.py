@@ -21,14 +21,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def assert_clean(fake: FakeDiscord, since: int = 0, *, answered: bool = True) -> None:
-    """Fail with every reason when a request broke a rule (or an interaction went unanswered)."""
+def assert_clean(fake: FakeDiscord, since: int = 0, *, old: frozenset[str] = frozenset(),
+                 ) -> None:
+    """Fail with every reason when a request broke a rule or an interaction went unanswered.
+
+    ``since``: violations before that index belong to earlier tests; ``old``: ids of
+    interactions sent by earlier tests (a shared fake).
+    """
     problems = list(fake.violations[since:])
-    if answered:
-        problems += [
-            f"interaction {i.id} ({fake.describe(i)}) never got a first response"
-            for i in fake.unanswered()
-        ]
+    problems += [
+        f"interaction {i.id} ({fake.describe(i)}) never got a first response"
+        for i in fake.unanswered() if i.id not in old
+    ]
     assert not problems, "requests to the fake Discord broke the rules:\n  " + "\n  ".join(
         problems
     )

@@ -431,6 +431,18 @@ class FakeDiscord:
         await self._notify()
         return sent
 
+    def _is_guild_command(self, name: str, guild_command: bool | None) -> bool:
+        if guild_command is not None:
+            return guild_command
+        return any(c["name"] == name for c in self.guild_commands.get(self.guild_id, []))
+
+    def command(self, name: str) -> dict[str, Any] | None:
+        """The registered definition of ``/name`` (the guild's first, then global)."""
+        for command in [*self.guild_commands.get(self.guild_id, []), *self.global_commands]:
+            if command["name"] == name:
+                return command
+        return None
+
     def _command_id(self, name: str) -> str:
         for command in [*self.guild_commands.get(self.guild_id, []), *self.global_commands]:
             if command["name"] == name:
@@ -439,14 +451,18 @@ class FakeDiscord:
 
     async def slash(
         self, name: str, options: list[dict[str, Any]] | None = None, *,
-        guild_command: bool = False, user: dict[str, Any] | None = None,
+        guild_command: bool | None = None, user: dict[str, Any] | None = None,
         roles: list[str] | None = None,
     ) -> SentInteraction:
-        """Someone runs ``/name`` with options (``[{"name", "type", "value"}]``)."""
+        """Someone runs ``/name`` with options (``[{"name", "type", "value"}]``).
+
+        ``data.guild_id`` is set when ``/name`` is registered as a guild command (as
+        Discord does), unless ``guild_command`` says otherwise.
+        """
         data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1}
         if options:
             data["options"] = options
-        if guild_command:
+        if self._is_guild_command(name, guild_command):
             data["guild_id"] = self.guild_id
         return await self._send_interaction(
             self._interaction(APPLICATION_COMMAND, data, user=user, roles=roles, message=None)
@@ -454,13 +470,13 @@ class FakeDiscord:
 
     async def autocomplete(
         self, name: str, option: str, typed: str, *,
-        others: list[dict[str, Any]] | None = None, guild_command: bool = False,
+        others: list[dict[str, Any]] | None = None, guild_command: bool | None = None,
     ) -> SentInteraction:
         """Someone is typing ``typed`` into option ``option`` of ``/name``."""
         options = [*(others or []), {"name": option, "type": 3, "value": typed, "focused": True}]
         data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1,
                                 "options": options}
-        if guild_command:
+        if self._is_guild_command(name, guild_command):
             data["guild_id"] = self.guild_id
         return await self._send_interaction(
             self._interaction(AUTOCOMPLETE, data, user=None, roles=None, message=None)
@@ -474,6 +490,16 @@ class FakeDiscord:
         return await self._send_interaction(
             self._interaction(MESSAGE_COMPONENT, data, user=user, roles=None, message=message)
         )
+
+    async def click_label(self, message_id: str, label: str, *,
+                          user: dict[str, Any] | None = None) -> SentInteraction:
+        """Click the button whose label is ``label`` (discord.py makes random custom ids)."""
+        for button in self.buttons(message_id):
+            if button.get("label") == label:
+                assert not button.get("disabled"), f"button {label!r} is disabled"
+                return await self.click(message_id, button["custom_id"], user=user)
+        labels = [b.get("label") for b in self.buttons(message_id)]
+        raise AssertionError(f"no button {label!r} on message {message_id}; buttons: {labels}")
 
     def buttons(self, message_id: str) -> list[dict[str, Any]]:
         """The buttons of a stored message, in order (custom_id, label, disabled...)."""
