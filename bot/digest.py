@@ -433,8 +433,10 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
-def _sections(answer: DigestAnswer, md: bool) -> list[tuple[str, list[str]]]:
-    """(heading, lines) pairs in the order a reader wants them."""
+def _sections(
+    answer: DigestAnswer, md: bool, cap: int | None = SECTION_MAX
+) -> list[tuple[str, list[str]]]:
+    """(heading, lines) pairs in the order a reader wants them; ``cap`` items a section."""
 
     def esc(text: str) -> str:
         return escape_markdown(_oneline(text)) if md else _oneline(text)
@@ -443,9 +445,9 @@ def _sections(answer: DigestAnswer, md: bool) -> list[tuple[str, list[str]]]:
         return f"`{command}`"
 
     def capped(lines: list[str], more: str) -> list[str]:
-        if len(lines) <= SECTION_MAX:
+        if cap is None or len(lines) <= cap:
             return lines
-        return [*lines[:SECTION_MAX], f"… and {len(lines) - SECTION_MAX} more: {more}"]
+        return [*lines[:cap], f"… and {len(lines) - cap} more: {more}"]
 
     sections: list[tuple[str, list[str]]] = []
     for title, items, more in (
@@ -524,11 +526,11 @@ def nothing_new_line(answer: DigestAnswer, md: bool = True) -> str:
 
 
 def render_digest_text(answer: DigestAnswer) -> str:
-    """Plain text for the console."""
+    """Plain text for the console: every item (Discord messages cap each section)."""
     if answer.nothing_new:
         return nothing_new_line(answer, md=False)
     out = [_header(answer, md=False)]
-    for heading, lines in _sections(answer, md=False):
+    for heading, lines in _sections(answer, md=False, cap=None):
         out += ["", heading, *lines]
     return "\n".join(out).replace("`", "")
 

@@ -144,6 +144,8 @@ def test_a_huge_update_is_capped_per_section():
     assert len(parts) <= 3
     assert "and 385 more" in "\n".join(parts)
     assert answer.counts.new_claims == 400  # the answer itself keeps everything
+    text = render_digest_text(answer)  # the console shows every item
+    assert all(f"/claim id:{c.id}\n" in text + "\n" for c in many) and "more:" not in text
 
 
 def test_markdown_and_mentions_in_the_data_are_shown_literally():
