@@ -27,6 +27,7 @@ from discord import app_commands
 from discord.ext import tasks
 
 from bot.digest import (
+    DigestEngine,
     build_digest,
     changes_from_snapshot,
     record_hashes,
@@ -69,7 +70,7 @@ class DigestCog(FactdeskCog):
             return
         self.runner = DigestRunner(
             self.bot.store,
-            lambda: self.bot.engine,
+            self._engine,
             self._send,
             clock=lambda: self.clock(),
             find_sent=self._find_sent,
@@ -78,6 +79,12 @@ class DigestCog(FactdeskCog):
 
     async def cog_unload(self) -> None:
         self.check_due.cancel()
+
+    def _engine(self) -> DigestEngine:
+        engine = self.bot.engine  # read each time: a reload swaps it
+        if engine is None:
+            raise RuntimeError("the claim set is not loaded")
+        return engine
 
     # -- the loop -----------------------------------------------------------------------
 
