@@ -9,6 +9,7 @@ read as they come, so a test can wait for one (no sleeps).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -25,6 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 READY_MARKER = "ready as"  # bot.client.FactdeskBot.on_ready logs "ready as <user> ..."
 
 
+@functools.cache
 def bot_command_missing() -> str | None:
     """Why the bot cannot be run yet (``python -m bot run --help`` fails), or None."""
     try:

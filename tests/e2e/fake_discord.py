@@ -98,6 +98,8 @@ class _Connection:
     ws: web.WebSocketResponse
     session_id: str | None = None
     heartbeats: int = 0
+    close_code: int | None = None  # once closed: who closed it and how
+    closed_by_client: bool = False
 
 
 class FakeDiscord:
@@ -291,7 +293,15 @@ class FakeDiscord:
             "op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}, "s": None,
             "t": None,
         }))
-        async for msg in ws:
+        while True:
+            msg = await ws.receive()
+            if msg.type == WSMsgType.CLOSE:  # the bot closed it (aiohttp answers the close)
+                conn.closed_by_client = True
+                conn.close_code = msg.data
+                break
+            if msg.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                conn.close_code = ws.close_code
+                break
             if msg.type != WSMsgType.TEXT:
                 continue
             try:
@@ -381,6 +391,10 @@ class FakeDiscord:
     @property
     def connected(self) -> bool:
         return self._current is not None and not self._current.ws.closed
+
+    @property
+    def last_connection(self) -> _Connection | None:
+        return self.connections[-1] if self.connections else None
 
     @property
     def heartbeats(self) -> int:

@@ -324,3 +324,28 @@ def test_house_rules_the_spec_cannot_say() -> None:
         {"allowed_mentions": {"parse": ["users"], "users": ["1"]}}, require_no_ping=False
     )
     assert both == ["allowed_mentions: parse contains 'users' and an explicit users list"]
+
+
+async def test_close_is_seen_as_the_bots_own(fake: FakeDiscord, bot: commands.Bot) -> None:
+    await bot.close()
+    await fake.wait_for(lambda: not fake.connected)
+    conn = fake.last_connection
+    # a close frame, not a dead socket; discord.py sends 1000, or 4000 when its reader
+    # sees the closing first (a race inside discord.py)
+    assert conn is not None and conn.closed_by_client and conn.close_code in (1000, 4000)
+
+
+async def test_channel_send_with_nonce_and_history(fake: FakeDiscord, bot: commands.Bot) -> None:
+    channel = bot.get_channel(int(fake.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("digest part 1", nonce="fd1.20220110.0")
+    again = await channel.send("digest part 1", nonce="fd1.20220110.0")  # a retry
+    other = await channel.send("digest part 2", nonce="fd1.20220110.1")
+    assert again.id == first.id != other.id
+    assert len(fake.channel_messages) == 2
+    newest_first = [m.content async for m in channel.history(limit=10)]
+    assert newest_first == ["digest part 2", "digest part 1"]
+    after = [m.id async for m in channel.history(after=discord.Object(first.id))]
+    assert after == [other.id]
+    fetched = await channel.fetch_message(other.id)
+    assert fetched.content == "digest part 2"

@@ -1,0 +1,349 @@
+"""The real bot (``python -m bot run``) against the fake Discord: what a desk does with it.
+
+One bot process serves this module (start-up is paid once); the tests that stop or
+disturb the bot (SIGTERM, a gateway drop) start their own. Every request the bot
+sends is checked by the fake (spec schema and house rules); a test fails when one of
+its requests broke a rule or one of its interactions went unanswered in 3 s.
+
+Expected answers come from the core itself (``bot.engine.Factdesk`` over the seed
+claim set), so the test checks that Discord users see what the engine says: the right
+claim, its sources (files and outlets), the figures' numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from tests.e2e.bot_process import REPO, BotProcess, bot_command_missing
+from tests.e2e.conftest import assert_clean
+from tests.e2e.fake_discord import EPHEMERAL, FakeDiscord, SentInteraction
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+STRING, SUBCOMMAND = 3, 1
+
+
+@dataclass
+class Desk:
+    fake: FakeDiscord
+    bot: BotProcess
+    engine: Any  # bot.engine.Factdesk over the same claim set
+
+
+def _skip_unless_runnable() -> None:
+    reason = bot_command_missing()
+    if reason:
+        pytest.skip(f"the bot is not runnable yet: {reason}")
+
+
+def _engine() -> Any:
+    from bot.engine import Factdesk  # noqa: I001 (the core, imported when the bot exists)
+    from bot.loader import load_claimset
+
+    return Factdesk(load_claimset(REPO / "seeds" / "claimset.toml"))
+
+
+async def _start(fake: FakeDiscord, workdir: Path) -> BotProcess:
+    bot = BotProcess(fake, workdir)
+    await bot.start()
+    await bot.wait_ready()
+    return bot
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def desk(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Desk]:
+    _skip_unless_runnable()
+    async with FakeDiscord() as fake:
+        bot = await _start(fake, tmp_path_factory.mktemp("desk"))
+        try:
+            yield Desk(fake, bot, _engine())
+        finally:
+            await bot.stop()
+
+
+@pytest.fixture
+def checked(desk: Desk) -> Iterator[Desk]:
+    """The shared desk; at teardown, this test's requests all passed the checks."""
+    since, old = len(desk.fake.violations), frozenset(desk.fake.interactions)
+    yield desk
+    assert_clean(desk.fake, since, old=old)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def dry_run_payload() -> list[dict[str, Any]]:
+    """What ``python -m bot sync --dry-run --json`` says it would send."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sync", "--dry-run", "--json"], cwd=REPO,
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    data = json.loads(result.stdout)
+    return data if isinstance(data, list) else data.get("commands", data)
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """Everything a user reads in a message: content and every part of every embed."""
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        parts += [(embed.get("author") or {}).get("name") or ""]
+        for f in embed.get("fields") or []:
+            parts += [f.get("name") or "", f.get("value") or ""]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(parts)
+
+
+def plain(text: str) -> str:
+    """Markdown escapes undone, for comparing with the claim set's own words."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def first_string_option(fake: FakeDiscord, command: str) -> str:
+    definition = fake.command(command)
+    assert definition is not None, f"/{command} is not registered; sync first"
+    for option in definition.get("options") or []:
+        if option.get("type") == STRING:
+            return option["name"]
+    raise AssertionError(f"/{command} has no string option: {definition}")
+
+
+async def ask(desk: Desk, command: str, query: str) -> tuple[SentInteraction, dict[str, Any]]:
+    """Run ``/command <first string option>:query``; the answer message once it is final."""
+    fake = desk.fake
+    option = first_string_option(fake, command)
+    sent = await fake.slash(command, [{"name": option, "type": STRING, "value": query}])
+    await fake.wait_answered(sent)
+
+    def final() -> dict[str, Any] | None:
+        message = fake.response_message(sent)
+        # a deferred answer is final once the loading flag (128) is gone
+        if message is not None and not message.get("flags", 0) & 128:
+            return message
+        return None
+
+    message = await fake.wait_for(final)
+    return sent, message
+
+
+async def all_pages(desk: Desk, sent: SentInteraction) -> list[str]:
+    """The text of every page of an answer, stepping with the Next button."""
+    fake = desk.fake
+    message = fake.response_message(sent)
+    assert message is not None
+    pages = [text_of(message)]
+    while any(b.get("label", "").startswith("Next") and not b.get("disabled")
+              for b in fake.buttons(message["id"])):
+        label = next(b["label"] for b in fake.buttons(message["id"])
+                     if b.get("label", "").startswith("Next"))
+        click = await fake.click_label(message["id"], label)
+        await fake.wait_answered(click)
+        pages.append(text_of(fake.messages[message["id"]]))
+        assert len(pages) < 30, "paging does not end"
+    return pages
+
+
+# -- scenarios -----------------------------------------------------------------------
+
+
+async def test_start_up_to_ready(checked: Desk) -> None:
+    fake, bot = checked.fake, checked.bot
+    assert [r.template for r in fake.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    assert len(fake.identifies) == 1
+    identify = fake.identifies[0]
+    assert identify["token"] == fake.token
+    assert identify["intents"] & (1 << 0), "the guilds intent is needed"
+    assert fake.connected and fake.heartbeats >= 1
+    # never sync the command tree on boot
+    assert not any(r.method == "PUT" for r in fake.requests)
+    assert "Traceback" not in bot.output
+
+
+async def test_sync_to_the_guild(checked: Desk) -> None:
+    fake = checked.fake
+    expected = dry_run_payload()
+    sent = await fake.slash(
+        "factdesk", [{"name": "sync", "type": SUBCOMMAND, "options": []}],
+        user=fake.owner, guild_command=False,
+    )
+    await fake.wait_answered(sent)
+    await fake.wait_for(lambda: fake.guild_commands.get(fake.guild_id))
+    put = [r for r in fake.requests if r.method == "PUT"]
+    assert put[-1].template == "/applications/{application_id}/guilds/{guild_id}/commands"
+    assert put[-1].status == 200
+    names = {c["name"] for c in fake.guild_commands[fake.guild_id]}
+    assert {"claim", "figures", "evidence", "speaker", "source", "factdesk"} <= names
+    assert names == {c["name"] for c in expected}
+
+
+async def test_claim_answers_with_its_sources(checked: Desk) -> None:
+    engine = checked.engine
+    query = "jihadists"
+    expected = engine.claim(query)
+    assert expected.results, "the seed story has claims about jihadists"
+    _, message = await ask(checked, "claim", query)
+    assert message["flags"] & EPHEMERAL
+    text = plain(text_of(message))
+    top = expected.results[0]
+    assert top.speaker.name in text
+    for ref in top.sources:
+        assert ref.source_id in text or ref.file in text or (ref.outlet or "") in text, ref
+
+
+async def test_figures_show_every_number(checked: Desk) -> None:
+    engine = checked.engine
+    expected = engine.figures("death toll")
+    assert expected.figures
+    sent, _ = await ask(checked, "figures", "death toll")
+    text = plain("\n".join(await all_pages(checked, sent)))
+    for row in expected.figures:
+        assert row.words in text or f"{row.low:g}" in text, row
+    assert "167" in text  # 000: "At least 167 people are believed to have been killed"
+
+
+async def test_evidence(checked: Desk) -> None:
+    engine = checked.engine
+    expected = engine.evidence("jihadists")
+    assert expected.claim is not None
+    _, message = await ask(checked, "evidence", "jihadists")
+    text = plain(text_of(message))
+    assert expected.claim.statement[:60] in text
+    assert str(expected.independent_origins) in text
+
+
+async def test_speaker(checked: Desk) -> None:
+    engine = checked.engine
+    expected = engine.speaker("Antonov")
+    assert expected.results
+    sent, _ = await ask(checked, "speaker", "Antonov")
+    text = plain("\n".join(await all_pages(checked, sent)))
+    assert "Anatoly Antonov" in text
+    for claim in expected.results:
+        assert claim.statement[:50] in text, claim.id
+
+
+async def test_source(checked: Desk) -> None:
+    engine = checked.engine
+    expected = engine.source("Morning Star")
+    assert expected.results
+    sent, _ = await ask(checked, "source", "Morning Star")
+    text = plain("\n".join(await all_pages(checked, sent)))
+    assert "Morning Star" in text
+    assert expected.results[0].statement[:50] in text
+
+
+async def test_autocomplete_with_a_typo(checked: Desk) -> None:
+    fake, engine = checked.fake, checked.engine
+    option = first_string_option(fake, "speaker")
+    sent = await fake.autocomplete("speaker", option, "antnov")
+    await fake.wait_answered(sent)
+    assert sent.callback is not None and sent.callback["type"] == 8
+    choices = sent.callback["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert any("Antonov" in c["name"] for c in choices)
+    assert [c["value"] for c in choices] == [v for _, v in engine.complete("speaker", "antnov")]
+
+
+async def test_paging_with_the_buttons(checked: Desk) -> None:
+    fake = checked.fake
+    _, message = await ask(checked, "speaker", "Antonov")
+    labels = [b["label"] for b in fake.buttons(message["id"])]
+    assert any(label.startswith("Next") for label in labels), labels
+    first = text_of(message)
+    next_label = next(label for label in labels if label.startswith("Next"))
+    click = await fake.click_label(message["id"], next_label)
+    await fake.wait_answered(click)
+    assert click.callback is not None and click.callback["type"] == 7  # update message
+    second = text_of(fake.messages[message["id"]])
+    assert second != first
+    counter = [b["label"] for b in fake.buttons(message["id"]) if re.match(r"\d+/\d+", b["label"])]
+    assert counter and counter[0].startswith("2/")
+    back = await fake.click_label(message["id"], "◀ Previous")
+    await fake.wait_answered(back)
+    assert text_of(fake.messages[message["id"]]) == first
+    # someone else's click is refused, privately
+    other = await fake.click_label(message["id"], next_label, user=fake.owner)
+    await fake.wait_answered(other)
+    assert other.callback is not None and other.callback["type"] == 4
+    assert other.callback["data"]["flags"] & EPHEMERAL
+    assert text_of(fake.messages[message["id"]]) == first
+
+
+async def test_post_to_channel(checked: Desk) -> None:
+    fake = checked.fake
+    _, message = await ask(checked, "claim", "jihadists")
+    click = await fake.click_label(message["id"], "Post to channel")
+    await fake.wait_answered(click)
+    posted = fake.response_message(click)
+    assert posted is not None and posted["id"] != message["id"]
+    assert not posted["flags"] & EPHEMERAL  # everyone in the channel sees it
+    assert plain(text_of(message)).split("\n")[1:3] == plain(text_of(posted)).split("\n")[1:3] \
+        or text_of(message)[:200] in text_of(posted)
+    assert f"<@{fake.user['id']}>" in (posted["content"] or "")  # "Shared by": no ping
+    assert posted["allowed_mentions"] == {"parse": []} or posted["allowed_mentions"]["parse"] == []
+    await fake.wait_for(lambda: any(
+        b.get("label") == "Post to channel" and b.get("disabled")
+        for b in fake.buttons(message["id"])))
+
+
+async def test_at_everyone_pings_no_one(checked: Desk) -> None:
+    sent, message = await ask(checked, "claim", "@everyone jihadists <@&123> <@456>")
+    body = sent.callback
+    assert body is not None
+    data = body.get("data") or {}
+    mentions = data.get("allowed_mentions") or message.get("allowed_mentions")
+    assert mentions is not None and mentions["parse"] == []
+    # and the text itself is made inert, so even a copy-paste pings no one
+    assert "@everyone" not in text_of(message)
+
+
+async def test_a_bad_option_gets_an_ephemeral_error(checked: Desk) -> None:
+    _, message = await ask(checked, "claim", "   ")
+    assert message["flags"] & EPHEMERAL
+    text = text_of(message).strip()
+    assert text and "\n" not in text and "Traceback" not in text
+    assert not message["embeds"] or len(message["embeds"]) == 1
+
+
+# -- tests with a bot of their own -------------------------------------------------------
+
+
+async def test_gateway_drop_then_the_bot_still_answers(tmp_path: Path) -> None:
+    _skip_unless_runnable()
+    async with FakeDiscord() as fake:
+        bot = await _start(fake, tmp_path)
+        try:
+            await fake.drop()
+            await fake.wait_for(lambda: (fake.resumes or len(fake.identifies) > 1)
+                                and fake.connected)
+            sent = await fake.slash("claim", [{"name": "query", "type": STRING,
+                                               "value": "jihadists"}], guild_command=False)
+            await fake.wait_answered(sent)
+            assert fake.response_message(sent) is not None
+        finally:
+            await bot.stop()
+        assert_clean(fake)
+
+
+async def test_clean_shutdown_on_sigterm(tmp_path: Path) -> None:
+    _skip_unless_runnable()
+    async with FakeDiscord() as fake:
+        bot = await _start(fake, tmp_path)
+        code = await bot.stop()
+        assert code == 0, bot.tail()
+        assert "Traceback" not in bot.output
+        await fake.wait_for(lambda: not fake.connected)
+        conn = fake.last_connection
+        assert conn is not None and conn.closed_by_client, "the bot died without closing"
+        assert bot.database.exists()
+        assert_clean(fake)
