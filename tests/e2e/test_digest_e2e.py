@@ -1,0 +1,171 @@
+"""The digest end to end: the real FactdeskBot and digest cog against the fake Discord.
+
+An editor subscribes the desk channel with ``/digest subscribe``; an editor's ruling
+comes in; the cog's clock is moved to the next 08:00 in Paris and its loop made to tick
+fast; exactly one well-formed post appears in the subscribed channel, sent with the
+run's nonce and ``enforce_nonce``, and more ticks add nothing. The bot runs in this
+process (not the subprocess harness) because the test drives the cog's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from yarl import URL
+
+from bot.client import FactdeskBot
+from bot.digest_runner import digest_nonce
+from bot.loader import load_claimset
+from bot.paths import DEFAULT_CLAIMSET
+from bot.schedule import Schedule
+from bot.settings import Settings
+from bot.store import Store
+from cogs.limits import message_problems
+from tests.digest_support import Clock
+from tests.e2e.fake_discord import FakeDiscord
+
+APPLICATION_COMMAND = 2
+SUB_COMMAND, STRING, CHANNEL = 1, 3, 7
+
+
+@pytest.fixture
+async def desk(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[FactdeskBot]:
+    from bot.engine import Factdesk
+
+    monkeypatch.setattr(Route, "BASE", fake.api_base)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
+    settings = Settings.model_validate({
+        "discord": {"guild_ids": [int(fake.guild_id)],
+                    "editor_role_ids": [int(fake.editor_role_id)],
+                    "api_base": fake.api_base, "gateway_url": fake.gateway_url},
+        "digest": {"time": "08:00", "timezone": "Europe/Paris"},
+    })
+    async with Store.open(tmp_path / "factdesk.sqlite3") as store:
+        bot = FactdeskBot(settings, Factdesk(load_claimset(DEFAULT_CLAIMSET)), store=store,
+                          extensions=("cogs.digest",))
+        task = asyncio.create_task(bot.start(fake.token))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 15)
+            yield bot
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 10)
+
+
+async def digest_command(fake: FakeDiscord, sub: str, options: list[dict[str, Any]],
+                         *, editor: bool) -> Any:
+    """/digest <sub> with options; a channel option carries Discord's resolved data."""
+    data: dict[str, Any] = {
+        "id": fake._command_id("digest"), "name": "digest", "type": 1,
+        "options": [{"name": sub, "type": SUB_COMMAND, "options": options}],
+    }
+    if any(o["type"] == CHANNEL for o in options):
+        data["resolved"] = {"channels": {fake.channel_id: dict(
+            fake.channel(), permissions="2248473465835073")}}
+    roles = [fake.editor_role_id] if editor else []
+    payload = fake._interaction(APPLICATION_COMMAND, data, user=None, roles=roles, message=None)
+    sent = await fake._send_interaction(payload)
+    await fake.wait_answered(sent)
+    await fake.wait_for(lambda: fake.response_message(sent) is not None or sent.followups)
+    return sent
+
+
+async def until(predicate: Any, timeout: float = 15.0) -> None:
+    """Poll a condition the fake cannot signal (the cog's loop count)."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
+
+
+def count_ticks(runner: Any) -> list[int]:
+    """Count the runner's ticks (the loop's body), from now on."""
+    ticks = [0]
+    tick = runner.tick
+
+    async def counted() -> Any:
+        result = await tick()
+        ticks[0] += 1
+        return result
+
+    runner.tick = counted
+    return ticks
+
+
+def reply_text(fake: FakeDiscord, sent: Any) -> str:
+    message = fake.response_message(sent) or fake.messages[sent.followups[0]]
+    return message.get("content") or ""
+
+
+async def test_subscribe_let_the_time_pass_and_see_exactly_one_post(
+    fake: FakeDiscord, desk: FactdeskBot
+) -> None:
+    cog = desk.get_cog("DigestCog")
+    assert cog is not None
+    channel_option = {"name": "channel", "type": CHANNEL, "value": fake.channel_id}
+
+    refused = await digest_command(fake, "subscribe", [channel_option], editor=False)
+    assert "Only editors" in reply_text(fake, refused)
+
+    sent = await digest_command(fake, "subscribe", [
+        channel_option,
+        {"name": "time", "type": STRING, "value": "08:00"},
+        {"name": "timezone", "type": STRING, "value": "Europe/Paris"},
+    ], editor=True)
+    text = reply_text(fake, sent)
+    assert "Digest subscribed" in text and "08:00 Europe/Paris" in text, text
+    assert sent.callback["data"]["flags"] & 64  # ephemeral
+    (sub,) = await desk.store.digest_subscriptions()
+    assert sub.channel_id == int(fake.channel_id)
+
+    # Something happens on the desk: an editor rules on a claim.
+    claim_id = next(iter(desk.engine.claimset.claims))
+    await desk.store.set_status(claim_id, "in_review", reason="checking the video",
+                                by="Vera (desk)")
+
+    # Anyone may preview it, privately: the same content, not posted in the channel.
+    preview = await digest_command(fake, "preview", [], editor=False)
+    # Deferred ("thinking"), then the first part replaces the loading message.
+    await fake.wait_for(lambda: not fake.response_message(preview)["flags"] & 128)
+    shown = fake.response_message(preview)
+    assert shown["flags"] & 64 and "Vera (desk)" in shown["content"]
+    assert message_problems({"content": shown["content"]}) == []
+    assert fake.channel_messages == []
+
+    # Let the time pass: the next 08:00 in Paris, with the loop ticking fast.
+    schedule = Schedule.parse("08:00", "Europe/Paris")
+    period, fire_at = schedule.next_fire(dt.datetime.now(dt.UTC))
+    clock = Clock(fire_at - dt.timedelta(minutes=2))
+    cog.clock = clock
+    ticks = count_ticks(cog.runner)
+    # Takes effect at once, even while the loop sleeps its first minute.
+    cog.check_due.change_interval(seconds=0.05)
+    await until(lambda: ticks[0] >= 3)
+    assert fake.channel_messages == []  # not yet: two minutes early
+    clock.advance(minutes=2, seconds=30)
+    await fake.wait_for(lambda: fake.channel_messages, timeout=15)
+    done = ticks[0]
+    await until(lambda: ticks[0] >= done + 10)
+
+    assert len(fake.channel_messages) == 1  # exactly one post, however many ticks
+    post = fake.messages[fake.channel_messages[0]]
+    assert post["channel_id"] == fake.channel_id
+    assert message_problems({"content": post["content"]}) == []
+    assert "Factdesk digest" in post["content"]
+    assert "Vera (desk)" in post["content"] and f"`/claim id:{claim_id}`" in post["content"]
+    assert f"{period.day} {period:%b %Y} (Europe/Paris)" in post["content"]
+    (request,) = [r for r in fake.requests
+                  if r.method == "POST" and r.template == "/channels/{channel_id}/messages"]
+    assert request.body["nonce"] == digest_nonce(sub.id, period, 0)
+    assert request.body["enforce_nonce"] is True
+    assert request.body["allowed_mentions"]["parse"] == []
+    (run,) = await desk.store.digest_runs(sub.id)
+    assert run.state == "sent" and run.message_id == int(post["id"])
