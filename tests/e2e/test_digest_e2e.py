@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,21 +36,19 @@ APPLICATION_COMMAND = 2
 SUB_COMMAND, STRING, CHANNEL = 1, 3, 7
 
 
-@pytest.fixture
-async def desk(
-    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@asynccontextmanager
+async def running_bot(
+    fake: FakeDiscord, db: Path, digest: dict[str, Any]
 ) -> AsyncIterator[FactdeskBot]:
     from bot.engine import Factdesk
 
-    monkeypatch.setattr(Route, "BASE", fake.api_base)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
     settings = Settings.model_validate({
         "discord": {"guild_ids": [int(fake.guild_id)],
                     "editor_role_ids": [int(fake.editor_role_id)],
                     "api_base": fake.api_base, "gateway_url": fake.gateway_url},
-        "digest": {"time": "08:00", "timezone": "Europe/Paris"},
+        "digest": digest,
     })
-    async with Store.open(tmp_path / "factdesk.sqlite3") as store:
+    async with Store.open(db) as store:
         bot = FactdeskBot(settings, Factdesk(load_claimset(DEFAULT_CLAIMSET)), store=store,
                           extensions=("cogs.digest",))
         task = asyncio.create_task(bot.start(fake.token))
@@ -59,6 +58,19 @@ async def desk(
         finally:
             await bot.close()
             await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture(autouse=True)
+def _endpoints(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Route, "BASE", fake.api_base)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
+
+
+@pytest.fixture
+async def desk(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[FactdeskBot]:
+    digest = {"time": "08:00", "timezone": "Europe/Paris"}
+    async with running_bot(fake, tmp_path / "factdesk.sqlite3", digest) as bot:
+        yield bot
 
 
 async def digest_command(fake: FakeDiscord, sub: str, options: list[dict[str, Any]],
@@ -169,3 +181,28 @@ async def test_subscribe_let_the_time_pass_and_see_exactly_one_post(
     assert request.body["allowed_mentions"]["parse"] == []
     (run,) = await desk.store.digest_runs(sub.id)
     assert run.state == "sent" and run.message_id == int(post["id"])
+
+
+async def test_the_config_channel_is_subscribed_at_start_until_an_editor_unsubscribes(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    db = tmp_path / "factdesk.sqlite3"
+    config = {"channel_id": int(fake.channel_id), "time": "18:30",
+              "timezone": "America/New_York", "post_when_empty": False}
+    async with running_bot(fake, db, config) as bot:
+        store = bot.store
+        async with asyncio.timeout(15):  # the loop's start-up subscribes it
+            while not (subs := await store.digest_subscriptions()):
+                await asyncio.sleep(0.02)
+        (sub,) = subs
+        assert (sub.channel_id, sub.time, sub.timezone, sub.post_when_empty, sub.created_by) == (
+            int(fake.channel_id), "18:30", "America/New_York", False, "config.toml"
+        )
+        assert sub.guild_id == int(fake.guild_id)
+        sent = await digest_command(fake, "unsubscribe", [], editor=True)
+        assert "Digest unsubscribed" in reply_text(fake, sent)
+    # Restarted with the same config: the editor's decision stands.
+    async with running_bot(fake, db, config) as bot:
+        cog = bot.get_cog("DigestCog")
+        assert await cog.ensure_config_subscription() is not None
+        assert await bot.store.digest_subscriptions() == []
