@@ -203,6 +203,18 @@ class DigestCog(FactdeskCog):
         if self.bot.store is None:
             await reply_ephemeral(interaction, "Digests need a database; none is configured.")
             return
+        me = channel.guild.me
+        if me is not None:
+            perms = channel.permissions_for(me)
+            missing = [name for name, ok in (
+                ("View Channel", perms.view_channel), ("Send Messages", perms.send_messages),
+                ("Read Message History", perms.read_message_history)) if not ok]
+            if missing:
+                await reply_ephemeral(
+                    interaction, f"I cannot post the digest in {channel.mention}: missing "
+                    f"{', '.join(missing)}.",
+                )
+                return
         conf = self.bot.settings.digest
         try:
             schedule = Schedule.parse(time or conf.time.strftime("%H:%M"),

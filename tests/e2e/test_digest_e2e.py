@@ -206,3 +206,16 @@ async def test_the_config_channel_is_subscribed_at_start_until_an_editor_unsubsc
         cog = bot.get_cog("DigestCog")
         assert await cog.ensure_config_subscription() is not None
         assert await bot.store.digest_subscriptions() == []
+
+
+async def test_subscribing_a_channel_the_bot_cannot_post_in_is_refused(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = fake.channel
+    deny_send = {"id": fake.application_id, "type": 1, "allow": "0", "deny": str(0x800)}
+    monkeypatch.setattr(fake, "channel", lambda: dict(plain(), permission_overwrites=[deny_send]))
+    async with running_bot(fake, tmp_path / "factdesk.sqlite3", {}) as bot:
+        channel_option = {"name": "channel", "type": CHANNEL, "value": fake.channel_id}
+        sent = await digest_command(fake, "subscribe", [channel_option], editor=True)
+        assert "missing Send Messages" in reply_text(fake, sent)
+        assert await bot.store.digest_subscriptions() == []
