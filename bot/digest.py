@@ -31,11 +31,13 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.answers import ClaimAnswer, FiguresAnswer, Interval
+from bot.answers import FiguresAnswer, Interval
 from bot.claimset import ClaimSet
+from bot.schema import Claim
 from bot.status import EvidenceStatus, style
 
 if TYPE_CHECKING:
+    from bot.editorial_view import EditorialView
     from bot.store import RulingChange
 
 log = logging.getLogger(__name__)
@@ -232,10 +234,15 @@ class DigestEngine(Protocol):
     """What the digest uses of bot.engine.Factdesk."""
 
     claimset: ClaimSet
+    editorial: EditorialView
 
     def figures(self, query: str) -> FiguresAnswer: ...
 
-    def claim_by_id(self, claim_id: str) -> ClaimAnswer | None: ...
+
+def current_status(engine: DigestEngine, claim: Claim) -> EvidenceStatus:
+    """The status an answer leads with: the editor's ruling, else the derived status."""
+    ruling = engine.editorial.ruling(claim.id)
+    return EvidenceStatus(ruling.status) if ruling else claim.evidence.status
 
 
 def _order(keys: Iterable[str], kind: str, records: Mapping[str, object]) -> list[str]:
@@ -282,7 +289,6 @@ def build_digest(
     claims: list[DigestItem] = []
     for cid in _order(touched, "claim", cs.claims):
         claim = cs.claims[cid]
-        answer = engine.claim_by_id(cid)
         speaker = cs.speakers.get(claim.speaker)
         claims.append(
             DigestItem(
@@ -290,7 +296,7 @@ def build_digest(
                 id=cid,
                 change=change_of(f"claim:{cid}"),
                 summary=f"{speaker.name if speaker else claim.speaker}: {claim.statement}",
-                status=answer.status if answer else claim.evidence.status,
+                status=current_status(engine, claim),
                 first_seen=seen.get(f"claim:{cid}"),
                 command=claim_command(cid),
             )
@@ -321,8 +327,7 @@ def build_digest(
     conflicts = open_conflicts(engine)
 
     current = Counter(
-        str((a.status if (a := engine.claim_by_id(cid)) else c.evidence.status).value)
-        for cid, c in cs.claims.items()
+        current_status(engine, c).value for c in cs.claims.values()
     )
     count = Counter((item.kind, item.change) for item in (*sources, *claims, *figures))
     counts = DigestCounts(

@@ -25,6 +25,7 @@ still covered, because only a completed run moves the baseline.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -116,13 +117,16 @@ class DigestRunner:
             if subscription
             else None
         )
-        hashes = record_hashes(engine.claimset)
+        # The CPU-heavy parts run in a thread so a large claim set does not stall the
+        # bot's event loop (interactions must be answered within 3 s).
+        hashes = await asyncio.to_thread(record_hashes, engine.claimset)
         cursor = await self.store.digest_ruling_cursor()
         changes = changes_from_snapshot(baseline.hashes if baseline else None, hashes)
         status_changes = await self.store.digest_status_changes(
             after=baseline.ruling_cursor if baseline else 0, upto=cursor
         )
-        answer = build_digest(
+        answer = await asyncio.to_thread(
+            build_digest,
             engine,
             changes,
             mode="snapshot",

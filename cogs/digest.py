@@ -17,6 +17,7 @@ goes out within a minute of its time.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -140,7 +141,8 @@ class DigestCog(FactdeskCog):
         claimset = self.bot.engine.claimset
         return await store.digest_subscribe(
             channel_id=channel_id, guild_id=guild_id, time=time, timezone=timezone,
-            post_when_empty=post_when_empty, by=by, hashes=record_hashes(claimset),
+            post_when_empty=post_when_empty, by=by,
+            hashes=await asyncio.to_thread(record_hashes, claimset),
             claimset=f"{claimset.manifest.id}@{claimset.version}",
         )
 
