@@ -655,11 +655,14 @@ class Store:
     async def digest_unsubscribe(
         self, *, guild_id: int | None, channel_id: int | None = None
     ) -> list[DigestSubscription]:
-        """Deactivate the guild's subscriptions (one channel's, when given). Runs are kept."""
-        subs = [
-            s for s in await self.digest_subscriptions(guild_id=guild_id)
-            if channel_id is None or s.channel_id == channel_id
-        ]
+        """Deactivate the guild's subscriptions, or one channel's. Runs are kept.
+
+        With a channel, its subscription is found by the channel alone (channel ids are
+        unique, and one set from config.toml may not know its guild)."""
+        if channel_id is not None:
+            subs = [s for s in await self.digest_subscriptions() if s.channel_id == channel_id]
+        else:
+            subs = await self.digest_subscriptions(guild_id=guild_id)
         if not subs:
             return []
         now = _ts(self._clock())
