@@ -287,3 +287,37 @@ def test_nonces_fit_discord_and_differ_per_part_and_period():
               for p in range(3)}
     assert len(nonces) == 18 and all(len(n) <= 25 for n in nonces)
     assert digest_nonce(1, day, 0) == digest_nonce(1, day, 0)
+
+
+async def test_a_sigkill_between_send_and_record_does_not_post_twice(db, tmp_path):
+    """Real process death: the run row must be on disk before the send, and resume."""
+    import json
+    import subprocess
+    import sys
+
+    clock = Clock(utc(2026, 11, 22, 12, 0))
+    async with Desk(db, clock, FakeChannels(clock)) as desk:
+        await desk.subscribe(PARIS, "08:00", "Europe/Paris")
+    channel_file = tmp_path / "channel.jsonl"
+    repo = Path(__file__).resolve().parents[1]
+
+    def worker(now: dt.datetime, *flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "tests.digest_crash_worker", str(db), str(channel_file),
+             now.isoformat(), *flags],
+            cwd=repo, capture_output=True, text=True, timeout=120,
+        )
+
+    killed = worker(utc(2026, 11, 23, 7, 0), "kill-after-send")
+    assert killed.returncode == -9, killed.stderr
+    assert len(channel_file.read_text().splitlines()) == 1
+    resumed = worker(utc(2026, 11, 23, 7, 1))
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout) == ["sent"]
+    again = worker(utc(2026, 11, 23, 7, 2))
+    assert json.loads(again.stdout) == []
+    lines = [json.loads(line) for line in channel_file.read_text().splitlines()]
+    assert len(lines) == 1 and lines[0]["nonce"] == digest_nonce(1, dt.date(2026, 11, 23), 0)
+    async with Desk(db, clock, FakeChannels(clock)) as desk:
+        (run,) = await desk.store.digest_runs(1)
+    assert run.state == "sent" and run.message_id == lines[0]["id"] and run.attempts == 2
