@@ -88,7 +88,7 @@ def prepare(size: int, seed: int, per_kind: int, complete_inputs: int, data_root
 
 
 def run_engine(engine: str, size: int, data_dir: Path, queries_file: Path, cpu: int,
-               timeout: float) -> list[dict[str, Any]]:
+               timeout: float, max_memory_mb: int = 0) -> list[dict[str, Any]]:
     """Run one engine on one size in a fresh process; its rows, or a status row saying why not."""
     cap = 10**9
     if engine == "naive":
@@ -97,7 +97,8 @@ def run_engine(engine: str, size: int, data_dir: Path, queries_file: Path, cpu: 
         out = Path(tmp) / "rows.json"
         cmd = [sys.executable, "-m", "bench.worker", "--engine", engine, "--data", str(data_dir),
                "--queries", str(queries_file), "--out", str(out), "--cpu", str(cpu),
-               "--max-search", str(cap), "--max-complete", str(cap)]
+               "--max-search", str(cap), "--max-complete", str(cap),
+               "--max-memory-mb", str(max_memory_mb)]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
@@ -132,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)),
                         help="CPU each worker is pinned to (-1: no pinning)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per worker")
+    parser.add_argument("--max-memory-mb", type=int, default=14_000,
+                        help="address-space limit per worker (0: none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)
     started = time.perf_counter()
@@ -145,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += data_rows
         for engine in args.engines:
             t = time.perf_counter()
-            got = run_engine(engine, size, data_dir, queries_file, args.cpu, args.timeout)
+            got = run_engine(engine, size, data_dir, queries_file, args.cpu, args.timeout,
+                             args.max_memory_mb)
             rows += got
             log.info("%s claims: %s %s in %.1f s", f"{size:,}", engine, got[0]["value"],
                      time.perf_counter() - t)

@@ -193,7 +193,7 @@ class FactdeskEngine(Engine):
     def handler(self) -> Callable[[str], object] | None:
         from bot.render_text import render
 
-        embed = _embed_renderer()
+        embed = _embed_renderer(self.claimset.version)
         engine = self.engine
 
         def run(query: str) -> object:
@@ -204,19 +204,23 @@ class FactdeskEngine(Engine):
         return run
 
 
-def _embed_renderer() -> Callable[[Any], object] | None:
-    """cogs.rendering's embed function for a ClaimList, when that module is importable."""
+def _embed_renderer(version: str) -> Callable[[Any], object] | None:
+    """cogs.rendering's pages for an answer, serialised as the cog sends them; None when
+    that module is not importable."""
     try:
         from cogs import rendering
     except Exception:
         log.info("cogs.rendering is not importable; /claim handler timed without embeds")
         return None
-    for name in ("claim_list_embed", "claims_embed", "claim_list", "render_claim_list",
-                 "render_claims", "embed_for"):
-        fn = getattr(rendering, name, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    return None
+    fn = getattr(rendering, "render", None) or getattr(rendering, "render_claim_list", None)
+    if not callable(fn):
+        return None
+
+    def run(answer: Any) -> object:
+        pages = fn(answer, version=version)
+        return [[e.to_dict() for e in page.embeds] for page in pages]
+
+    return run
 
 
 def make(name: str) -> Engine:

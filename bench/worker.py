@@ -139,10 +139,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-search", type=int, default=10**9)
     parser.add_argument("--max-complete", type=int, default=10**9)
     parser.add_argument("--cpu", type=int, default=-1, help="pin to this CPU (-1: no pinning)")
+    parser.add_argument("--max-memory-mb", type=int, default=0,
+                        help="address-space limit, so a runaway size fails alone (0: none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if args.cpu >= 0 and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
+    if args.max_memory_mb > 0:
+        limit = args.max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     rows = run(args.engine, args.data, args.queries, args.max_search, args.max_complete)
     args.out.write_text(json.dumps(rows), encoding="utf-8")
     return 0
