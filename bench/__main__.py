@@ -133,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)),
                         help="CPU each worker is pinned to (-1: no pinning)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per worker")
+    parser.add_argument("--profile", action="store_true",
+                        help="after timing, cProfile each engine's phases into "
+                        "OUT/profile-ENGINE-SIZE.txt (factdesk and fts5 only)")
     parser.add_argument("--max-memory-mb", type=int, default=14_000,
                         help="address-space limit per worker (0: none)")
     args = parser.parse_args(argv)
@@ -153,6 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += got
             log.info("%s claims: %s %s in %.1f s", f"{size:,}", engine, got[0]["value"],
                      time.perf_counter() - t)
+            if args.profile and engine != "naive" and got[0]["value"] == "ok":
+                target = args.out / f"profile-{engine}-{size}.txt"
+                subprocess.run(
+                    [sys.executable, "-m", "bench.worker", "--engine", engine, "--data",
+                     str(data_dir), "--queries", str(queries_file), "--out", os.devnull,
+                     "--profile", str(target)],
+                    cwd=ROOT, check=False, timeout=args.timeout,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                )
+                log.info("profile: %s", target)
     results = args.out / "results.json"
     results.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     wall = time.perf_counter() - started

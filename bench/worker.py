@@ -67,6 +67,40 @@ def _accuracy(rows: list[Row], prefix: str, queries: Sequence[dict[str, Any]],
         rows.append(row(f"{prefix}_top3_pct{suffix}", 100 * sum(h[1] for h in hits) / len(hits)))
 
 
+def profile(engine_name: str, data_dir: Path, queries_file: Path, max_search: int,
+            max_complete: int, out: Path, top: int = 30) -> None:
+    """cProfile each phase (load, index build, search, autocomplete) into ``out``."""
+    import cProfile
+    import io
+    import pstats
+
+    from bench.engines import make
+
+    spec = json.loads(queries_file.read_text(encoding="utf-8"))
+    texts = [q["text"] for q in spec["queries"][:max_search]]
+    keystrokes = spec["complete_inputs"][:max_complete]
+    engine = make(engine_name)
+    phases: list[tuple[str, Callable[[], object]]] = [
+        ("load", lambda: engine.load(data_dir)),
+        ("index build", engine.build),
+        (f"search x{len(texts)}", lambda: [engine.search(t) for t in texts]),
+        (f"autocomplete x{len(keystrokes)}", lambda: [engine.complete(t) for t in keystrokes]),
+    ]
+    report = []
+    for name, fn in phases:
+        prof = cProfile.Profile()
+        t = time.perf_counter()
+        prof.runcall(fn)
+        wall = time.perf_counter() - t
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf)
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top // 2)
+        report.append(f"===== {engine_name} {spec['size']:,} claims: {name} "
+                      f"({wall:.2f} s under cProfile) =====\n{buf.getvalue()}")
+    out.write_text("\n".join(report), encoding="utf-8")
+
+
 def run(engine_name: str, data_dir: Path, queries_file: Path, max_search: int,
         max_complete: int) -> list[Row]:
     from bench.engines import make
@@ -141,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cpu", type=int, default=-1, help="pin to this CPU (-1: no pinning)")
     parser.add_argument("--max-memory-mb", type=int, default=0,
                         help="address-space limit, so a runaway size fails alone (0: none)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="write a cProfile report of each phase here instead of timing")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if args.cpu >= 0 and hasattr(os, "sched_setaffinity"):
@@ -148,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_memory_mb > 0:
         limit = args.max_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if args.profile is not None:
+        profile(args.engine, args.data, args.queries, args.max_search, args.max_complete,
+                args.profile)
+        return 0
     rows = run(args.engine, args.data, args.queries, args.max_search, args.max_complete)
     args.out.write_text(json.dumps(rows), encoding="utf-8")
     return 0
