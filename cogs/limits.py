@@ -145,9 +145,9 @@ def message_problems(payload: Mapping[str, Any]) -> list[str]:
         for kind in ("users", "roles"):
             if kind in parse and mentions.get(kind):
                 problems.append(f"allowed_mentions: parse has {kind!r} and a {kind} list too")
-    if not (content or embeds or payload.get("components") or payload.get("attachments")):
-        if "flags" not in payload:  # an edit that only changes flags is fine
-            problems.append("empty message: no content, embeds or components")
+    has_body = content or embeds or payload.get("components") or payload.get("attachments")
+    if not has_body and "flags" not in payload:  # an edit that only changes flags is fine
+        problems.append("empty message: no content, embeds or components")
     return problems
 
 

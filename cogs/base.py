@@ -1,0 +1,37 @@
+"""The base of every Factdesk cog: server-only, and only in the configured servers."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.tree import GuildNotEnabled
+
+if TYPE_CHECKING:
+    from bot.client import FactdeskBot
+
+log = logging.getLogger(__name__)
+
+# Five commands per user per 10 s: enough for a desk, not enough for a runaway script.
+COOLDOWN_RATE = 5
+COOLDOWN_PER = 10.0
+
+
+cooldown = app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_PER, key=lambda i: i.user.id)
+
+
+class FactdeskCog(commands.Cog):
+    def __init__(self, bot: FactdeskBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        allowed = self.bot.settings.discord.guild_ids
+        if allowed and interaction.guild_id not in allowed:
+            raise GuildNotEnabled()
+        return True

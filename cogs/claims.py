@@ -1,0 +1,36 @@
+"""/claim: sourced statements matching a query, quoted with outlet, date and relay."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from cogs.base import FactdeskCog, cooldown
+from cogs.transformers import ClaimQuery
+from cogs.views import send_answer
+
+log = logging.getLogger(__name__)
+
+
+class Claims(FactdeskCog):
+    @app_commands.command(name="claim", description="Who said what: claims matching your words")
+    @app_commands.describe(
+        query="Words from the claim, a speaker or a topic (typos are fine)",
+        limit="How many claims to show (1-25, default 5)",
+    )
+    @app_commands.guild_only()
+    @cooldown
+    async def claim(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Transform[str, ClaimQuery],
+        limit: app_commands.Range[int, 1, 25] = 5,
+    ) -> None:
+        answer = self.bot.engine.claim(query, limit=limit)
+        await send_answer(interaction, answer, command="claim", query=query)
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Claims(bot))

@@ -1,0 +1,32 @@
+"""/evidence: how well one claim is backed, by how many independent origins."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from cogs.base import FactdeskCog, cooldown
+from cogs.transformers import ClaimQuery
+from cogs.views import send_answer
+
+log = logging.getLogger(__name__)
+
+
+class Evidence(FactdeskCog):
+    @app_commands.command(name="evidence", description="Evidence status of one claim")
+    @app_commands.describe(claim="The claim: pick one, or type words from it")
+    @app_commands.guild_only()
+    @cooldown
+    async def evidence(
+        self,
+        interaction: discord.Interaction,
+        claim: app_commands.Transform[str, ClaimQuery],
+    ) -> None:
+        answer = self.bot.engine.evidence(claim)
+        await send_answer(interaction, answer, command="evidence", query=claim)
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Evidence(bot))

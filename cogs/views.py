@@ -1,0 +1,169 @@
+"""The answer view: page through a long answer, post it to the channel, flag a wrong match.
+
+Only the user who asked can press the buttons; on timeout every button is disabled.
+:func:`send_answer` is what every command cog calls: render, then respond.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from cogs.rendering import Page, render
+from cogs.tree import UNEXPECTED, reply_ephemeral
+
+log = logging.getLogger(__name__)
+
+VIEW_TIMEOUT = 300.0
+NOT_YOURS = "Only the person who asked can use these buttons."
+FEEDBACK_THANKS = "Thanks: the desk will review this match."
+
+
+class AnswerView(discord.ui.View):
+    """Previous / page counter / Next, then Post to channel and Wrong match."""
+
+    def __init__(
+        self,
+        *,
+        author_id: int,
+        pages: Sequence[Page],
+        command: str,
+        query: str,
+        can_post: bool,
+        feedback: bool,
+        timeout: float | None = VIEW_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.author_id = author_id
+        self.pages = list(pages)
+        self.command = command
+        self.query = query
+        self.index = 0
+        # The interaction whose response carries this view, to edit it on timeout.
+        self.origin: discord.Interaction | None = None
+        if len(self.pages) <= 1:
+            for item in (self.previous, self.counter, self.next):
+                self.remove_item(item)
+        if not can_post:
+            self.remove_item(self.post)
+        if not feedback:
+            self.remove_item(self.wrong_match)
+        self._refresh()
+
+    @property
+    def page(self) -> Page:
+        return self.pages[self.index]
+
+    def _refresh(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+        self.counter.label = f"{self.index + 1}/{len(self.pages)}"
+
+    def page_kwargs(self) -> dict[str, Any]:
+        return {"content": self.page.content, "embeds": self.page.embeds}
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.user.id != self.author_id:
+            await reply_ephemeral(interaction, NOT_YOURS)
+            return False
+        return True
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self._refresh()
+        await interaction.response.edit_message(**self.page_kwargs(), view=self)
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary, row=0)
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.index = max(self.index - 1, 0)
+        await self._show(interaction)
+
+    @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True, row=0)
+    async def counter(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await interaction.response.defer()  # disabled: never pressed
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary, row=0)
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.index = min(self.index + 1, len(self.pages) - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="Post to channel", style=discord.ButtonStyle.primary, row=1)
+    async def post(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        public = AnswerView(
+            author_id=self.author_id,
+            pages=self.pages,
+            command=self.command,
+            query=self.query,
+            can_post=False,
+            feedback=False,
+        )
+        public.index = self.index
+        public._refresh()
+        shared = f"Shared by {interaction.user.mention}"
+        content = f"{self.page.content}\n{shared}" if self.page.content else shared
+        kwargs: dict[str, Any] = {"content": content[:2000], "embeds": self.page.embeds}
+        if len(public.children) > 0:
+            kwargs["view"] = public
+        await interaction.response.send_message(**kwargs, ephemeral=False)
+        public.origin = interaction
+        button.disabled = True
+        await self._edit_origin()
+        log.info("/%s answer posted to channel %s", self.command, interaction.channel_id)
+
+    @discord.ui.button(label="Wrong match", style=discord.ButtonStyle.danger, row=1)
+    async def wrong_match(
+        self, interaction: discord.Interaction, button: discord.ui.Button
+    ) -> None:
+        await interaction.client.record_feedback(  # type: ignore[attr-defined]
+            interaction.user, self.query, self.command, self.page.match_id
+        )
+        await reply_ephemeral(interaction, FEEDBACK_THANKS)
+        button.disabled = True
+        await self._edit_origin()
+
+    async def _edit_origin(self) -> None:
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(view=self)
+        except discord.HTTPException:
+            log.debug("could not edit the answer message (expired or deleted)")
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        await self._edit_origin()
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
+    ) -> None:
+        log.exception("error in the answer view (%s)", self.command, exc_info=error)
+        await reply_ephemeral(interaction, UNEXPECTED)
+
+
+async def send_answer(
+    interaction: discord.Interaction, answer: object, *, command: str, query: str
+) -> AnswerView:
+    """Render ``answer`` and respond, ephemeral unless settings say otherwise."""
+    bot: Any = interaction.client
+    pages = render(answer, version=bot.engine.claimset.version)
+    ephemeral = bool(bot.settings.discord.ephemeral)
+    view = AnswerView(
+        author_id=interaction.user.id,
+        pages=pages,
+        command=command,
+        query=query,
+        can_post=ephemeral,
+        feedback=any(p.match_id for p in pages),
+    )
+    kwargs: dict[str, Any] = view.page_kwargs()
+    if view.children:
+        kwargs["view"] = view
+    await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
+    view.origin = interaction
+    if not view.children:
+        view.stop()
+    return view
