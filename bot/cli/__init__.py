@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.validate",
     "bot.cli.editorial",
     "bot.cli.digest",
+    "bot.cli.run",
+    "bot.cli.sync",
 )
 
 
