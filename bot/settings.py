@@ -228,7 +228,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
     for section, values in overrides.items():
         merged.setdefault(section, {}).update(values)
 
-    base = path.parent if path is not None else None
+    base = path.absolute().parent if path is not None else None
     for section in ("claimset", "database"):
         value = merged.get(section, {}).get("path")
         if isinstance(value, str) and value.strip():
