@@ -334,7 +334,7 @@ def interval(low: float | None, high: float | None) -> str:
 
 
 def _cell(text: str, width: int) -> str:
-    text = " ".join(text.replace("`", "ˋ").split())
+    text = discord.utils.escape_mentions(" ".join(text.replace("`", "ˋ").split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -158,6 +158,7 @@ async def send_answer(
         query=query,
         can_post=ephemeral,
         feedback=any(p.match_id for p in pages),
+        timeout=VIEW_TIMEOUT,
     )
     kwargs: dict[str, Any] = view.page_kwargs()
     if view.children:
