@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.validate",
     "bot.cli.editorial",
+    "bot.cli.export",
     "bot.cli.digest",
     "bot.cli.run",
     "bot.cli.sync",
