@@ -126,6 +126,8 @@ class FiguresAnswer(_Answer):
     conflict: bool = False  # true when two figures contradict (disjoint, same scope and time)
     comparisons: list[FigureComparison] = Field(default_factory=list)
     explanation: str = ""
+    # Sentences in the sources saying the count is unsettled, quoted: "“...” (003)".
+    caveats: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)  # closest topics when none matched
 
 
