@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="after timing, cProfile each engine's phases into "
                         "OUT/profile-ENGINE-SIZE.txt (factdesk and fts5 only)")
-    parser.add_argument("--max-memory-mb", type=int, default=14_000,
+    parser.add_argument("--max-memory-mb", type=int, default=16_000,
                         help="address-space limit per worker (0: none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)

@@ -32,7 +32,7 @@ ENGINES = ("factdesk", "fts5", "naive")
 
 class Engine:
     name = ""
-    timings: dict[str, float]
+    complete_is_search = False  # complete(text) is search(text) with a larger limit
 
     def load(self, data_dir: Path) -> None:
         raise NotImplementedError
@@ -83,6 +83,7 @@ _TOKEN = re.compile(r"\w+")
 
 class Fts5Engine(Engine):
     name = "fts5"
+    complete_is_search = True
 
     def __init__(self) -> None:
         self.docs: list[tuple[str, str, str, str, str]] = []
@@ -124,6 +125,7 @@ class Fts5Engine(Engine):
 
 class NaiveEngine(Engine):
     name = "naive"
+    complete_is_search = True
 
     def __init__(self) -> None:
         self.ids: list[str] = []
