@@ -1,0 +1,361 @@
+"""The answer engine: one object over a loaded claim set that answers every command.
+
+Everything it searches is indexed once, in ``__init__``: the claims in a
+:class:`bot.search_index.SearchIndex` (speaker names with every alias, statement,
+topics, quotes, outlets), and the small lists (speakers, topics, sources) as normalised
+choice strings for rapidfuzz. Queries never scan every claim.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot import evidence as evidence_mod
+from bot import figures as figures_mod
+from bot.answers import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
+from bot.claimset import ClaimSet
+from bot.editorial_view import NO_EDITORIAL, EditorialView
+from bot.errors import QueryError
+from bot.schema import Claim
+from bot.search_index import SearchIndex, normalize
+
+log = logging.getLogger(__name__)
+
+QUERY_MAX = 300
+NAME_MAX = 100
+CompleteKind = Literal["claim", "topic", "speaker", "source"]
+COMPLETE_KINDS: tuple[str, ...] = ("claim", "topic", "speaker", "source")
+
+# How much a word counts by the field it is found in.
+CLAIM_FIELDS: dict[str, float] = {
+    "speaker": 1.0,  # name and every alias
+    "statement": 1.0,
+    "topics": 0.9,  # topic labels
+    "quotes": 0.75,  # the sources' own words
+    "context": 0.6,  # outlets, relays, the speaker's role
+}
+
+
+def check_query(query: str) -> str:
+    """The query, stripped; QueryError when it is empty or too long."""
+    text = " ".join((query or "").split())
+    if not text:
+        raise QueryError("empty query: type a few words (a name, a topic, a phrase)")
+    if len(text) > QUERY_MAX:
+        raise QueryError(f"query too long: {len(text)} characters, at most {QUERY_MAX}")
+    return text
+
+
+def truncate(text: str, limit: int = NAME_MAX) -> str:
+    """One line of at most ``limit`` characters, with an ellipsis when cut; never empty."""
+    line = " ".join(text.split()) or "?"
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class _Choices:
+    """A small fuzzy-searchable list: normalised strings, each naming a value."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.strings: list[str] = []
+        self.values: list[str] = []
+        for text, value in pairs:
+            norm = " ".join(normalize(text).replace("-", " ").split())
+            if norm:
+                self.strings.append(norm)
+                self.values.append(value)
+        self.exact: dict[str, str] = {}
+        for s, v in zip(self.strings, self.values, strict=True):
+            self.exact.setdefault(s, v)
+
+    def ranked(self, query: str, cutoff: float = 0, limit: int = 25) -> list[tuple[str, float]]:
+        """Distinct values, best first, with their best score 0..100."""
+        q = " ".join(normalize(query).replace("-", " ").split())
+        if not q:
+            return []
+        best: dict[str, float] = {}
+        if q in self.exact:
+            best[self.exact[q]] = 101.0
+        found = process.extract(
+            q, self.strings, scorer=fuzz.WRatio, score_cutoff=cutoff, limit=limit * 4
+        )
+        for _s, score, i in found:
+            v = self.values[i]
+            # A prefix of a choice ("anto" -> "antonov") counts as a strong match.
+            if self.strings[i].startswith(q) or f" {q}" in self.strings[i]:
+                score = max(score, 95.0)
+            if score > best.get(v, -1.0):
+                best[v] = score
+        return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+
+class Factdesk:
+    """Answers /claim, /speaker, /source, /figures, /evidence and autocomplete."""
+
+    def __init__(self, claimset: ClaimSet, editorial: EditorialView | None = None) -> None:
+        self.claimset = claimset
+        self.editorial: EditorialView = editorial or NO_EDITORIAL
+        cs = claimset
+        speaker_text = {
+            sid: " ".join(sp.spellings) for sid, sp in cs.speakers.items()
+        }
+        speaker_role = {sid: sp.role for sid, sp in cs.speakers.items()}
+        topic_text = {tid: t.label for tid, t in cs.topics.items()}
+        source_text = {
+            sid: " ".join(filter(None, [s.outlet, *s.relays])) for sid, s in cs.sources.items()
+        }
+        self._by_speaker: dict[str, list[str]] = defaultdict(list)
+        self._by_source: dict[str, list[str]] = defaultdict(list)
+        importance: list[float] = []
+
+        def documents() -> Iterable[tuple[str, dict[str, str]]]:
+            for cid, claim in cs.claims.items():
+                atts = claim.attributions
+                self._by_speaker[claim.speaker].append(cid)
+                sources = dict.fromkeys(a.source for a in atts)
+                for sid in sources:
+                    self._by_source[sid].append(cid)
+                importance.append(min(len(atts), 5) / 5)
+                yield cid, {
+                    "speaker": speaker_text.get(claim.speaker, claim.speaker),
+                    "statement": claim.statement,
+                    "topics": " ".join(topic_text.get(t, t) for t in claim.topics),
+                    "quotes": " ".join(a.quote for a in atts),
+                    "context": " ".join(
+                        [speaker_role.get(claim.speaker, "")]
+                        + [source_text.get(s, "") for s in sources]
+                        + [v for a in atts for v in a.via]
+                    ),
+                }
+
+        self.index = SearchIndex(
+            documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"), importance=importance
+        )
+        self.index.importance = importance
+        # Most-attributed claims first: the default autocomplete list.
+        by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
+        self._top_claims = [cid for _n, _i, cid in heapq.nsmallest(100, by_weight)]
+        self._speakers = _Choices(
+            (text, sid)
+            for sid, sp in cs.speakers.items()
+            for text in [*sp.spellings, sid]
+        )
+        self._topics = _Choices(
+            (text, tid) for tid, t in cs.topics.items() for text in [t.label, tid, *t.synonyms]
+        )
+        self._sources = _Choices(
+            (text, sid)
+            for sid, s in cs.sources.items()
+            for text in filter(None, [s.outlet, s.headline, s.file, s.author])
+        )
+        self._figures_by_topic: dict[str, list[str]] = defaultdict(list)
+        for fid, fig in cs.figures.items():
+            self._figures_by_topic[fig.topic].append(fid)
+        self._speakers_by_claims = sorted(
+            cs.speakers, key=lambda sid: (-len(self._by_speaker.get(sid, ())), sid)
+        )
+        log.info("engine ready: %s", cs.counts())
+
+    # -- claims ------------------------------------------------------------------------
+
+    def claim_answer(self, claim: Claim, score: float | None = None) -> ClaimAnswer:
+        cs = self.claimset
+        sp = cs.speakers.get(claim.speaker)
+        ruling = self.editorial.ruling(claim.id)
+        derived = claim.evidence.status
+        return ClaimAnswer(
+            id=claim.id,
+            statement=claim.statement,
+            speaker=SpeakerRef(
+                id=claim.speaker,
+                name=sp.name if sp else claim.speaker,
+                role=sp.role if sp else "",
+            ),
+            kind=claim.kind,
+            said_on=claim.said_on,
+            topics=list(claim.topics),
+            status=ruling.status if ruling else derived,
+            derived_status=derived,
+            rationale=claim.evidence.rationale,
+            editorial=ruling,
+            sources=[
+                evidence_mod.source_ref(cs, a.source, a.quote, list(a.via))
+                for a in claim.attributions
+            ],
+            score=score,
+        )
+
+    def claim_by_id(self, claim_id: str) -> ClaimAnswer | None:
+        claim = self.claimset.claims.get(claim_id)
+        return self.claim_answer(claim) if claim else None
+
+    def _search(self, query: str, limit: int) -> list[tuple[Claim, float]]:
+        claims = self.claimset.claims
+        out: list[tuple[Claim, float]] = []
+        exact = claims.get(query.strip())
+        if exact is not None:
+            out.append((exact, 100.0))
+        for hit in self.index.search(query, limit):
+            if exact is None or hit.id != exact.id:
+                out.append((claims[hit.id], hit.score))
+        return out[:limit]
+
+    def _claim_suggestions(self, query: str) -> list[str]:
+        names = [self.claimset.speakers[v].name for v, _s in self._speakers.ranked(query, 60, 2)]
+        topics = [self.claimset.topics[v].label for v, _s in self._topics.ranked(query, 60, 2)]
+        return list(dict.fromkeys([*self.index.nearest_terms(query, 4), *names, *topics]))[:6]
+
+    def claim(self, query: str, limit: int = 5) -> ClaimList:
+        q = check_query(query)
+        found = self._search(q, max(limit, 25))
+        answer = ClaimList(command="claim", query=q, total=len(found))
+        answer.results = [self.claim_answer(c, s) for c, s in found[: max(limit, 0)]]
+        if not found:
+            answer.suggestions = self._claim_suggestions(q)
+        return answer
+
+    def _listing(self, command: Literal["speaker", "source"], q: str, ids: list[str],
+                 resolved: str, limit: int) -> ClaimList:
+        claims = self.claimset.claims
+        return ClaimList(
+            command=command,
+            query=q,
+            resolved=resolved,
+            total=len(ids),
+            results=[self.claim_answer(claims[cid]) for cid in ids[: max(limit, 0)]],
+        )
+
+    def resolve_speaker(self, query: str) -> str | None:
+        q = query.strip()
+        if q in self.claimset.speakers:
+            return q
+        ranked = self._speakers.ranked(q, 70, 1)
+        return ranked[0][0] if ranked else None
+
+    def speaker(self, query: str, limit: int = 25) -> ClaimList:
+        q = check_query(query)
+        sid = self.resolve_speaker(q)
+        if sid is None:
+            return ClaimList(
+                command="speaker",
+                query=q,
+                suggestions=[
+                    self.claimset.speakers[v].name for v, _s in self._speakers.ranked(q, 0, 5)
+                ],
+            )
+        sp = self.claimset.speakers[sid]
+        return self._listing("speaker", q, self._by_speaker.get(sid, []), sp.name, limit)
+
+    def resolve_source(self, query: str) -> str | None:
+        cs = self.claimset
+        q = query.strip()
+        if q in cs.sources:
+            return q
+        if q.isdigit() and q.zfill(3) in cs.sources:
+            return q.zfill(3)
+        for sid, s in cs.sources.items():
+            if q == s.file or (len(q) >= 3 and s.file.startswith(q)):
+                return sid
+        ranked = self._sources.ranked(q, 70, 1)
+        return ranked[0][0] if ranked else None
+
+    def source(self, query: str, limit: int = 25) -> ClaimList:
+        q = check_query(query)
+        sid = self.resolve_source(q)
+        if sid is None:
+            return ClaimList(
+                command="source",
+                query=q,
+                suggestions=[self._source_name(v) for v, _s in self._sources.ranked(q, 0, 5)],
+            )
+        return self._listing("source", q, self._by_source.get(sid, []), self._source_name(sid),
+                             limit)
+
+    def _source_name(self, sid: str) -> str:
+        s = self.claimset.sources[sid]
+        return f"{sid} {s.label}: {s.headline}"
+
+    # -- figures and evidence ----------------------------------------------------------
+
+    def resolve_topic(self, query: str) -> str | None:
+        q = query.strip()
+        if q in self.claimset.topics:
+            return q
+        ranked = self._topics.ranked(q, 80, 1)
+        return ranked[0][0] if ranked else None
+
+    def figures(self, query: str) -> FiguresAnswer:
+        q = check_query(query)
+        tid = self.resolve_topic(q)
+        if tid is None:
+            return FiguresAnswer(
+                query=q,
+                topic=None,
+                suggestions=[
+                    self.claimset.topics[v].label for v, _s in self._topics.ranked(q, 0, 5)
+                ],
+            )
+        figs = [self.claimset.figures[f] for f in self._figures_by_topic.get(tid, [])]
+        return figures_mod.answer(q, self.claimset.topics[tid], figs, self.claimset)
+
+    def evidence(self, query: str) -> EvidenceAnswer:
+        q = check_query(query)
+        found = self._search(q, 1)
+        if not found:
+            return EvidenceAnswer(query=q, claim=None, suggestions=self._claim_suggestions(q))
+        claim, score = found[0]
+        return evidence_mod.answer(
+            q, claim, self.claim_answer(claim, score), self.claimset, self.editorial
+        )
+
+    # -- autocomplete ------------------------------------------------------------------
+
+    def complete(self, kind: CompleteKind, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(name, value) choices for a partly typed option: defaults when empty."""
+        if kind not in COMPLETE_KINDS:
+            raise QueryError(f"unknown kind {kind!r}: one of {', '.join(COMPLETE_KINDS)}")
+        limit = max(0, min(limit, 25))
+        if limit == 0:
+            return []
+        q = " ".join((text or "").split())[:QUERY_MAX]
+        cs = self.claimset
+        if kind == "claim":
+            if q:
+                ids = [
+                    h.id
+                    for h in self.index.search(q, limit, prefix=True, rerank=False,
+                                               min_coverage=0.3)
+                ]
+            else:
+                ids = self._top_claims[:limit]
+            return [(self._claim_name(cid), cid) for cid in ids]
+        if kind == "topic":
+            if q:
+                tids = [v for v, _s in self._topics.ranked(q, 50, limit)]
+            else:
+                tids = [t.id for t in sorted(cs.topics.values(), key=lambda t: (t.rank, t.id))]
+            return [(truncate(cs.topics[t].label), t) for t in tids[:limit]]
+        if kind == "speaker":
+            if q:
+                sids = [v for v, _s in self._speakers.ranked(q, 50, limit)]
+            else:
+                sids = self._speakers_by_claims
+            return [
+                (truncate(f"{cs.speakers[s].name} ({cs.speakers[s].role})"), s)
+                for s in sids[:limit]
+            ]
+        sids = [v for v, _s in self._sources.ranked(q, 50, limit)] if q else list(cs.sources)
+        if q and self.resolve_source(q) not in (None, *sids):
+            sids.insert(0, self.resolve_source(q) or "")
+        return [(truncate(self._source_name(s)), s) for s in sids[:limit]]
+
+    def _claim_name(self, cid: str) -> str:
+        claim = self.claimset.claims[cid]
+        sp = self.claimset.speakers.get(claim.speaker)
+        who = sp.name if sp else claim.speaker
+        return truncate(f"{who}: {claim.statement}")

@@ -1,0 +1,379 @@
+"""A typo-forgiving full-text index over documents of named fields.
+
+Pure and independent of the claim set: a document is ``(id, {field: text})``, so the
+bench can feed it synthetic data. Built once; every query then touches only the
+vocabulary and the postings of the words it matches, never every document.
+
+How a query is answered:
+
+1. The query is normalised and split into tokens, as the documents were.
+2. Each token is matched against the vocabulary: exactly, within a small edit distance
+   (optimal string alignment, so a swap of two letters counts as one typo), and, for the
+   last token of an autocomplete query, as a prefix. Each match has a similarity 0..1.
+3. The postings (sorted arrays of document numbers) of the matched words give the
+   candidates: documents that hold every token, or all but one when that is empty.
+4. Candidates are scored by coverage: the idf-weighted share of query tokens they hold,
+   each counted at its best similarity and field weight (a speaker alias outweighs a
+   word in a quote). The best are re-ranked with rapidfuzz on a short per-document
+   string (``rerank_fields``) and a small importance boost breaks ties.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+log = logging.getLogger(__name__)
+
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
+_WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """a an and are as at be by for from had has have he her his in is it its of on or
+    she than that the their they this to was were which who with""".split()  # noqa: SIM905
+)
+
+consume = partial(deque, maxlen=0)
+
+# Postings longer than this are searched by bisection instead of being made into a set.
+_SET_MAX = 4096
+# A token whose matches cover more documents than this is too common to seed candidates.
+_SEED_MAX = 40_000
+# At most this many candidates are scored by coverage, and this many re-ranked.
+_POOL_MAX = 6_000
+_RERANK = 60
+
+
+def normalize(text: str) -> str:
+    """Lowercase, accents off, thousands separators out ("7,939" -> "7939")."""
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _THOUSANDS.sub("", text) if "," in text or "." in text else text
+
+
+def tokenize(text: str) -> list[str]:
+    """The index words of a text, in order, stopwords and single letters dropped."""
+    return [t for t in _WORD.findall(normalize(text)) if t not in STOPWORDS]
+
+
+def query_tokens(text: str) -> list[str]:
+    """Tokens of a query, in order, each once; stopwords kept if nothing else is left."""
+    words = _TOKEN.findall(normalize(text))
+    kept = [t for t in words if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
+    return list(dict.fromkeys(kept or words))
+
+
+def max_typos(token: str) -> int:
+    """Edit distance forgiven for a token: none up to 3 letters, 1 up to 5, then 2."""
+    n = len(token)
+    if n <= 3 or token.isdigit():
+        return 0
+    return 1 if n <= 5 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    index: int  # document number, in build order
+    id: str
+    score: float  # 0..100
+    coverage: float  # 0..1: the weighted share of query tokens the document holds
+
+
+@dataclass(slots=True)
+class _Match:
+    tid: int
+    sim: float
+
+
+class SearchIndex:
+    """Vocabulary -> postings per field weight, built once from ``documents``."""
+
+    def __init__(
+        self,
+        documents: Iterable[tuple[str, Mapping[str, str]]],
+        weights: Mapping[str, float],
+        *,
+        rerank_fields: Sequence[str] = (),
+        importance: Sequence[float] | None = None,
+    ) -> None:
+        if not weights:
+            raise ValueError("weights must name at least one field")
+        # Fields with equal weight share postings: class 0 is the heaviest.
+        self.class_weights: list[float] = sorted(set(weights.values()), reverse=True)
+        class_of = {name: self.class_weights.index(w) for name, w in weights.items()}
+        field_order = sorted(weights, key=lambda name: class_of[name])
+        rerank = tuple(rerank_fields) or tuple(n for n in field_order if class_of[n] == 0)
+        n_classes = len(self.class_weights)
+
+        self.ids: list[str] = []
+        self.rerank_text: list[str] = []
+        # postings[class][word] -> sorted array of document numbers
+        by_word: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(n_classes)]
+        # Fields of one class are tokenised together; the rerank string is kept aside.
+        class_fields = [[n for n in field_order if class_of[n] == c] for c in range(n_classes)]
+        names = [n for group in class_fields for n in group]
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for group in class_fields:
+            spans.append((start, start + len(group)))
+            start += len(group)
+        rerank_at = [names.index(n) for n in rerank if n in names]
+        find, ids, rerank_text = _WORD.findall, self.ids, self.rerank_text
+        single = [hi - lo == 1 for lo, hi in spans]
+        for doc, (doc_id, fields) in enumerate(documents):
+            ids.append(doc_id)
+            parts = normalize("\x00".join([fields.get(n) or "" for n in names])).split("\x00")
+            rerank_text.append(" ".join([parts[i] for i in rerank_at]))
+            for cls, (lo, hi) in enumerate(spans):
+                text = parts[lo] if single[cls] else " ".join(parts[lo:hi])
+                if not text:
+                    continue
+                # C-level loop: by_word[cls][word].append(doc) for every distinct word.
+                # A word in two classes is posted in both; lookups take the heavier.
+                postings = map(by_word[cls].__getitem__, set(find(text)))
+                consume(map(list.append, postings, repeat(doc)))
+        for bucket in by_word:
+            for word in STOPWORDS & bucket.keys():
+                del bucket[word]
+        # Words -> ids, document frequency, postings by id.
+        self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []
+        for bucket in by_word:
+            for word in bucket:
+                if word not in self.vocab:
+                    self.vocab[word] = len(self.terms)
+                    self.terms.append(word)
+        self.df: list[int] = [0] * len(self.terms)
+        self.postings: list[dict[int, array]] = []
+        for bucket in by_word:
+            by_tid: dict[int, array] = {}
+            for word, plist in bucket.items():
+                tid = self.vocab[word]
+                self.df[tid] += len(plist)
+                by_tid[tid] = array("I", plist)
+            self.postings.append(by_tid)
+        by_word.clear()
+        self.size = len(self.ids)
+        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        if importance is not None and len(importance) != self.size:
+            raise ValueError(f"importance has {len(importance)} values for {self.size} documents")
+        self.importance: Sequence[float] = importance or [0.0] * self.size
+        # Vocabulary by length, for the edit-distance scan, and sorted, for prefixes.
+        self._by_len: dict[int, tuple[list[str], list[int]]] = {}
+        for tid, term in enumerate(self.terms):
+            words_l, tids_l = self._by_len.setdefault(len(term), ([], []))
+            words_l.append(term)
+            tids_l.append(tid)
+        self._sorted_terms = sorted(self.terms)
+        log.debug("index: %d documents, %d words", self.size, len(self.terms))
+
+    # -- vocabulary ------------------------------------------------------------------
+
+    def match_token(self, token: str, *, prefix: bool = False, limit: int = 12) -> list[_Match]:
+        """Vocabulary words for one query token, best first, with similarity 0..1."""
+        found: dict[int, float] = {}
+        exact = self.vocab.get(token)
+        if exact is not None:
+            found[exact] = 1.0
+        k = max_typos(token)
+        if k:
+            n = len(token)
+            for length in range(max(1, n - k), n + k + 1):
+                bucket = self._by_len.get(length)
+                if not bucket:
+                    continue
+                words, tids = bucket
+                for _word, dist, i in process.extract(
+                    token, words, scorer=OSA.distance, score_cutoff=k, limit=None
+                ):
+                    tid = tids[i]
+                    if tid not in found:
+                        found[tid] = 1.0 - 0.8 * dist / max(n, length)
+        if prefix or len(token) >= 4:
+            # A prefix of a longer word: "toka" -> "tokayev"; for a whole query token
+            # ("arrest" -> "arrested") only words a little longer count.
+            lo = bisect_left(self._sorted_terms, token)
+            hi = bisect_right(self._sorted_terms, token + "\x7f", lo)
+            extra = 64 if prefix else 3
+            cands = [
+                self.vocab[w]
+                for w in self._sorted_terms[lo : min(hi, lo + 400)]
+                if w != token and (prefix or len(w) - len(token) <= extra)
+            ]
+            cands.sort(key=lambda t: -self.df[t])
+            for tid in cands[:limit]:
+                sim = 0.75 + 0.2 * len(token) / len(self.terms[tid])
+                if found.get(tid, 0.0) < sim:
+                    found[tid] = sim
+        best = sorted(found.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))[:limit]
+        return [_Match(tid, sim) for tid, sim in best]
+
+    def nearest_terms(self, text: str, limit: int = 5) -> list[str]:
+        """Vocabulary words closest to the query's tokens, for "did you mean"."""
+        out: list[str] = []
+        for token in query_tokens(text):
+            for term, _score, _i in process.extract(
+                token, self.terms, scorer=fuzz.ratio, score_cutoff=60, limit=3
+            ):
+                if term not in out:
+                    out.append(term)
+        return out[:limit]
+
+    # -- search ----------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        prefix: bool = False,
+        min_coverage: float = 0.5,
+        rerank: bool = True,
+    ) -> list[Hit]:
+        """Best documents for ``query``, best first. ``prefix``: the last token is partial."""
+        tokens = query_tokens(query)
+        if not tokens or limit <= 0:
+            return []
+        per_token: list[list[_Match]] = []
+        for i, token in enumerate(tokens):
+            last = prefix and i == len(tokens) - 1
+            per_token.append(self.match_token(token, prefix=last))
+
+        lookups = [_TokenLookup(self, matches) for matches in per_token]
+        n = self.size or 1
+        weights = [
+            math.log(1.0 + n / (1.0 + lk.df)) if lk.df else math.log(1.0 + n) for lk in lookups
+        ]
+        total_w = sum(weights) or 1.0
+
+        pool = self._candidates(lookups)
+        if not pool:
+            return []
+        scored: list[tuple[float, int]] = []
+        for doc in pool:
+            cov = 0.0
+            for lk, w in zip(lookups, weights, strict=True):
+                if lk.df:
+                    cov += w * lk.best(doc)
+            scored.append((cov / total_w, doc))
+        top = heapq.nlargest(max(limit, _RERANK) if rerank else limit, scored)
+        top = [(cov, doc) for cov, doc in top if cov >= min_coverage]
+        if not top:
+            return []
+        norm_query = " ".join(tokens)
+        ranked: list[tuple[float, int, float, float]] = []
+        for cov, doc in top:
+            text_score = (
+                fuzz.token_set_ratio(norm_query, self.rerank_text[doc]) if rerank else 0.0
+            )
+            score = 100.0 * cov * (0.8 if rerank else 1.0) + 0.2 * text_score
+            ranked.append((-(score + 2.0 * self.importance[doc]), doc, min(100.0, score), cov))
+        ranked.sort()
+        return [
+            Hit(doc, self.ids[doc], round(score, 2), round(cov, 4))
+            for _key, doc, score, cov in ranked[:limit]
+        ]
+
+    def _candidates(self, lookups: list[_TokenLookup]) -> set[int] | list[int]:
+        """Documents worth scoring: all tokens present, else all but one, else any."""
+        seeds = [lk for lk in lookups if 0 < lk.df <= _SEED_MAX]
+        common = [lk for lk in lookups if lk.df > _SEED_MAX]
+        if not seeds and not common:
+            return []
+        if not seeds:
+            # Every token is common: walk the rarest one's postings, keep those that
+            # hold the others, stop at the pool size.
+            common.sort(key=lambda lk: lk.df)
+            first, rest = common[0], common[1:]
+            pool: list[int] = []
+            for doc in first.iter_docs():
+                if all(lk.best(doc) for lk in rest):
+                    pool.append(doc)
+                    if len(pool) >= _POOL_MAX:
+                        break
+            return pool or list(first.iter_docs(limit=_POOL_MAX))
+        sets = sorted((lk.doc_set() for lk in seeds), key=len)
+        both = set.intersection(*sets)
+        if len(sets) > 2 and len(both) < 3:
+            # All but one token: a typo too far or a word the document does not hold.
+            for skip in range(len(sets)):
+                others = sets[:skip] + sets[skip + 1 :]
+                both |= set.intersection(*others)
+                if len(both) >= _POOL_MAX:
+                    break
+        if len(both) < 3:
+            both = set().union(*sets) if sum(map(len, sets)) <= 4 * _POOL_MAX else both
+        if not both:
+            both = sets[0]
+        if len(both) > _POOL_MAX:
+            both = set(heapq.nsmallest(_POOL_MAX, both))
+        return both
+
+
+class _TokenLookup:
+    """One query token's matches: which documents hold them, and how well."""
+
+    __slots__ = ("_groups", "df", "index", "matches")
+
+    def __init__(self, index: SearchIndex, matches: list[_Match]) -> None:
+        self.index = index
+        self.matches = matches
+        self.df = sum(index.df[m.tid] for m in matches)
+        # (score, postings) best first; small postings as sets, large ones bisected.
+        groups: list[tuple[float, set[int] | array]] = []
+        for m in matches:
+            for cls, bucket in enumerate(index.postings):
+                plist = bucket.get(m.tid)
+                if plist is None:
+                    continue
+                score = m.sim * index.class_weights[cls]
+                groups.append((score, set(plist) if len(plist) <= _SET_MAX else plist))
+        groups.sort(key=lambda g: -g[0])
+        self._groups = groups
+
+    def best(self, doc: int) -> float:
+        for score, docs in self._groups:
+            if isinstance(docs, set):
+                if doc in docs:
+                    return score
+            else:
+                i = bisect_left(docs, doc)
+                if i < len(docs) and docs[i] == doc:
+                    return score
+        return 0.0
+
+    def doc_set(self) -> set[int]:
+        out: set[int] = set()
+        for _score, docs in self._groups:
+            out.update(docs)
+        return out
+
+    def iter_docs(self, limit: int | None = None) -> Iterable[int]:
+        """Documents in order (merged postings), at most ``limit``."""
+        arrays = [docs if isinstance(docs, array) else sorted(docs) for _s, docs in self._groups]
+        seen = -1
+        count = 0
+        for doc in heapq.merge(*arrays):
+            if doc != seen:
+                seen = doc
+                yield doc
+                count += 1
+                if limit is not None and count >= limit:
+                    return
