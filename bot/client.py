@@ -37,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.sources",
     "cogs.about",
     "cogs.digest",
+    "cogs.editorial",
 )
 
 
@@ -114,6 +115,11 @@ class FactdeskBot(commands.Bot):
         log.info(
             "feedback: wrong match for /%s %r -> %s (user %s)", command, query, match_id, user.id
         )
+        if self.store is not None:  # stored for /factdesk feedback (cogs.editorial)
+            await self.store.add_feedback(
+                command=command, query=query, claim_id=match_id, user_id=user.id,
+                user_name=getattr(user, "global_name", None) or user.name,
+            )
 
 
 # -- running ---------------------------------------------------------------------------

@@ -253,7 +253,7 @@ def _base_payload(
             "deaf": False,
             "mute": False,
             "flags": 0,
-            "permissions": str(discord.Permissions.default().value),
+            "permissions": str(discord.Permissions.DEFAULT_VALUE),
         }
     else:
         payload["channel_id"] = "760000000000000001"

@@ -1,0 +1,207 @@
+"""The editors' Discord commands, through the real command tree with real Interactions.
+
+Discord's REST API is the recording stub on loopback (tests/discord_harness.py); the
+database is a real SQLite file; the claim set is a real copy of seeds/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import yarl
+
+from bot.client import FactdeskBot
+from bot.loader import load_claimset
+from bot.paths import SEEDS_DIR
+from bot.settings import ClaimsetSettings, DiscordSettings, Settings
+from bot.store import Store
+from tests.discord_harness import (
+    EPHEMERAL,
+    OTHER_USER_ID,
+    USER_ID,
+    RecordingDiscord,
+    _user,
+    command_payload,
+    invoke,
+)
+
+EDITOR_ROLE = 780000000000000001
+OTHER_ROLE = 780000000000000002
+CLAIM = "ms-others-claim-foreign-interference"
+
+
+class Engine:
+    """The engine as far as these commands use it: .claimset, .editorial, .complete()."""
+
+    def __init__(self, claimset: Any, editorial: Any = None) -> None:
+        self.claimset = claimset
+        self.editorial = editorial
+
+    def complete(self, kind: str, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        return [(cid, cid) for cid in self.claimset.claims if text in cid][:limit]
+
+
+@asynccontextmanager
+async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, RecordingDiscord, Path]]:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    async with RecordingDiscord() as rest, Store.open(tmp_path / "desk.sqlite3") as store:
+        settings = Settings(
+            claimset=ClaimsetSettings(path=seeds),
+            discord=DiscordSettings(api_base=rest.api_base, editor_role_ids=[EDITOR_ROLE]),
+        )
+        discord.http.Route.BASE = rest.api_base
+        try:
+            async with FactdeskBot(
+                settings, Engine(load_claimset(seeds)), store=store,
+                extensions=("cogs.about", "cogs.editorial"),
+            ) as bot:
+                await bot.login("test-token")
+                assert not bot.failed_extensions, bot.failed_extensions
+                bot.engine.editorial = bot.editorial
+                yield bot, rest, seeds
+        finally:
+            discord.http.Route.BASE = old_base
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway or yarl.URL(
+                "wss://gateway.discord.gg"
+            )
+
+
+def reply(rest: RecordingDiscord, n: int = -1) -> tuple[str, bool]:
+    """The text of the n-th reply (callback or followup) and whether it was ephemeral."""
+    replies = [r for r in rest.requests if r.path.endswith("/callback")
+               or (r.method == "POST" and r.path.startswith("/webhooks"))]
+    body = replies[n].body
+    data = body.get("data", body) if "type" in body else body
+    embeds = data.get("embeds") or []
+    text = (data.get("content") or "") + "".join(
+        (e.get("title") or "") + "\n" + (e.get("description") or "") for e in embeds
+    )
+    return text, bool((data.get("flags") or 0) & EPHEMERAL)
+
+
+def status_set(claim: str, status: str, reason: str, **kw: Any) -> dict[str, Any]:
+    return command_payload("status", {"claim": claim, "status": status, "reason": reason},
+                           sub="set", **kw)
+
+
+async def test_non_editor_is_refused_ephemerally_and_nothing_is_written(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        for payload in (
+            status_set(CLAIM, "false", "no basis", roles=[OTHER_ROLE]),
+            status_set(CLAIM, "false", "no basis"),
+            command_payload("note", {"claim": CLAIM, "text": "hello"}, sub="add"),
+            command_payload("factdesk", {}, sub="feedback", roles=[OTHER_ROLE]),
+            command_payload("factdesk", {}, sub="reload", roles=[OTHER_ROLE]),
+        ):
+            await invoke(bot, payload)
+            text, ephemeral = reply(rest)
+            assert ephemeral and "Only editors" in text, text
+        assert await bot.store.editorial_claim_ids() == set()
+        assert bot.editorial.ruling(CLAIM) is None
+
+
+async def test_editor_sets_status_and_everyone_sees_history(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        await invoke(bot, status_set(CLAIM, "false", "No Chinese statement", roles=[EDITOR_ROLE]))
+        text, _ = reply(rest)
+        assert "False" in text and "No Chinese statement" in text
+        ruling = bot.engine.editorial.ruling(CLAIM)
+        assert ruling is not None and ruling.status == "false"
+        [change] = await bot.store.history(CLAIM)
+        assert change.by_id == USER_ID
+
+        await invoke(bot, command_payload("status", {"claim": CLAIM}, sub="history",
+                                          user_id=OTHER_USER_ID))
+        text, _ = reply(rest)
+        assert "derived → ❌ False" in text and "Single source" in text
+
+        await invoke(bot, status_set(CLAIM, "clear", "back", roles=[EDITOR_ROLE]))
+        assert bot.engine.editorial.ruling(CLAIM) is None
+
+
+async def test_unknown_claim_gets_a_suggestion_and_writes_nothing(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        await invoke(bot, status_set(CLAIM[:-2], "false", "x", roles=[EDITOR_ROLE]))
+        text, ephemeral = reply(rest)
+        assert ephemeral and f"did you mean {CLAIM}" in text
+        assert await bot.store.editorial_claim_ids() == set()
+
+
+async def test_two_editors_at_once_both_land_in_order(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, _rest, _):
+        await asyncio.gather(
+            *(invoke(bot, status_set(CLAIM, s, f"ann {n}", roles=[EDITOR_ROLE]))
+              for n, s in enumerate(["in_review", "false", "misleading"])),
+            *(invoke(bot, status_set(CLAIM, s, f"bob {n}", roles=[EDITOR_ROLE],
+                                     user_id=OTHER_USER_ID))
+              for n, s in enumerate(["confirmed", "clear", "false"])),
+        )
+        history = await bot.store.history(CLAIM)
+        assert len(history) == 6
+        previous = None
+        for change in history:
+            assert change.previous == previous
+            previous = None if change.status == "clear" else change.status
+        for who in (USER_ID, OTHER_USER_ID):
+            mine = [int(c.reason.split()[1]) for c in history if c.by_id == who]
+            assert mine == [0, 1, 2]
+
+
+async def test_notes_and_wrong_match_feedback(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        await invoke(bot, command_payload("note", {"claim": CLAIM, "text": "See AFP"},
+                                          sub="add", roles=[EDITOR_ROLE]))
+        [note] = bot.engine.editorial.notes(CLAIM)
+        assert note.startswith("See AFP — ")
+        user = discord.User(state=bot._connection, data=_user(USER_ID, "reader"))
+        await bot.record_feedback(user, "jihadists", "claim", CLAIM)
+        await invoke(bot, command_payload("factdesk", {"limit": 5}, sub="feedback",
+                                          roles=[EDITOR_ROLE]))
+        text, ephemeral = reply(rest)
+        assert ephemeral and "jihadists" in text and CLAIM in text and "reader" in text
+
+
+async def test_reload_keeps_the_last_good_set_and_reports_the_problem(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, rest, seeds):
+        first = bot.engine
+        claims = seeds / "claims" / "evidence.toml"
+        good = claims.read_text(encoding="utf-8")
+        claims.write_text(good.replace('status = "single_source"', 'status = "sure"', 1),
+                          encoding="utf-8")
+        await invoke(bot, command_payload("factdesk", {}, sub="reload", roles=[EDITOR_ROLE]))
+        text, ephemeral = reply(rest)
+        assert ephemeral and "NOT reloaded" in text
+        assert "evidence.toml:" in text and CLAIM in text and "evidence.status" in text
+        assert bot.engine is first and CLAIM in bot.engine.claimset.claims
+
+        start = good.index("[[claims]]")
+        claims.write_text(good[:start] + good[good.index("[[claims]]", start + 1):],
+                          encoding="utf-8")
+        await bot.store.set_status(CLAIM, "false", reason="r", by="ann")
+        await invoke(bot, command_payload("factdesk", {}, sub="reload", roles=[EDITOR_ROLE]))
+        text, _ = reply(rest)
+        assert "reloaded" in text and "Orphans" in text and CLAIM in text
+        assert bot.engine is not first and CLAIM not in bot.engine.claimset.claims
+        assert bot.engine.editorial is first.editorial
+        assert len(await bot.store.history(CLAIM)) == 1  # kept, never deleted
+
+
+@pytest.mark.parametrize("roles", [[EDITOR_ROLE], [OTHER_ROLE, EDITOR_ROLE]])
+def test_is_editor_reads_roles_from_the_payload(roles):
+    from cogs.editorial import is_editor
+
+    class Member:  # a Member of an uncached guild: role ids only, no Role objects
+        _roles = roles
+
+    assert is_editor(Member(), [EDITOR_ROLE])  # type: ignore[arg-type]
+    assert not is_editor(Member(), [])  # type: ignore[arg-type]
