@@ -21,7 +21,10 @@ COOLDOWN_RATE = 5
 COOLDOWN_PER = 10.0
 
 
-cooldown = app_commands.checks.cooldown(COOLDOWN_RATE, COOLDOWN_PER, key=lambda i: i.user.id)
+# Keyed by bot too: the mapping lives on the command class, shared by every bot in a process.
+cooldown = app_commands.checks.cooldown(
+    COOLDOWN_RATE, COOLDOWN_PER, key=lambda i: (id(i.client), i.user.id)
+)
 
 
 class FactdeskCog(commands.Cog):
