@@ -18,6 +18,7 @@ import pytest
 import yarl
 
 from bot.client import FactdeskBot
+from bot.engine import Factdesk
 from bot.loader import load_claimset
 from bot.paths import SEEDS_DIR
 from bot.settings import ClaimsetSettings, DiscordSettings, Settings
@@ -37,17 +38,6 @@ OTHER_ROLE = 780000000000000002
 CLAIM = "ms-others-claim-foreign-interference"
 
 
-class Engine:
-    """The engine as far as these commands use it: .claimset, .editorial, .complete()."""
-
-    def __init__(self, claimset: Any, editorial: Any = None) -> None:
-        self.claimset = claimset
-        self.editorial = editorial
-
-    def complete(self, kind: str, text: str, limit: int = 25) -> list[tuple[str, str]]:
-        return [(cid, cid) for cid in self.claimset.claims if text in cid][:limit]
-
-
 @asynccontextmanager
 async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, RecordingDiscord, Path]]:
     seeds = tmp_path / "seeds"
@@ -62,7 +52,7 @@ async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, Recording
         discord.http.Route.BASE = rest.api_base
         try:
             async with FactdeskBot(
-                settings, Engine(load_claimset(seeds)), store=store,
+                settings, Factdesk(load_claimset(seeds)), store=store,
                 extensions=("cogs.about", "cogs.editorial"),
             ) as bot:
                 await bot.login("test-token")
@@ -115,8 +105,9 @@ async def test_editor_sets_status_and_everyone_sees_history(tmp_path: Path):
         await invoke(bot, status_set(CLAIM, "false", "No Chinese statement", roles=[EDITOR_ROLE]))
         text, _ = reply(rest)
         assert "False" in text and "No Chinese statement" in text
-        ruling = bot.engine.editorial.ruling(CLAIM)
-        assert ruling is not None and ruling.status == "false"
+        answer = bot.engine.claim_by_id(CLAIM)
+        assert answer.status == "false" and answer.derived_status == "single_source"
+        assert answer.editorial.by == "user1" and answer.editorial.reason == "No Chinese statement"
         [change] = await bot.store.history(CLAIM)
         assert change.by_id == USER_ID
 
@@ -161,8 +152,8 @@ async def test_notes_and_wrong_match_feedback(tmp_path: Path):
     async with desk_bot(tmp_path) as (bot, rest, _):
         await invoke(bot, command_payload("note", {"claim": CLAIM, "text": "See AFP"},
                                           sub="add", roles=[EDITOR_ROLE]))
-        [note] = bot.engine.editorial.notes(CLAIM)
-        assert note.startswith("See AFP — ")
+        [note] = bot.engine.evidence(CLAIM).notes
+        assert note.startswith("See AFP — user1, ")
         user = discord.User(state=bot._connection, data=_user(USER_ID, "reader"))
         await bot.record_feedback(user, "jihadists", "claim", CLAIM)
         await invoke(bot, command_payload("factdesk", {"limit": 5}, sub="feedback",
@@ -183,6 +174,7 @@ async def test_reload_keeps_the_last_good_set_and_reports_the_problem(tmp_path: 
         assert ephemeral and "NOT reloaded" in text
         assert "evidence.toml:" in text and CLAIM in text and "evidence.status" in text
         assert bot.engine is first and CLAIM in bot.engine.claimset.claims
+        assert bot.engine.claim_by_id(CLAIM).derived_status == "single_source"  # still answers
 
         start = good.index("[[claims]]")
         claims.write_text(good[:start] + good[good.index("[[claims]]", start + 1):],

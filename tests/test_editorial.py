@@ -85,3 +85,32 @@ async def test_cache_loads_what_another_connection_wrote(tmp_path: Path):
         ruling = cache.ruling("a")
         assert ruling is not None and ruling.status == EvidenceStatus.MISLEADING
         assert len(cache.notes("a")) == 1
+
+
+async def test_engine_answers_show_ruling_beside_derived_status_and_notes(tmp_path: Path):
+    from bot.engine import Factdesk
+    from bot.loader import load_claimset
+
+    claimset = load_claimset()
+    claim_id = "ms-others-claim-foreign-interference"
+    async with Store.open(tmp_path / "e.sqlite3") as store:
+        desk = await EditorialDesk.open(store, lambda: claimset)
+        engine = Factdesk(claimset, editorial=desk.cache)
+        answer = engine.claim_by_id(claim_id)
+        assert answer is not None and answer.editorial is None
+        assert answer.status == answer.derived_status == EvidenceStatus.SINGLE_SOURCE
+
+        await desk.set_status(claim_id, "misleading", "no Chinese statement", by="ann")
+        await desk.add_note(claim_id, "Check the Lavrov readout", by="bob")
+        answer = engine.claim_by_id(claim_id)
+        assert answer is not None
+        assert answer.status == EvidenceStatus.MISLEADING
+        assert answer.derived_status == EvidenceStatus.SINGLE_SOURCE
+        assert answer.editorial is not None and answer.editorial.by == "ann"
+        evidence = engine.evidence(claim_id)
+        assert any(n.startswith("Check the Lavrov readout — bob") for n in evidence.notes)
+
+        await desk.set_status(claim_id, "clear", "", by="ann")
+        answer = engine.claim_by_id(claim_id)
+        assert answer is not None and answer.editorial is None
+        assert answer.status == EvidenceStatus.SINGLE_SOURCE
