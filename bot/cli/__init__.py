@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.validate",
+    "bot.cli.answers",
+    "bot.cli.demo",
     "bot.cli.editorial",
     "bot.cli.export",
     "bot.cli.digest",

@@ -1,0 +1,137 @@
+"""Plain-text rendering of answer objects: what the CLI and the demo console print."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+
+from bot.answers import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SourceRef
+from bot.numbers import format_interval
+from bot.status import style
+
+log = logging.getLogger(__name__)
+
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(
+        " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent
+    )
+
+
+def _source(ref: SourceRef) -> str:
+    outlet = ref.outlet or "unknown outlet"
+    if ref.outlet and ref.outlet_basis == "inferred":
+        outlet += " (inferred)"
+    date = ref.published.isoformat() if ref.published else "undated"
+    if ref.published and ref.published_basis == "inferred":
+        date += " (inferred)"
+    via = f" via {' -> '.join(ref.via)}" if ref.via else ""
+    return f"{ref.source_id} {outlet}, {date}{via} [{ref.file}]"
+
+
+def _status(answer: ClaimAnswer) -> str:
+    s = style(answer.status)
+    line = f"{s.emoji} {s.label}"
+    if answer.editorial is not None:
+        e = answer.editorial
+        line += f" (editor {e.by}, {e.at:%Y-%m-%d}: {e.reason}; derived: {answer.derived_status})"
+    return line
+
+
+def render_claim(answer: ClaimAnswer, number: int | None = None) -> str:
+    head = f"{number}. " if number is not None else ""
+    role = f" ({answer.speaker.role})" if answer.speaker.role else ""
+    lines = [
+        f"{head}{answer.statement}",
+        f"  who: {answer.speaker.name}{role}",
+        f"  status: {_status(answer)}",
+        _wrap(f"why: {answer.rationale}", "  "),
+    ]
+    for ref in answer.sources:
+        lines.append(f"  - {_source(ref)}")
+        lines.append(_wrap(f"“{ref.quote}”", "      "))
+    lines.append(f"  id: {answer.id}")
+    return "\n".join(lines)
+
+
+def _no_match(query: str, suggestions: list[str]) -> str:
+    text = f"no match for “{query}”"
+    if suggestions:
+        text += "; nearest: " + ", ".join(suggestions)
+    return text
+
+
+def render_claims(answer: ClaimList) -> str:
+    if not answer.results:
+        return _no_match(answer.query, answer.suggestions)
+    what = {"claim": "claims matching", "speaker": "claims by", "source": "claims from"}
+    title = answer.resolved or answer.query
+    head = f"{what[answer.command]} {title}: {answer.total}"
+    if answer.total > len(answer.results):
+        head += f" (showing {len(answer.results)})"
+    body = [render_claim(c, i) for i, c in enumerate(answer.results, 1)]
+    return "\n\n".join([head, *body])
+
+
+def render_figures(answer: FiguresAnswer) -> str:
+    if answer.topic is None:
+        text = f"no match: no topic for “{answer.query}”"
+        if answer.suggestions:
+            text += "; nearest topics: " + ", ".join(answer.suggestions)
+        return text
+    lines = [f"figures for {answer.topic_label} ({answer.topic}): {len(answer.figures)}"]
+    if answer.envelope is not None:
+        lines.append(f"envelope: {format_interval(answer.envelope.low, answer.envelope.high)}")
+    lines.append(f"contradiction: {'yes' if answer.conflict else 'no'}")
+    for f in answer.figures:
+        date = f.as_of.isoformat() if f.as_of else "undated"
+        via = f" via {' -> '.join(f.via)}" if f.via else ""
+        lines.append(
+            f"- {f.words} {f.unit} {format_interval(f.low, f.high)} [{f.qualifier}] "
+            f"scope: {f.scope}; as of {date}"
+        )
+        who = f.speaker or "unattributed"
+        lines.append(f"    {who}, {f.source_id} {f.outlet or 'unknown outlet'}{via} [{f.file}]")
+        lines.append(_wrap(f"“{f.quote}”", "    "))
+    if answer.comparisons:
+        lines.append("how they relate:")
+        for c in answer.comparisons:
+            lines.append(_wrap(f"{c.relation}: {c.explanation}", "  "))
+    lines.append("")
+    lines.append(textwrap.fill(answer.explanation, WIDTH))
+    return "\n".join(lines)
+
+
+def render_evidence(answer: EvidenceAnswer) -> str:
+    if answer.claim is None:
+        return _no_match(answer.query, answer.suggestions)
+    lines = [
+        render_claim(answer.claim),
+        "",
+        f"independent origins: {answer.independent_origins} ({', '.join(answer.origins)})",
+        textwrap.fill(f"attribution: {answer.attribution}", WIDTH),
+        textwrap.fill(f"content: {answer.content}", WIDTH),
+    ]
+    if answer.basis:
+        lines.append("what the sources say about evidence:")
+        for ref in answer.basis:
+            lines.append(f"  - {_source(ref)}")
+            lines.append(_wrap(f"“{ref.quote}”", "      "))
+    for note in answer.notes:
+        lines.append(_wrap(f"note: {note}", ""))
+    return "\n".join(lines)
+
+
+def render(answer: ClaimList | FiguresAnswer | EvidenceAnswer | ClaimAnswer) -> str:
+    """The plain text for any answer object."""
+    if isinstance(answer, ClaimList):
+        return render_claims(answer)
+    if isinstance(answer, FiguresAnswer):
+        return render_figures(answer)
+    if isinstance(answer, EvidenceAnswer):
+        return render_evidence(answer)
+    if isinstance(answer, ClaimAnswer):
+        return render_claim(answer)
+    raise TypeError(f"cannot render {type(answer).__name__}")
