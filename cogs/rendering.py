@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 NO_MATCH_COLOUR = 0x99AAB5
 INFO_COLOUR = 0x5865F2
+FIGURES_EMOJI = "📊"
 # Room kept free in every embed, below Discord's 6000 total, for the page counter.
 EMBED_BUDGET = limits.EMBEDS_TOTAL_MAX - 100
 DESCRIPTION_BUDGET = limits.EMBED_DESCRIPTION_MAX - 96
@@ -275,7 +276,9 @@ def render_evidence(answer: EvidenceAnswer, version: str) -> list[Page]:
         chunks.append(clean(answer.attribution))
     if answer.content:
         chunks.append(f"**Content:** {clean(answer.content)}")
-    chunks.append(f"**Why:** {clean(answer.rationale or claim.rationale)}")
+    why = answer.rationale or claim.rationale
+    if why.strip() not in answer.content:
+        chunks.append(f"**Why:** {clean(why)}")
     if answer.basis:
         chunks.append("**What the sources say about evidence:**")
         chunks.extend(quote_block(ref) for ref in answer.basis)
@@ -381,13 +384,12 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     if answer.topic is None:
         return _no_match("topic", answer.query, answer.suggestions, version)
     label = answer.topic_label or answer.topic
+    # A contradiction shows in the "disputed" colour; otherwise a neutral one: figures
+    # that differ by scope, date or precision are not corroboration either.
     if answer.conflict:
-        status = EvidenceStatus.DISPUTED
-    elif len(answer.figures) > 1:
-        status = EvidenceStatus.CORROBORATED
+        emoji, colour = style(EvidenceStatus.DISPUTED).emoji, style(EvidenceStatus.DISPUTED).colour
     else:
-        status = EvidenceStatus.SINGLE_SOURCE
-    st = style(status)
+        emoji, colour = FIGURES_EMOJI, INFO_COLOUR
     verdict = clean(answer.explanation) or (
         "The sources contradict each other." if answer.conflict else "No contradiction."
     )
@@ -396,7 +398,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         head += f"\nAll figures together: {interval(answer.envelope.low, answer.envelope.high)}"
     footer = f"topic {answer.topic} · claim set {version}"
     title = truncate(
-        f"{st.emoji} {clean(label)}: {len(answer.figures)} figure"
+        f"{emoji} {clean(label)}: {len(answer.figures)} figure"
         f"{'s' if len(answer.figures) != 1 else ''}",
         limits.EMBED_TITLE_MAX,
     )
@@ -425,7 +427,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
             f"**{clean(f.words)}** ({clean(f.scope)}; {interval(f.low, f.high)} {clean(f.unit)})"
             f" — {who}{clean(f.id)}\n{quote_block(ref)}{note}"
         )
-    draft = _Draft(title=title, colour=st.colour, chunks=chunks, footer=footer)
+    draft = _Draft(title=title, colour=colour, chunks=chunks, footer=footer)
     return _number_pages(
         [Page(embeds=[embed], match_id=answer.topic) for embed in _embeds(draft)]
     )

@@ -181,6 +181,10 @@ def test_conflict_is_shown_in_the_disputed_colour() -> None:
                            explanation="The sources contradict each other.")
     embed = render(answer, version=VERSION)[0].embeds[0]
     assert embed.colour == discord.Colour(style(EvidenceStatus.DISPUTED).colour)
+    assert embed.title.startswith(style(EvidenceStatus.DISPUTED).emoji)
+    calm = render(answer.model_copy(update={"conflict": False}), version=VERSION)[0].embeds[0]
+    assert calm.colour != embed.colour  # differing figures are not "corroborated" either
+    assert calm.colour != discord.Colour(style(EvidenceStatus.CORROBORATED).colour)
 
 
 def test_no_match_shows_suggestions() -> None:
