@@ -105,14 +105,23 @@ class DigestStatusChange(_Answer):
 
 
 class DigestConflict(_Answer):
-    """An open conflict between figures for one topic."""
+    """An open conflict between figures for one topic.
+
+    ``contradiction``: two figures cannot both be true (the engine's ``conflict``).
+    ``unsettled``: the figures differ (by scope, date or precision) and the sources
+    themselves say the count is unsettled (the engine's ``caveats``), so the desk still
+    has a number to settle, as with a death toll that is "unclear".
+    """
 
     topic: str
     topic_label: str
     rank: int
-    figures: list[str]  # ids of the figures that contradict each other
+    kind: Literal["contradiction", "unsettled"]
+    figures: list[str]  # the figures in question (for a contradiction, those that clash)
     envelope: Interval | None = None
-    explanation: str
+    summary: str  # one line
+    explanation: str  # the engine's full reasoning
+    caveats: list[str] = Field(default_factory=list)
     command: str
 
 
@@ -385,29 +394,39 @@ def _status_change(engine: DigestEngine, row: RulingChange) -> DigestStatusChang
 
 
 def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
-    """Topics whose figures contradict, most important first (topic rank, then id)."""
+    """Topics whose figures clash or are unsettled, most important first (topic rank)."""
     out: list[DigestConflict] = []
     topics = sorted(engine.claimset.topics.values(), key=lambda t: (t.rank, t.id))
     for topic in topics:
         answer = engine.figures(topic.id)
-        if not answer.conflict:
+        clashes = [c for c in answer.comparisons if c.relation == "contradiction"]
+        differ = [c for c in answer.comparisons if c.relation != "agree"]
+        caveats = list(getattr(answer, "caveats", []) or [])
+        if answer.conflict or clashes:
+            kind: Literal["contradiction", "unsettled"] = "contradiction"
+            chosen = clashes
+            summary = "; ".join(c.explanation for c in clashes[:2]) or (
+                answer.explanation.split(";")[0]
+            )
+        elif len(answer.figures) >= 2 and differ and caveats:
+            kind, chosen = "unsettled", differ
+            summary = f"{answer.explanation.split(';')[0]}; the sources say: {caveats[0]}"
+        else:
             continue
         ids: list[str] = []
-        for comp in answer.comparisons:
-            if comp.relation == "contradiction":
-                ids += [i for i in (comp.a, comp.b) if i not in ids]
+        for comp in chosen:
+            ids += [i for i in (comp.a, comp.b) if i not in ids]
         out.append(
             DigestConflict(
                 topic=topic.id,
                 topic_label=answer.topic_label or topic.label,
                 rank=topic.rank,
-                figures=ids,
+                kind=kind,
+                figures=ids or [f.id for f in answer.figures],
                 envelope=answer.envelope,
-                explanation=answer.explanation
-                or next(
-                    (c.explanation for c in answer.comparisons if c.relation == "contradiction"),
-                    "the figures contradict each other",
-                ),
+                summary=summary,
+                explanation=answer.explanation or summary,
+                caveats=caveats,
                 command=figures_command(topic.id),
             )
         )
@@ -436,6 +455,19 @@ def _number(value: float | None) -> str:
     if value is None:
         return "open"
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def _envelope(envelope: Interval) -> str:
+    low, high = envelope.low, envelope.high
+    if low is not None and high is None:
+        return f"{_number(low)} or more"
+    if low is None and high is not None:
+        return f"up to {_number(high)}"
+    return f"{_number(low)}–{_number(high)}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _sections(
@@ -489,11 +521,10 @@ def _sections(
     if answer.conflicts:
         lines = []
         for conflict in answer.conflicts:
-            env = ""
-            if conflict.envelope is not None:
-                env = f" ({_number(conflict.envelope.low)}–{_number(conflict.envelope.high)})"
+            env = f" ({_envelope(conflict.envelope)})" if conflict.envelope else ""
+            tag = "contradiction" if conflict.kind == "contradiction" else "unsettled"
             lines.append(
-                f"• {esc(conflict.topic_label)}{env}: {esc(conflict.explanation)}"
+                f"• {esc(conflict.topic_label)}{env}, {tag}: {esc(conflict.summary)}"
                 f" → {cmd(conflict.command)}"
             )
         sections.append((f"Open conflicts: {len(lines)}", capped(lines, "`/figures`")))
@@ -505,8 +536,9 @@ def _sections(
         (
             "Counts",
             [
-                f"{c.sources} sources · {c.claims} claims · {c.figures} figures · "
-                f"{c.open_conflicts} open conflicts" + (f" · {statuses}" if statuses else "")
+                f"{_plural(c.sources, 'source')} · {_plural(c.claims, 'claim')} · "
+                f"{_plural(c.figures, 'figure')} · {_plural(c.open_conflicts, 'open conflict')}"
+                + (f" · {statuses}" if statuses else "")
             ],
         )
     )
@@ -526,7 +558,7 @@ def nothing_new_line(answer: DigestAnswer, md: bool = True) -> str:
     if answer.conflicts:
         first = answer.conflicts[0]
         command = f"`{first.command}`" if md else first.command
-        line += f" {len(answer.conflicts)} open conflict(s), first: {command}"
+        line += f" {_plural(len(answer.conflicts), 'open conflict')}, first: {command}"
     return line
 
 

@@ -104,7 +104,8 @@ def test_open_conflicts_come_most_important_topic_first():
     assert topics[:1] == ["deaths"]  # rank 1 before the default rank
     assert "arrests" in topics
     deaths = answer.conflicts[0]
-    assert "deaths-90" in deaths.figures and deaths.command == "/figures topic:deaths"
+    assert deaths.kind == "contradiction" and "deaths-90" in deaths.figures
+    assert deaths.command == "/figures topic:deaths"
     assert answer.counts.open_conflicts == len(answer.conflicts)
 
 
@@ -186,3 +187,20 @@ def test_cli_unreadable_claimset_is_one_line_exit_2(capsys):
     assert main(["digest", "--claimset", "/nonexistent/claimset.toml"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "nonexistent" in err
+
+
+def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unsettled(capsys):
+    from bot.loader import load_claimset
+
+    seeds = load_claimset()
+    assert main(["digest", "--since", "2021-12-31", "--json"]) == 0
+    data = DigestAnswer.model_validate_json(capsys.readouterr().out)
+    assert {i.id for i in data.claims} == set(seeds.claims)
+    assert {i.id for i in data.figures} == set(seeds.figures)
+    assert {i.id for i in data.sources} == set(seeds.sources)
+    # The death toll is the desk's first open question: the figures differ and the
+    # sources themselves call it unclear. Ranked topics come first.
+    first = data.conflicts[0]
+    assert (first.topic, first.kind) == ("deaths", "unsettled") and first.caveats
+    ranks = [c.rank for c in data.conflicts]
+    assert ranks == sorted(ranks)
