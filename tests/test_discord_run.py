@@ -1,0 +1,96 @@
+"""`python -m bot run` as a subprocess: one-line errors, settings URLs used, SIGTERM exits 0."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from bot.paths import PROJECT_ROOT
+from tests.discord_harness import RecordingDiscord
+
+
+def env_without_token(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k != "DISCORD_TOKEN" and not k.startswith("FACTDESK_")}
+    env.update(extra)
+    return env
+
+
+async def run_bot(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", *args,
+        cwd=PROJECT_ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_missing_token_is_one_line_exit_2(tmp_path: Path) -> None:
+    proc = await run_bot("--config", str(tmp_path / "none.toml"), env=env_without_token())
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    # The settings file is checked first: a missing --config file is named.
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines() == [f"error: {tmp_path / 'none.toml'}: cannot read: "
+                                                 "No such file or directory"]
+    config = tmp_path / "config.toml"
+    config.write_text("[discord]\nephemeral = true\n")
+    proc = await run_bot("--config", str(config), env=env_without_token())
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "error: DISCORD_TOKEN is not set: "
+        "put the bot token in the DISCORD_TOKEN environment variable"
+    ]
+
+
+async def test_bad_settings_one_line_each(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[discord]\nguild_ids = "all"\n[digest]\ntimezone = "Nowhere/Here"\n')
+    proc = await run_bot("--config", str(config), env=env_without_token(DISCORD_TOKEN="t"))
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    lines = err.decode().strip().splitlines()
+    assert proc.returncode == 2
+    assert lines == [
+        f"error: {config}: discord.guild_ids: must be a list of integers (server ids)",
+        f"error: {config}: digest.timezone: unknown time zone 'Nowhere/Here' (use an IANA name)",
+    ]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_uses_the_configured_urls_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with RecordingDiscord() as rest:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[discord]\napi_base = "{rest.api_base}"\n'
+            f'gateway_url = "ws://127.0.0.1:{closed_port()}/"\n'
+            f'[database]\npath = "desk.sqlite3"\n'
+        )
+        proc = await run_bot("--config", str(config), env=env_without_token(DISCORD_TOKEN="tok"))
+        try:
+            async with asyncio.timeout(60):
+                while not rest.calls("GET", "/oauth2/applications/@me"):
+                    assert proc.returncode is None
+                    await asyncio.sleep(0.1)
+            await asyncio.sleep(1.0)  # logged in, now failing to reach the gateway
+            assert proc.returncode is None
+            proc.send_signal(signal.SIGTERM)
+            _, err = await asyncio.wait_for(proc.communicate(), 30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert [r.path for r in rest.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    assert (tmp_path / "desk.sqlite3").exists()  # the relative path is under the config's dir
+    log = err.decode()
+    # discord.py logs its failed gateway attempts (with tracebacks); the shutdown is clean.
+    assert "shutting down" in log
+    assert "Traceback" not in log.split("shutting down", 1)[1]
