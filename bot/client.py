@@ -148,8 +148,11 @@ async def watch_claimset(
     make_engine: Callable[[Any], Factdesk],
     interval: float = 2.0,
 ) -> None:
-    """Reload the claim set when its files change; a broken edit keeps the old engine."""
-    from bot.loader import load_claimset
+    """Reload the claim set when its files change; a broken edit keeps the old engine.
+
+    The same core as /factdesk reload (bot.reload): every problem and any orphans logged.
+    """
+    from bot.reload import reload_bot
 
     root = path if path.is_dir() else path.parent
     seen = _claimset_signature(root)
@@ -159,13 +162,9 @@ async def watch_claimset(
         if now == seen:
             continue
         seen = now
-        try:
-            claimset = await asyncio.to_thread(load_claimset, path)
-        except FactdeskError as exc:
-            log.error("claim set not reloaded, the running one stays: %s", exc)
-            continue
-        bot.engine = make_engine(claimset)
-        log.info("claim set reloaded: version %s", claimset.version)
+        ids = await bot.store.editorial_claim_ids() if bot.store is not None else set()
+        report = await reload_bot(bot, path, make_engine, ids)
+        (log.info if report.ok else log.error)("watch: %s", report.text())
 
 
 async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> int:

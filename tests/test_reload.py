@@ -110,3 +110,43 @@ async def test_reload_bot_swaps_only_on_success(seeds: Path):
     _edit(seeds / "claims" / "evidence.toml", 'speaker = "nobody-x"', 'speaker = "morning-star"')
     report = await reload_bot(bot, seeds, Engine)
     assert report.ok and bot.engine is not first
+
+
+async def test_run_watch_reloads_on_change_and_keeps_the_old_set_on_errors(seeds: Path, caplog):
+    import asyncio
+    import logging
+
+    from bot.client import watch_claimset
+    from bot.engine import Factdesk
+    from bot.loader import load_claimset
+
+    class Bot:
+        store = None
+        engine = Factdesk(load_claimset(seeds))
+
+    bot = Bot()
+    first = bot.engine
+    task = asyncio.create_task(watch_claimset(bot, seeds, Factdesk, interval=0.05))
+    try:
+        await asyncio.sleep(0.2)  # let the watcher take its first look
+        path = seeds / "claims" / "evidence.toml"
+        good = path.read_text(encoding="utf-8")
+        with caplog.at_level(logging.ERROR, logger="bot.client"):
+            path.write_text(good.replace('status = "single_source"', 'status = "sure"', 1) + "\n",
+                            encoding="utf-8")
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                if "NOT reloaded" in caplog.text:
+                    break
+        assert "NOT reloaded" in caplog.text and "evidence.status" in caplog.text
+        assert bot.engine is first and bot.engine.claim_by_id(CLAIM) is not None
+        path.write_text(good.replace("among others,", "and others,", 1), encoding="utf-8")
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if bot.engine is not first:
+                break
+        assert bot.engine is not first
+        assert "and others," in bot.engine.claim_by_id(CLAIM).statement
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
