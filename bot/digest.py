@@ -49,12 +49,13 @@ SECTION_MAX = 15
 
 
 # --------------------------------------------------------------------------------------
-# Commands each item links to (the slash commands that show it in full).
+# Commands each item links to (the slash commands that show it in full); a test checks
+# that these commands and options exist in the bot's command tree.
 # --------------------------------------------------------------------------------------
 
 
 def claim_command(claim_id: str) -> str:
-    return f"/claim id:{claim_id}"
+    return f"/claim query:{claim_id}"  # an exact id is the first result
 
 
 def figures_command(topic_id: str) -> str:
@@ -62,7 +63,7 @@ def figures_command(topic_id: str) -> str:
 
 
 def source_command(source_id: str) -> str:
-    return f"/source name:{source_id}"
+    return f"/source source:{source_id}"
 
 
 DIGEST_COMMAND = "/digest preview"

@@ -37,6 +37,7 @@ from bot.digest import (
 from bot.digest_runner import DigestRunner, format_local
 from bot.schedule import Schedule, ScheduleError, zone_choices
 from cogs.base import FactdeskCog, cooldown
+from cogs.editorial import NotEditor, is_editor
 from cogs.tree import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -174,16 +175,11 @@ class DigestCog(FactdeskCog):
 
     # -- commands -----------------------------------------------------------------------
 
-    async def _is_editor(self, interaction: discord.Interaction) -> bool:
-        user = interaction.user
-        if await self.bot.is_factdesk_owner(user):
-            return True
-        if not isinstance(user, discord.Member):
-            return False
-        roles = set(self.bot.settings.discord.editor_role_ids)
-        if roles:
-            return any(role.id in roles for role in user.roles)
-        return user.guild_permissions.manage_guild
+    def _require_editor(self, interaction: discord.Interaction) -> None:
+        """The same rule as every editorial command: a role in editor_role_ids."""
+        roles = self.bot.settings.discord.editor_role_ids
+        if not is_editor(interaction.user, roles):
+            raise NotEditor(bool(roles))  # the tree replies with one ephemeral line
 
     @digest.command(name="subscribe", description="Post the digest in a channel every day")
     @app_commands.describe(
@@ -199,9 +195,7 @@ class DigestCog(FactdeskCog):
         time: app_commands.Range[str, 1, 5] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
-        if not await self._is_editor(interaction):
-            await reply_ephemeral(interaction, "Only editors can subscribe a channel.")
-            return
+        self._require_editor(interaction)
         if self.bot.store is None:
             await reply_ephemeral(interaction, "Digests need a database; none is configured.")
             return
@@ -247,9 +241,7 @@ class DigestCog(FactdeskCog):
     async def unsubscribe(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        if not await self._is_editor(interaction):
-            await reply_ephemeral(interaction, "Only editors can unsubscribe the digest.")
-            return
+        self._require_editor(interaction)
         if self.bot.store is None:
             await reply_ephemeral(interaction, "Digests need a database; none is configured.")
             return

@@ -74,14 +74,14 @@ def test_digest_lists_items_with_the_command_that_shows_them():
     answer = digest(cs, changes_since_date(cs, None))
     assert [i.id for i in answer.sources] == list(cs.sources)
     assert [i.id for i in answer.claims] == list(cs.claims)  # file order
-    assert {i.command for i in answer.claims} == {f"/claim id:{c}" for c in cs.claims}
+    assert {i.command for i in answer.claims} == {f"/claim query:{c}" for c in cs.claims}
     fig = next(i for i in answer.figures if i.id == "deaths-167")
     assert fig.command == "/figures topic:deaths" and "At least 167" in fig.summary
     assert answer.counts.claims == len(cs.claims) and answer.counts.new_claims == len(cs.claims)
     assert sum(answer.counts.by_status.values()) == len(cs.claims)
     assert not answer.nothing_new
     text = render_digest_text(answer)
-    assert "/claim id:fighters-crossed" in text and "Counts" in text
+    assert "/claim query:fighters-crossed" in text and "Counts" in text
 
 
 def test_open_conflicts_come_most_important_topic_first():
@@ -132,7 +132,7 @@ def test_a_big_digest_splits_into_messages_that_fit_and_lose_nothing():
         assert part.endswith(f"ref fd1 · {i}/{len(parts)}")
     joined = "\n".join(parts)
     for claim in many:
-        assert joined.count(f"/claim id:{claim.id}`") == 1
+        assert joined.count(f"/claim query:{claim.id}`") == 1
     assert "(continued)" in joined
 
 
@@ -146,7 +146,7 @@ def test_a_huge_update_is_capped_per_section():
     assert "and 385 more" in "\n".join(parts)
     assert answer.counts.new_claims == 400  # the answer itself keeps everything
     text = render_digest_text(answer)  # the console shows every item
-    assert all(f"/claim id:{c.id}\n" in text + "\n" for c in many) and "more:" not in text
+    assert all(f"/claim query:{c.id}\n" in text + "\n" for c in many) and "more:" not in text
 
 
 def test_markdown_and_mentions_in_the_data_are_shown_literally():
@@ -204,3 +204,26 @@ def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unse
     assert (first.topic, first.kind) == ("deaths", "unsettled") and first.caveats
     ranks = [c.rank for c in data.conflicts]
     assert ranks == sorted(ranks)
+
+
+async def test_the_commands_items_link_to_exist_in_the_bot_with_those_options():
+    """A digest line says `/claim query:<id>`: that command and option must exist."""
+    import re
+
+    from bot.client import EXTENSIONS, FactdeskBot
+    from bot.digest import claim_command, figures_command, source_command
+    from bot.settings import Settings
+
+    bot = FactdeskBot(Settings(), engine_for(mini()))
+    try:
+        for name in EXTENSIONS:
+            await bot.load_extension(name)
+        tree = {c.qualified_name: c for c in bot.tree.walk_commands()}
+        for link in (claim_command("x"), source_command("000"), figures_command("deaths")):
+            command, option = re.fullmatch(r"/(\S+) (\w+):\S+", link).groups()
+            assert command in tree, f"{link}: no /{command} in the tree"
+            assert option in {p.name for p in tree[command].parameters}, link
+    finally:
+        for name in list(bot.extensions):
+            await bot.unload_extension(name)
+        await bot.close()

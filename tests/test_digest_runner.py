@@ -235,8 +235,8 @@ async def test_the_next_digest_shows_what_changed_and_who_changed_a_status(db):
         (third,) = await desk.runner.tick()
     assert outcome.state == "sent" and third.state == "skipped"
     (post,) = channels.messages
-    assert "`/claim id:arrests-more`" in post.content
-    assert "revised" in post.content and "`/claim id:toll-167`" in post.content
+    assert "`/claim query:arrests-more`" in post.content
+    assert "revised" in post.content and "`/claim query:toll-167`" in post.content
     assert "Vera (desk)" in post.content and "Misleading" in post.content
     # Measured from the skipped (empty) run of the 23rd, not from the subscription.
     assert "since 23 Nov 2026 08:00 (Europe/Paris)" in post.content

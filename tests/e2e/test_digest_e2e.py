@@ -172,7 +172,7 @@ async def test_subscribe_let_the_time_pass_and_see_exactly_one_post(
     assert post["channel_id"] == fake.channel_id
     assert message_problems({"content": post["content"]}) == []
     assert "Factdesk digest" in post["content"]
-    assert "Vera (desk)" in post["content"] and f"`/claim id:{claim_id}`" in post["content"]
+    assert "Vera (desk)" in post["content"] and f"`/claim query:{claim_id}`" in post["content"]
     assert f"{period.day} {period:%b %Y} (Europe/Paris)" in post["content"]
     (request,) = [r for r in fake.requests
                   if r.method == "POST" and r.template == "/channels/{channel_id}/messages"]
