@@ -128,10 +128,7 @@ class FakeDiscord:
             "id": self.snowflake(), "username": "owner", "discriminator": "0",
             "global_name": "Owner", "avatar": None, "public_flags": 0,
         }
-        self.user = {
-            "id": self.snowflake(), "username": "reporter", "discriminator": "0",
-            "global_name": "Reporter", "avatar": None, "public_flags": 0,
-        }
+        self.user = self.new_user("reporter")  # who runs commands unless told otherwise
         self.guild_id = self.snowflake()
         self.channel_id = self.snowflake()
         self.editor_role_id = self.snowflake()
@@ -230,6 +227,13 @@ class FakeDiscord:
     @staticmethod
     def _now() -> str:
         return dt.datetime.now(dt.UTC).isoformat()
+
+    def new_user(self, username: str = "reporter") -> dict[str, Any]:
+        """Another member of the guild (each test can act as its own person)."""
+        return {
+            "id": self.snowflake(), "username": username[:32], "discriminator": "0",
+            "global_name": username[:32], "avatar": None, "public_flags": 0,
+        }
 
     def _member(self, user: dict[str, Any], roles: list[str] | None = None) -> dict[str, Any]:
         return {
