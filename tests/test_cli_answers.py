@@ -1,0 +1,125 @@
+"""`python -m bot claim|figures|evidence|speaker|source` and `python -m bot demo`, as processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Factdesk
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIM_KEYS = {"id", "statement", "speaker", "status", "rationale", "sources"}
+SOURCE_KEYS = {"file", "outlet", "published", "quote", "via"}
+FIGURE_KEYS = {"low", "high", "qualifier", "words", "scope", "as_of", "speaker", "file",
+               "outlet", "quote"}
+
+
+def bot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, input=stdin, text=True,
+        capture_output=True, timeout=60, env=env,
+    )
+
+
+def _check_claim(claim: dict, files: set[str]) -> None:
+    assert claim.keys() >= CLAIM_KEYS
+    assert claim["speaker"]["name"]
+    for src in claim["sources"]:
+        assert src.keys() >= SOURCE_KEYS and src["file"] in files
+
+
+@pytest.mark.parametrize(
+    ("command", "query"),
+    [("claim", "tokaev coup"), ("speaker", "Qasim Jomart"), ("source", "003")],
+)
+def test_claim_lists_json_contract(desk: Factdesk, command: str, query: str) -> None:
+    result = bot(command, *query.split(), "--json", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == query and 1 <= len(data["results"]) <= 3
+    files = {s.file for s in desk.claimset.sources.values()}
+    for claim in data["results"]:
+        _check_claim(claim, files)
+    expected = getattr(desk, command)(query, limit=3).model_dump(mode="json")
+    assert data == expected  # the CLI prints the engine's own answer
+
+
+def test_figures_json_contract() -> None:
+    result = bot("figures", "death", "toll", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"topic", "figures", "envelope", "conflict", "explanation"} <= data.keys()
+    assert data["figures"] and all(f.keys() >= FIGURE_KEYS for f in data["figures"])
+    assert data["conflict"] is False
+
+
+def test_evidence_json_contract(desk: Factdesk) -> None:
+    result = bot("evidence", "thousands", "of", "jihadists", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"query", "claim", "status", "rationale", "independent_origins"} <= data.keys()
+    _check_claim(data["claim"], {s.file for s in desk.claimset.sources.values()})
+    assert isinstance(data["independent_origins"], int) and data["independent_origins"] >= 1
+
+
+def test_text_output_is_readable() -> None:
+    result = bot("figures", "arrests")
+    assert result.returncode == 0
+    assert "7,939" in result.stdout and "supersedes" in result.stdout
+    assert "{" not in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", ["claim", "figures", "evidence", "speaker", "source"])
+def test_empty_query_exits_2_with_one_line(command: str) -> None:
+    result = bot(command, "   ")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "empty query" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["claim", "figures", "evidence", "speaker", "source"])
+def test_no_match_exits_0_with_suggestions(command: str) -> None:
+    result = bot(command, "qqxqq", "zzvzz")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("no match")
+
+
+def test_bad_limit_and_unreadable_claimset_are_one_line_errors(tmp_path: Path) -> None:
+    result = bot("claim", "coup", "--limit", "lots")
+    assert result.returncode == 2 and "--limit" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = bot("claim", "coup", "--claimset", str(tmp_path / "missing.toml"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_one_shot_matches_the_cli() -> None:
+    demo = bot("demo", "figures", "arrests")
+    cli = bot("figures", "arrests")
+    assert demo.returncode == 0 and demo.stdout == cli.stdout
+    slash = bot("demo", "/figures", "arrests")
+    assert slash.stdout == cli.stdout
+
+
+def test_demo_reads_commands_from_stdin() -> None:
+    result = bot("demo", stdin="/claim tokaev coup --limit 1\nhelp\nfigures dead\nquit\nclaim x\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "> /claim tokaev coup --limit 1" in out and "coup" in out
+    assert "/figures" in out  # help text
+    assert "Reported deaths range from" in out
+    assert "> claim x" not in out  # nothing after quit
+
+
+def test_demo_errors_do_not_stop_the_session() -> None:
+    result = bot("demo", stdin="/claim\n/bogus words\n/figures arrests\n")
+    assert result.returncode == 2
+    assert "empty query" in result.stdout and "unknown command" in result.stdout
+    assert "7,939" in result.stdout and "Traceback" not in result.stdout + result.stderr
