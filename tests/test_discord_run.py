@@ -77,7 +77,9 @@ async def test_uses_the_configured_urls_and_stops_cleanly_on_sigterm(tmp_path: P
         try:
             async with asyncio.timeout(60):
                 while not rest.calls("GET", "/oauth2/applications/@me"):
-                    assert proc.returncode is None
+                    if proc.returncode is not None:
+                        _, err = await proc.communicate()
+                        raise AssertionError(err.decode()[-3000:])
                     await asyncio.sleep(0.1)
             await asyncio.sleep(1.0)  # logged in, now failing to reach the gateway
             assert proc.returncode is None
@@ -94,3 +96,39 @@ async def test_uses_the_configured_urls_and_stops_cleanly_on_sigterm(tmp_path: P
     # discord.py logs its failed gateway attempts (with tracebacks); the shutdown is clean.
     assert "shutting down" in log
     assert "Traceback" not in log.split("shutting down", 1)[1]
+
+
+async def test_sync_with_a_token_puts_the_commands_to_the_guild(tmp_path: Path) -> None:
+    async with RecordingDiscord() as rest:
+        config = tmp_path / "config.toml"
+        config.write_text(f'[discord]\napi_base = "{rest.api_base}"\n')
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "sync", "--guild", "123456789012345678",
+            "--config", str(config),
+            cwd=PROJECT_ROOT, env=env_without_token(DISCORD_TOKEN="tok"),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    puts = rest.calls("PUT")
+    assert len(puts) == 1
+    assert puts[0].path.endswith("/guilds/123456789012345678/commands")
+    names = {c["name"] for c in puts[0].body}
+    assert {"claim", "evidence", "figures", "speaker", "source", "factdesk"} <= names
+    assert out.decode().strip() == (
+        f"Synced {len(puts[0].body)} commands: {puts[0].method} {puts[0].path}"
+    )
+
+
+async def test_sync_reports_a_rejected_token_in_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[discord]\napi_base = "http://127.0.0.1:{closed_port()}/api/v10"\n')
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sync", "--config", str(config),
+        cwd=PROJECT_ROOT, env=env_without_token(DISCORD_TOKEN="tok"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    lines = err.decode().strip().splitlines()
+    assert proc.returncode == 2
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach Discord"), lines
