@@ -29,7 +29,7 @@ class About(FactdeskCog, commands.GroupCog, group_name="factdesk"):
 
     @app_commands.command(name="about", description="Claim-set version, counts and uptime")
     async def about(self, interaction: discord.Interaction) -> None:
-        claimset = self.bot.engine.claimset
+        claimset = self.engine.claimset
         page = about_page(
             title=claimset.manifest.title,
             version=claimset.version,

@@ -9,10 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import FactdeskError
 from cogs.tree import GuildNotEnabled
 
 if TYPE_CHECKING:
     from bot.client import FactdeskBot
+    from bot.engine import Factdesk
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,13 @@ cooldown = app_commands.checks.cooldown(
 class FactdeskCog(commands.Cog):
     def __init__(self, bot: FactdeskBot) -> None:
         self.bot = bot
+
+    @property
+    def engine(self) -> Factdesk:
+        """The bot's current engine (read at each call: a reload swaps it)."""
+        if self.bot.engine is None:
+            raise FactdeskError("The claim set is not loaded; ask an owner to check the bot.")
+        return self.bot.engine
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if interaction.guild_id is None:

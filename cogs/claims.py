@@ -28,7 +28,7 @@ class Claims(FactdeskCog):
         query: app_commands.Transform[str, ClaimQuery],
         limit: app_commands.Range[int, 1, 25] = 5,
     ) -> None:
-        answer = self.bot.engine.claim(query, limit=limit)
+        answer = self.engine.claim(query, limit=limit)
         await send_answer(interaction, answer, command="claim", query=query)
 
 

@@ -24,7 +24,7 @@ class Evidence(FactdeskCog):
         interaction: discord.Interaction,
         claim: app_commands.Transform[str, ClaimQuery],
     ) -> None:
-        answer = self.bot.engine.evidence(claim)
+        answer = self.engine.evidence(claim)
         await send_answer(interaction, answer, command="evidence", query=claim)
 
 

@@ -24,7 +24,7 @@ class Figures(FactdeskCog):
         interaction: discord.Interaction,
         topic: app_commands.Transform[str, TopicQuery],
     ) -> None:
-        answer = self.bot.engine.figures(topic)
+        answer = self.engine.figures(topic)
         await send_answer(interaction, answer, command="figures", query=topic)
 
 

@@ -28,7 +28,7 @@ class Sources(FactdeskCog):
         source: app_commands.Transform[str, SourceQuery],
         limit: app_commands.Range[int, 1, 25] = 25,
     ) -> None:
-        answer = self.bot.engine.source(source, limit=limit)
+        answer = self.engine.source(source, limit=limit)
         await send_answer(interaction, answer, command="source", query=source)
 
 

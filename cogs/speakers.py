@@ -28,7 +28,7 @@ class Speakers(FactdeskCog):
         speaker: app_commands.Transform[str, SpeakerQuery],
         limit: app_commands.Range[int, 1, 25] = 25,
     ) -> None:
-        answer = self.bot.engine.speaker(speaker, limit=limit)
+        answer = self.engine.speaker(speaker, limit=limit)
         await send_answer(interaction, answer, command="speaker", query=speaker)
 
 

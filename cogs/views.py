@@ -51,13 +51,13 @@ class AnswerView(discord.ui.View):
             self.remove_item(self.post)
         if not feedback:
             self.remove_item(self.wrong_match)
-        self._refresh()
+        self._sync_buttons()
 
     @property
     def page(self) -> Page:
         return self.pages[self.index]
 
-    def _refresh(self) -> None:
+    def _sync_buttons(self) -> None:
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
         self.counter.label = f"{self.index + 1}/{len(self.pages)}"
@@ -72,7 +72,7 @@ class AnswerView(discord.ui.View):
         return True
 
     async def _show(self, interaction: discord.Interaction) -> None:
-        self._refresh()
+        self._sync_buttons()
         await interaction.response.edit_message(**self.page_kwargs(), view=self)
 
     @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary, row=0)
@@ -100,7 +100,7 @@ class AnswerView(discord.ui.View):
             feedback=False,
         )
         public.index = self.index
-        public._refresh()
+        public._sync_buttons()
         shared = f"Shared by {interaction.user.mention}"
         content = f"{self.page.content}\n{shared}" if self.page.content else shared
         kwargs: dict[str, Any] = {"content": content[:2000], "embeds": self.page.embeds}
