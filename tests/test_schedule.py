@@ -151,3 +151,13 @@ def test_latest_period_is_due_and_the_next_is_not(zone, hour, minute, now):
     assert nxt == period + dt.timedelta(days=1) and at > now
     # The local wall-clock date of the instant is the period (the gap shifts the time only).
     assert schedule.fire_at(period).astimezone(schedule.zone).date() == period
+
+
+def test_zone_choices_for_autocomplete():
+    from bot.schedule import zone_choices
+
+    assert zone_choices("")[0] == "UTC" and len(zone_choices("")) <= 25
+    assert zone_choices("paris") == ["Europe/Paris"]
+    assert zone_choices("america/new")[0] == "America/New_York"
+    assert len(zone_choices("a")) == 25  # never more than Discord allows
+    assert zone_choices("nowhere-at-all") == []

@@ -126,6 +126,11 @@ async def test_subscribe_let_the_time_pass_and_see_exactly_one_post(
 
     refused = await digest_command(fake, "subscribe", [channel_option], editor=False)
     assert "Only editors" in reply_text(fake, refused)
+    bad_zone = await digest_command(fake, "subscribe", [
+        channel_option, {"name": "timezone", "type": STRING, "value": "Mars/Olympus"}
+    ], editor=True)
+    assert "not a known IANA time zone" in reply_text(fake, bad_zone)
+    assert await desk.store.digest_subscriptions() == []
 
     sent = await digest_command(fake, "subscribe", [
         channel_option,
