@@ -347,6 +347,16 @@ async def test_a_bad_option_gets_an_ephemeral_error(checked: Desk) -> None:
     assert not message["embeds"] or len(message["embeds"]) == 1
 
 
+async def test_a_runaway_user_is_slowed_down(checked: Desk) -> None:
+    from cogs.base import COOLDOWN_RATE
+
+    answers = [(await ask(checked, "claim", "jihadists"))[1] for _ in range(COOLDOWN_RATE + 1)]
+    assert all(m["embeds"] for m in answers[:COOLDOWN_RATE])
+    refused = answers[-1]
+    assert refused["flags"] & EPHEMERAL and not refused["embeds"]
+    assert refused["content"].startswith("Slow down") and "\n" not in refused["content"]
+
+
 # -- tests with a bot of their own -------------------------------------------------------
 
 
