@@ -58,6 +58,7 @@ class EditorialCache:
     ) -> None:
         self._rulings: dict[str, EditorialRuling] = dict(rulings or {})
         self._notes: dict[str, list[Note]] = {k: list(v) for k, v in (notes or {}).items()}
+        self.marker: tuple[int, int] = (-1, -1)  # the store's editorial_marker when read
 
     # -- EditorialView ---------------------------------------------------------------
 
@@ -71,13 +72,46 @@ class EditorialCache:
 
     @classmethod
     async def load(cls, store: Store) -> EditorialCache:
-        return cls(await store.current_rulings(), await store.all_notes())
+        cache = cls()
+        await cache.refresh(store)
+        return cache
 
     async def refresh(self, store: Store) -> None:
-        """Reread from the store; the swap is one assignment each, never half-updated."""
+        """Reread everything; the swap is one assignment each, never half-updated."""
+        marker = await store.editorial_marker()
         rulings = await store.current_rulings()
         notes = await store.all_notes()
-        self._rulings, self._notes = rulings, notes
+        self._rulings, self._notes, self.marker = rulings, notes, marker
+
+    async def refresh_claim(self, store: Store, claim_id: str) -> None:
+        """Reread one claim after this process wrote it (cheap, whatever the store's size).
+
+        When the store holds writes this cache has not seen (another process, such as
+        the CLI, wrote too), reread everything instead.
+        """
+        before = self.marker
+        ruling = await store.ruling(claim_id)
+        notes = await store.notes(claim_id)
+        marker = await store.editorial_marker()
+        rulings = dict(self._rulings)
+        if ruling is None:
+            rulings.pop(claim_id, None)
+        else:
+            rulings[claim_id] = ruling
+        all_notes = dict(self._notes)
+        if notes:
+            all_notes[claim_id] = notes
+        self._rulings, self._notes, self.marker = rulings, all_notes, marker
+        # Our own write moves each id by at most one; a bigger jump means other writers.
+        if marker[0] - before[0] > 1 or marker[1] - before[1] > 1:
+            await self.refresh(store)
+
+    async def refresh_if_changed(self, store: Store) -> bool:
+        """Reread everything when the store changed since the last read (any writer)."""
+        if await store.editorial_marker() == self.marker:
+            return False
+        await self.refresh(store)
+        return True
 
     def rulings(self) -> dict[str, EditorialRuling]:
         return dict(self._rulings)
@@ -165,7 +199,7 @@ class EditorialDesk:
         if len(reason) > MAX_REASON:
             raise EditorialError(f"the reason is {len(reason)} characters; at most {MAX_REASON}")
         change = await self.store.set_status(claim.id, value, reason=reason, by=by, by_id=by_id)
-        await self.cache.refresh(self.store)
+        await self.cache.refresh_claim(self.store, claim.id)
         log.info("status %s -> %s on %s by %s", change.previous, change.status, claim.id, by)
         return StatusChange(
             claim_id=claim.id, statement=claim.statement,
@@ -182,7 +216,7 @@ class EditorialDesk:
         if len(text) > MAX_NOTE:
             raise EditorialError(f"the note is {len(text)} characters; at most {MAX_NOTE}")
         note = await self.store.add_note(claim.id, text, by=by, by_id=by_id)
-        await self.cache.refresh(self.store)
+        await self.cache.refresh_claim(self.store, claim.id)
         return note
 
     async def record_feedback(self, **fields) -> Feedback:

@@ -483,6 +483,14 @@ class Store:
             out.setdefault(row[1], []).append(_note(row))
         return out
 
+    async def editorial_marker(self) -> tuple[int, int]:
+        """The newest ruling and note ids: changes when anyone (any process) writes."""
+        row = await self._fetchone(
+            "SELECT (SELECT coalesce(max(id), 0) FROM rulings),"
+            " (SELECT coalesce(max(id), 0) FROM notes)"
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     async def editorial_claim_ids(self) -> set[str]:
         """Every claim id that has a ruling row or a note (for the orphan report)."""
         rows = await self._fetchall(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.editorial import MAX_NOTE, MAX_REASON, EditorialCache, EditorialDesk
 from bot.editorial_render import (
@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION_MAX = 4096
 NEUTRAL = 0x607D8B
+# How often the bot looks for rulings and notes written by another process (the CLI).
+EXTERNAL_CHECK_SECONDS = 5.0
 StatusChoice = Literal["in_review", "confirmed", "misleading", "false", "clear"]
 
 
@@ -113,9 +115,11 @@ class Editorial(FactdeskCog):
             if self.bot.editorial is None:
                 self.bot.editorial = await EditorialCache.load(store)
             self.desk = EditorialDesk(store, self.bot.editorial, lambda: self.bot.engine.claimset)
+            self.watch_store.start()
         self._attach_factdesk_commands()
 
     async def cog_unload(self) -> None:
+        self.watch_store.cancel()
         for group, name in self._attached:
             group.remove_command(name)
         if self._own_group is not None:
@@ -145,6 +149,22 @@ class Editorial(FactdeskCog):
         for command in commands_:
             group.add_command(command)
             self._attached.append((group, command.name))
+
+    @tasks.loop(seconds=EXTERNAL_CHECK_SECONDS)
+    async def watch_store(self) -> None:
+        """Pick up rulings and notes another process wrote (python -m bot status set)."""
+        try:
+            await self.sync_editorial()
+        except Exception:  # keep looking next time; never let the loop die
+            log.exception("editorial store check failed; trying again later")
+
+    async def sync_editorial(self) -> bool:
+        if self.desk is None:
+            return False
+        changed = await self.desk.cache.refresh_if_changed(self.desk.store)
+        if changed:
+            log.info("editorial records changed outside the bot; cache reread")
+        return changed
 
     def _desk(self) -> EditorialDesk:
         if self.desk is None:

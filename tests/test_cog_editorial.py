@@ -197,3 +197,13 @@ def test_is_editor_reads_roles_from_the_payload(roles):
 
     assert is_editor(Member(), [EDITOR_ROLE])  # type: ignore[arg-type]
     assert not is_editor(Member(), [])  # type: ignore[arg-type]
+
+
+async def test_the_bot_picks_up_rulings_written_by_the_cli(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, _rest, _):
+        cog = bot.get_cog("Editorial")
+        assert cog.watch_store.is_running()
+        async with Store.open(bot.store.path) as cli:
+            await cli.set_status(CLAIM, "confirmed", reason="from the CLI", by="ann")
+        assert await cog.sync_editorial()
+        assert bot.engine.claim_by_id(CLAIM).status == "confirmed"

@@ -114,3 +114,24 @@ async def test_engine_answers_show_ruling_beside_derived_status_and_notes(tmp_pa
         answer = engine.claim_by_id(claim_id)
         assert answer is not None and answer.editorial is None
         assert answer.status == EvidenceStatus.SINGLE_SOURCE
+
+
+async def test_writes_from_another_process_reach_the_cache(tmp_path: Path):
+    """The bot's cache and the CLI are two connections: the bot must see the CLI's work."""
+    db = tmp_path / "e.sqlite3"
+    claimset = tiny_claimset()
+    async with Store.open(db) as bot_store, Store.open(db) as cli_store:
+        desk = await EditorialDesk.open(bot_store, lambda: claimset)
+        assert not await desk.cache.refresh_if_changed(bot_store)
+        await cli_store.set_status("troops-withdraw", "false", reason="cli", by="ann")
+        assert desk.cache.ruling("troops-withdraw") is None
+        assert await desk.cache.refresh_if_changed(bot_store)
+        assert desk.cache.ruling("troops-withdraw").reason == "cli"
+        # A write by the bot while the CLI also wrote: the bot reads everything again.
+        await cli_store.add_note("troops-withdraw", "from the cli", by="ann")
+        await cli_store.set_status("troops-withdraw", "clear", reason="", by="ann")
+        await desk.set_status("jihadists-claim", "confirmed", "bot", by="bob")
+        assert desk.cache.ruling("troops-withdraw") is None
+        assert desk.cache.notes("troops-withdraw")[0].startswith("from the cli")
+        assert desk.cache.ruling("jihadists-claim").reason == "bot"
+        assert not await desk.cache.refresh_if_changed(bot_store)
