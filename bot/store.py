@@ -628,8 +628,8 @@ class Store:
                 await conn.execute(
                     "UPDATE digest_subscriptions SET guild_id = coalesce(?, guild_id),"
                     " time = ?, timezone = ?, post_when_empty = ?, active_from = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    (guild_id, time, timezone, int(post_when_empty), now, now, row[0]),
+                    " created_by = ?, updated_at = ? WHERE id = ?",
+                    (guild_id, time, timezone, int(post_when_empty), now, by, now, row[0]),
                 )
                 sub_id = int(row[0])
             else:
@@ -865,7 +865,7 @@ class DigestSubscription(_Record):
     active: bool
     active_from: dt.datetime  # periods due before this are not owed
     baseline_snapshot_id: int  # what the next digest is measured against
-    created_by: str
+    created_by: str  # who set it last: an editor's name, or "config.toml"
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -32,6 +32,8 @@ async def test_subscribe_again_updates_and_keeps_the_baseline(store):
     again = await subscribe(store, time="09:30", timezone="Europe/Paris", hashes={"claim:a": "9"})
     assert again.id == first.id and (again.time, again.timezone) == ("09:30", "Europe/Paris")
     assert again.baseline_snapshot_id == first.baseline_snapshot_id
+    # Whoever set it last owns it: a config.toml value no longer overrides an editor's.
+    assert (first.created_by, (await subscribe(store, by="Vera")).created_by) == ("ed", "Vera")
     snap = await store.digest_snapshot(first.baseline_snapshot_id)
     assert snap.hashes == HASHES
 
