@@ -41,7 +41,8 @@ def change_line(change: RulingChange) -> str:
     return f"{when(change.at)}  {change.by}: {status_label(change.previous)} → {to}{reason}"
 
 
-def render_history(history: StatusHistory) -> str:
+def render_history(history: StatusHistory, limit: int | None = None) -> str:
+    """The trail, oldest first; with ``limit``, only the newest ``limit`` changes."""
     lines = [f"{history.claim_id}: {history.statement}" if history.statement else
              f"{history.claim_id} (orphan: no longer in the claim set; records kept)"]
     if history.derived_status is not None:
@@ -51,8 +52,13 @@ def render_history(history: StatusHistory) -> str:
     else:
         lines.append("Editorial status: none (the derived status stands)")
     if history.changes:
-        lines.append(f"History ({len(history.changes)} changes, oldest first):")
-        lines.extend(f"  {change_line(c)}" for c in history.changes)
+        changes = history.changes
+        lines.append(f"History ({len(changes)} changes, oldest first):")
+        if limit is not None and len(changes) > limit:
+            lines.append(f"  ... {len(changes) - limit} earlier changes "
+                         f"(python -m bot status history {history.claim_id})")
+            changes = changes[-limit:]
+        lines.extend(f"  {change_line(c)}" for c in changes)
     else:
         lines.append("History: no editorial changes yet")
     return "\n".join(lines)

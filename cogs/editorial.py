@@ -41,6 +41,7 @@ DESCRIPTION_MAX = 4096
 NEUTRAL = 0x607D8B
 # How often the bot looks for rulings and notes written by another process (the CLI).
 EXTERNAL_CHECK_SECONDS = 5.0
+HISTORY_SHOWN = 15  # at most this many newest changes in /status history
 StatusChoice = Literal["in_review", "confirmed", "misleading", "false", "clear"]
 
 
@@ -91,6 +92,15 @@ def _embed(title: str, text: str, colour: int = NEUTRAL) -> discord.Embed:
     if len(text) > DESCRIPTION_MAX:
         text = text[: DESCRIPTION_MAX - 1] + "…"
     return discord.Embed(title=title[:256], description=text, colour=colour)
+
+
+def _history_text(history: Any) -> str:
+    """The newest changes that fit one embed description (the older ones are on the CLI)."""
+    for limit in range(HISTORY_SHOWN, 0, -1):
+        text = render_history(history, limit)
+        if len(text) <= DESCRIPTION_MAX:
+            return text
+    return render_history(history, 1)
 
 
 class Editorial(FactdeskCog):
@@ -213,7 +223,7 @@ class Editorial(FactdeskCog):
         history = await self._desk().history(claim)
         colour = style(history.editorial.status).colour if history.editorial else NEUTRAL
         await interaction.response.send_message(
-            embed=_embed(f"History: {history.claim_id}", render_history(history), colour),
+            embed=_embed(f"History: {history.claim_id}", _history_text(history), colour),
             ephemeral=self._ephemeral(),
         )
 

@@ -207,3 +207,16 @@ async def test_the_bot_picks_up_rulings_written_by_the_cli(tmp_path: Path):
             await cli.set_status(CLAIM, "confirmed", reason="from the CLI", by="ann")
         assert await cog.sync_editorial()
         assert bot.engine.claim_by_id(CLAIM).status == "confirmed"
+
+
+async def test_a_long_history_shows_the_newest_changes_within_one_embed(tmp_path: Path):
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        for n in range(40):
+            await bot.store.set_status(CLAIM, ("false", "confirmed")[n % 2],
+                                       reason=f"change {n} " + "x" * 400, by="ann")
+        await invoke(bot, command_payload("status", {"claim": CLAIM}, sub="history"))
+        text, _ = reply(rest)
+        assert "change 39 " in text and "change 0 " not in text
+        assert "earlier changes" in text
+        body = rest.callbacks()[-1].body["data"]["embeds"][0]
+        assert len(body["description"]) <= 4096
