@@ -556,6 +556,8 @@ def _header(answer: DigestAnswer, md: bool) -> str:
 
 def nothing_new_line(answer: DigestAnswer, md: bool = True) -> str:
     line = f"Nothing new since {answer.since_label}."
+    if md:
+        line = f"**Factdesk digest** · {line[0].lower()}{line[1:]}"
     if answer.conflicts:
         first = answer.conflicts[0]
         command = f"`{first.command}`" if md else first.command
@@ -578,10 +580,10 @@ def render_digest_messages(answer: DigestAnswer, footer: str = "") -> list[str]:
 
     ``footer`` is appended (as small text) to every message, with "i/n" when there are
     several: the runner puts the period and nonce there, so a sent digest can be
-    recognised in the channel's history.
+    recognised in the channel's history. "Nothing new" is one line without it.
     """
-    if answer.nothing_new:
-        parts = [nothing_new_line(answer)]
+    if answer.nothing_new:  # one line, no footer: nothing to split or tell apart
+        return [nothing_new_line(answer)]
     else:
         lines: list[str] = [_header(answer, md=True)]
         for heading, body in _sections(answer, md=True):

@@ -114,9 +114,10 @@ def test_nothing_new_is_one_line():
     hashes = record_hashes(cs)
     answer = digest(cs, changes_from_snapshot(hashes, hashes), since_label="22 Nov 2026 08:00")
     assert answer.nothing_new
-    parts = render_digest_messages(answer)
+    parts = render_digest_messages(answer, footer="Factdesk digest for 23 Nov · ref fd1")
     assert len(parts) == 1 and "\n" not in parts[0]
-    assert parts[0].startswith("Nothing new since 22 Nov 2026 08:00")
+    assert parts[0].startswith("**Factdesk digest** · nothing new since 22 Nov 2026 08:00")
+    assert render_digest_text(answer).startswith("Nothing new since 22 Nov 2026 08:00.")
 
 
 def test_a_big_digest_splits_into_messages_that_fit_and_lose_nothing():

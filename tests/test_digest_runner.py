@@ -173,7 +173,8 @@ async def test_downtime_across_the_scheduled_time_posts_exactly_one_catch_up(db)
         periods = [r.period for r in await desk.store.digest_runs(1)]
     assert len(channels.messages) == 2
     assert periods == [dt.date(2026, 11, 20), dt.date(2026, 11, 23)]
-    assert "23 Nov 2026" in channels.messages[1].content
+    assert channels.messages[1].nonce == digest_nonce(1, dt.date(2026, 11, 23), 0)
+    assert "nothing new since 20 Nov 2026 08:00" in channels.messages[1].content
 
 
 async def test_an_unfinished_run_overtaken_by_a_newer_period_is_abandoned(db, monkeypatch):
