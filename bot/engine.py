@@ -23,7 +23,7 @@ from bot.claimset import ClaimSet
 from bot.editorial_view import NO_EDITORIAL, EditorialView
 from bot.errors import QueryError
 from bot.schema import Claim
-from bot.search_index import SearchIndex, normalize
+from bot.search_index import SearchIndex, normalize, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +133,16 @@ class Factdesk:
                     ),
                 }
 
+        # A topic's synonyms find claims filed under it: "servicemen" -> "troops".
+        expansions: dict[str, list[str]] = defaultdict(list)
+        for tid, topic in cs.topics.items():
+            label_words = tokenize(f"{topic.label} {tid.replace('-', ' ')}")
+            for synonym in topic.synonyms:
+                for word in tokenize(synonym):
+                    expansions[word].extend(w for w in label_words if w not in expansions[word])
         self.index = SearchIndex(
-            documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"), importance=importance
+            documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
+            importance=importance, expansions=expansions,
         )
         self.index.importance = importance
         # Most-attributed claims first: the default autocomplete list.

@@ -27,11 +27,11 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -55,7 +55,7 @@ _SET_MAX = 4096
 # A token whose matches cover more documents than this is too common to seed candidates.
 _SEED_MAX = 40_000
 # At most this many candidates are scored by coverage, and this many re-ranked.
-_POOL_MAX = 6_000
+_POOL_MAX = 3_000
 _RERANK = 60
 
 
@@ -112,6 +112,7 @@ class SearchIndex:
         *,
         rerank_fields: Sequence[str] = (),
         importance: Sequence[float] | None = None,
+        expansions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         if not weights:
             raise ValueError("weights must name at least one field")
@@ -175,6 +176,10 @@ class SearchIndex:
         if importance is not None and len(importance) != self.size:
             raise ValueError(f"importance has {len(importance)} values for {self.size} documents")
         self.importance: Sequence[float] = importance or [0.0] * self.size
+        # Query word -> index words it also means ("servicemen" -> "troops").
+        self.expansions: dict[str, list[str]] = {
+            k: [w for w in ws if w != k] for k, ws in (expansions or {}).items()
+        }
         # Vocabulary by length, for the edit-distance scan, and sorted, for prefixes.
         self._by_len: dict[int, tuple[list[str], list[int]]] = {}
         for tid, term in enumerate(self.terms):
@@ -187,13 +192,18 @@ class SearchIndex:
     # -- vocabulary ------------------------------------------------------------------
 
     def match_token(self, token: str, *, prefix: bool = False, limit: int = 12) -> list[_Match]:
-        """Vocabulary words for one query token, best first, with similarity 0..1."""
+        """Vocabulary words for one query token, best first, with similarity 0..1.
+
+        Exact word; else words within :func:`max_typos` edits; words the token begins
+        (any length with ``prefix``, else a few letters longer: "arrest" -> "arrests");
+        and the words of ``expansions`` (a topic synonym -> the topic's label).
+        """
         found: dict[int, float] = {}
         exact = self.vocab.get(token)
         if exact is not None:
             found[exact] = 1.0
         k = max_typos(token)
-        if k:
+        if k and exact is None:
             n = len(token)
             for length in range(max(1, n - k), n + k + 1):
                 bucket = self._by_len.get(length)
@@ -206,22 +216,21 @@ class SearchIndex:
                     tid = tids[i]
                     if tid not in found:
                         found[tid] = 1.0 - 0.8 * dist / max(n, length)
-        if prefix or len(token) >= 4:
-            # A prefix of a longer word: "toka" -> "tokayev"; for a whole query token
-            # ("arrest" -> "arrested") only words a little longer count.
+        if len(token) >= 3 and not token.isdigit():
             lo = bisect_left(self._sorted_terms, token)
             hi = bisect_right(self._sorted_terms, token + "\x7f", lo)
-            extra = 64 if prefix else 3
-            cands = [
-                self.vocab[w]
-                for w in self._sorted_terms[lo : min(hi, lo + 400)]
-                if w != token and (prefix or len(w) - len(token) <= extra)
-            ]
+            window = self._sorted_terms[lo : min(hi, lo + 400)]
+            cands = [self.vocab[w] for w in window if w != token]
             cands.sort(key=lambda t: -self.df[t])
+            top = 0.95 if prefix else 0.85
             for tid in cands[:limit]:
-                sim = 0.75 + 0.2 * len(token) / len(self.terms[tid])
+                sim = top - 0.25 * (1 - len(token) / len(self.terms[tid]))
                 if found.get(tid, 0.0) < sim:
                     found[tid] = sim
+        for word in self.expansions.get(token, ()):
+            tid = self.vocab.get(word)
+            if tid is not None and found.get(tid, 0.0) < 0.9:
+                found[tid] = 0.9
         best = sorted(found.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))[:limit]
         return [_Match(tid, sim) for tid, sim in best]
 
@@ -251,35 +260,30 @@ class SearchIndex:
         tokens = query_tokens(query)
         if not tokens or limit <= 0:
             return []
-        per_token: list[list[_Match]] = []
-        for i, token in enumerate(tokens):
-            last = prefix and i == len(tokens) - 1
-            per_token.append(self.match_token(token, prefix=last))
-
-        lookups = [_TokenLookup(self, matches) for matches in per_token]
-        n = self.size or 1
-        weights = [
-            math.log(1.0 + n / (1.0 + lk.df)) if lk.df else math.log(1.0 + n) for lk in lookups
+        lookups = [
+            _TokenLookup(self, self.match_token(t, prefix=prefix and i == len(tokens) - 1))
+            for i, t in enumerate(tokens)
         ]
+        n = self.size or 1
+        weights = [math.log(1.0 + n / (1.0 + lk.df)) if lk.df else math.log(1.0 + n)
+                   for lk in lookups]
         total_w = sum(weights) or 1.0
-
-        pool = self._candidates(lookups)
+        pool = self._candidates(lookups, weights, total_w, min_coverage)
         if not pool:
             return []
-        scored: list[tuple[float, int]] = []
-        for doc in pool:
-            cov = 0.0
-            for lk, w in zip(lookups, weights, strict=True):
-                if lk.df:
-                    cov += w * lk.best(doc)
-            scored.append((cov / total_w, doc))
-        top = heapq.nlargest(max(limit, _RERANK) if rerank else limit, scored)
-        top = [(cov, doc) for cov, doc in top if cov >= min_coverage]
+        acc = dict.fromkeys(pool, 0.0)
+        for lk, w in zip(lookups, weights, strict=True):
+            if lk.df:
+                lk.accumulate(pool, acc, w)
+        top = heapq.nlargest(
+            max(limit, _RERANK) if rerank else limit, acc.items(), key=lambda kv: (kv[1], -kv[0])
+        )
+        top = [(doc, cov / total_w) for doc, cov in top if cov / total_w >= min_coverage]
         if not top:
             return []
         norm_query = " ".join(tokens)
         ranked: list[tuple[float, int, float, float]] = []
-        for cov, doc in top:
+        for doc, cov in top:
             text_score = (
                 fuzz.token_set_ratio(norm_query, self.rerank_text[doc]) if rerank else 0.0
             )
@@ -291,40 +295,33 @@ class SearchIndex:
             for _key, doc, score, cov in ranked[:limit]
         ]
 
-    def _candidates(self, lookups: list[_TokenLookup]) -> set[int] | list[int]:
-        """Documents worth scoring: all tokens present, else all but one, else any."""
-        seeds = [lk for lk in lookups if 0 < lk.df <= _SEED_MAX]
-        common = [lk for lk in lookups if lk.df > _SEED_MAX]
-        if not seeds and not common:
-            return []
-        if not seeds:
-            # Every token is common: walk the rarest one's postings, keep those that
-            # hold the others, stop at the pool size.
-            common.sort(key=lambda lk: lk.df)
-            first, rest = common[0], common[1:]
-            pool: list[int] = []
-            for doc in first.iter_docs():
-                if all(lk.best(doc) for lk in rest):
-                    pool.append(doc)
-                    if len(pool) >= _POOL_MAX:
-                        break
-            return pool or list(first.iter_docs(limit=_POOL_MAX))
-        sets = sorted((lk.doc_set() for lk in seeds), key=len)
-        both = set.intersection(*sets)
-        if len(sets) > 2 and len(both) < 3:
-            # All but one token: a typo too far or a word the document does not hold.
-            for skip in range(len(sets)):
-                others = sets[:skip] + sets[skip + 1 :]
-                both |= set.intersection(*others)
-                if len(both) >= _POOL_MAX:
-                    break
-        if len(both) < 3:
-            both = set().union(*sets) if sum(map(len, sets)) <= 4 * _POOL_MAX else both
-        if not both:
-            both = sets[0]
-        if len(both) > _POOL_MAX:
-            both = set(heapq.nsmallest(_POOL_MAX, both))
-        return both
+    def _candidates(
+        self, lookups: list[_TokenLookup], weights: list[float], total_w: float,
+        min_coverage: float,
+    ) -> set[int]:
+        """Documents that can reach ``min_coverage``: those holding at least one of the
+        rarest tokens whose weight, missing, would already sink a document below it."""
+        order = sorted((i for i, lk in enumerate(lookups) if lk.df), key=lambda i: lookups[i].df)
+        if not order:
+            return set()
+        need = (1.0 - min_coverage) * total_w
+        chosen: list[int] = []
+        got = 0.0
+        for i in order:
+            chosen.append(i)
+            got += weights[i]
+            if got > need:
+                break
+        small = [lookups[i] for i in chosen if lookups[i].df <= _SEED_MAX]
+        if not small:
+            # Every deciding token is common: the rarest one's documents, in order.
+            return set(lookups[order[0]].iter_docs(limit=_POOL_MAX))
+        sets = [lk.doc_set() for lk in small]
+        if sum(map(len, sets)) <= _POOL_MAX:
+            return set().union(*sets)
+        # Too many: keep the documents that hold the most of the deciding tokens.
+        counts = Counter(chain.from_iterable(sets))
+        return {doc for doc, _c in counts.most_common(_POOL_MAX)}
 
 
 class _TokenLookup:
@@ -348,16 +345,26 @@ class _TokenLookup:
         groups.sort(key=lambda g: -g[0])
         self._groups = groups
 
-    def best(self, doc: int) -> float:
+    def accumulate(self, pool: set[int], acc: dict[int, float], weight: float) -> None:
+        """Add ``weight`` x this token's best score to every pool document holding it."""
+        done: set[int] = set()
         for score, docs in self._groups:
-            if isinstance(docs, set):
-                if doc in docs:
-                    return score
-            else:
-                i = bisect_left(docs, doc)
-                if i < len(docs) and docs[i] == doc:
-                    return score
-        return 0.0
+            if isinstance(docs, set) or len(docs) <= 8 * len(pool):
+                hits = pool.intersection(docs)
+            else:  # a long postings array: look each pool document up instead
+                hits = set()
+                size = len(docs)
+                for doc in pool:
+                    i = bisect_left(docs, doc)
+                    if i < size and docs[i] == doc:
+                        hits.add(doc)
+            hits -= done
+            if not hits:
+                continue
+            done |= hits
+            value = weight * score
+            for doc in hits:
+                acc[doc] += value
 
     def doc_set(self) -> set[int]:
         out: set[int] = set()
