@@ -10,9 +10,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bot.store as store_mod
 from bot.status import EvidenceStatus
@@ -289,3 +292,31 @@ def test_sigkill_mid_burst_loses_no_committed_write(tmp_path: Path):
             await store.set_status("claim-0", "confirmed", reason="after crash", by="ann")
 
     asyncio.run(check())
+
+
+STATUS_VALUES = ["in_review", "confirmed", "misleading", "false", "clear"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(STATUS_VALUES)),
+                max_size=25))
+def test_any_sequence_of_changes_keeps_a_chained_trail_and_the_right_current_ruling(changes):
+    async def check(db: Path) -> None:
+        async with Store.open(db) as store:
+            for claim_id, status in changes:
+                await store.set_status(claim_id, status, reason="r", by="ann")
+            current = await store.current_rulings()
+            for claim_id in "abc":
+                mine = [s for c, s in changes if c == claim_id]
+                expected = mine[-1] if mine and mine[-1] != "clear" else None
+                got = current.get(claim_id)
+                assert (got.status.value if got else None) == expected
+                history = await store.history(claim_id)
+                assert [c.status for c in history] == mine
+                previous = None
+                for change in history:
+                    assert change.previous == previous
+                    previous = None if change.status == "clear" else change.status
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(check(Path(tmp) / "h.sqlite3"))
