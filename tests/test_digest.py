@@ -7,6 +7,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.digest import (
@@ -228,3 +230,22 @@ async def test_the_commands_items_link_to_exist_in_the_bot_with_those_options():
         for name in list(bot.extensions):
             await bot.unload_extension(name)
         await bot.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lengths=st.lists(st.integers(1, 2500), min_size=1, max_size=60),
+    footer=st.sampled_from(["", "Factdesk digest for 23 Nov 2026 (Europe/Paris) · ref fd1.2"]),
+)
+def test_packing_fits_every_message_and_keeps_every_line_in_order(lengths, footer):
+    from bot.digest import _pack, _with_footers
+
+    lines = [f"**Section {i}**" if n % 7 == 0 else f"{i}:" + "x" * n
+             for i, n in enumerate(lengths)]
+    parts = _with_footers(_pack(lines), footer)
+    assert all(len(p) <= MESSAGE_MAX for p in parts)
+    seen = [line for p in parts for line in p.split("\n")
+            if not line.startswith("-# ") and not line.endswith("(continued)**")]
+    assert len(seen) == len(lines)
+    for got, want in zip(seen, lines, strict=True):
+        assert got == want or (got.endswith("…") and want.startswith(got[:-1]))
