@@ -28,7 +28,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, repeat
@@ -48,7 +48,7 @@ STOPWORDS: frozenset[str] = frozenset(
     she than that the their they this to was were which who with""".split()  # noqa: SIM905
 )
 
-consume = partial(deque, maxlen=0)
+consume: Callable[[Iterable[object]], deque[object]] = partial(deque, maxlen=0)
 
 # Postings longer than this are searched by bisection instead of being made into a set.
 _SET_MAX = 4096
@@ -228,9 +228,9 @@ class SearchIndex:
                 if found.get(tid, 0.0) < sim:
                     found[tid] = sim
         for word in self.expansions.get(token, ()):
-            tid = self.vocab.get(word)
-            if tid is not None and found.get(tid, 0.0) < 0.9:
-                found[tid] = 0.9
+            alt = self.vocab.get(word)
+            if alt is not None and found.get(alt, 0.0) < 0.9:
+                found[alt] = 0.9
         best = sorted(found.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))[:limit]
         return [_Match(tid, sim) for tid, sim in best]
 
