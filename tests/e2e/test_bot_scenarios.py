@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -28,6 +29,8 @@ import pytest_asyncio
 from tests.e2e.bot_process import REPO, BotProcess, bot_command_missing
 from tests.e2e.conftest import assert_clean
 from tests.e2e.fake_discord import EPHEMERAL, FakeDiscord, SentInteraction
+
+log = logging.getLogger(__name__)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -72,6 +75,12 @@ async def desk(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Desk]:
             code = await bot.stop()
         assert code == 0, bot.tail()
         assert "Traceback" not in bot.output, bot.output  # nothing logged as unexpected
+        # every request the bot sent in this module: a spec route, checked, accepted
+        refused = [(r.method, r.path, r.status, r.violations) for r in fake.requests
+                   if r.template is None or r.status >= 400 or r.violations]
+        assert fake.requests and not refused, refused
+        log.info("the bot sent %d requests, answered %d interactions: all passed the checks",
+                 len(fake.requests), len(fake.interactions))
 
 
 @pytest.fixture
