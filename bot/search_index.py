@@ -27,11 +27,12 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, repeat
+from itertools import combinations, islice, repeat
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -268,17 +269,19 @@ class SearchIndex:
         weights = [math.log(1.0 + n / (1.0 + lk.df)) if lk.df else math.log(1.0 + n)
                    for lk in lookups]
         total_w = sum(weights) or 1.0
-        pool = self._candidates(lookups, weights, total_w, min_coverage)
+        pool_max = _POOL_MAX if rerank else _POOL_MAX // 3
+        pool = self._candidates(lookups, weights, total_w, min_coverage, pool_max)
         if not pool:
             return []
         acc = dict.fromkeys(pool, 0.0)
         for lk, w in zip(lookups, weights, strict=True):
             if lk.df:
                 lk.accumulate(pool, acc, w)
-        top = heapq.nlargest(
-            max(limit, _RERANK) if rerank else limit, acc.items(), key=lambda kv: (kv[1], -kv[0])
-        )
-        top = [(doc, cov / total_w) for doc, cov in top if cov / total_w >= min_coverage]
+        floor = min_coverage * total_w
+        best = sorted(
+            (kv for kv in acc.items() if kv[1] >= floor), key=itemgetter(1), reverse=True
+        )[: max(limit, _RERANK) if rerank else limit]
+        top = [(doc, cov / total_w) for doc, cov in best]
         if not top:
             return []
         norm_query = " ".join(tokens)
@@ -297,7 +300,7 @@ class SearchIndex:
 
     def _candidates(
         self, lookups: list[_TokenLookup], weights: list[float], total_w: float,
-        min_coverage: float,
+        min_coverage: float, pool_max: int,
     ) -> set[int]:
         """Documents that can reach ``min_coverage``: those holding at least one of the
         rarest tokens whose weight, missing, would already sink a document below it."""
@@ -315,13 +318,23 @@ class SearchIndex:
         small = [lookups[i] for i in chosen if lookups[i].df <= _SEED_MAX]
         if not small:
             # Every deciding token is common: the rarest one's documents, in order.
-            return set(lookups[order[0]].iter_docs(limit=_POOL_MAX))
+            return set(lookups[order[0]].iter_docs(limit=pool_max))
+        if len(small) == 1:
+            return small[0].doc_set(pool_max)
         sets = [lk.doc_set() for lk in small]
-        if sum(map(len, sets)) <= _POOL_MAX:
+        if sum(map(len, sets)) <= pool_max:
             return set().union(*sets)
-        # Too many: keep the documents that hold the most of the deciding tokens.
-        counts = Counter(chain.from_iterable(sets))
-        return {doc for doc, _c in counts.most_common(_POOL_MAX)}
+        # Too many: first the documents that hold two or more of the deciding tokens.
+        several: set[int] = set()
+        for a, b in combinations(sets, 2):
+            several |= a & b
+        if len(several) >= pool_max:
+            return set(islice(several, pool_max))
+        for docs in sets:
+            several.update(islice(docs - several, pool_max - len(several)))
+            if len(several) >= pool_max:
+                break
+        return several
 
 
 class _TokenLookup:
@@ -366,10 +379,16 @@ class _TokenLookup:
             for doc in hits:
                 acc[doc] += value
 
-    def doc_set(self) -> set[int]:
+    def doc_set(self, limit: int | None = None) -> set[int]:
+        """Documents holding a match; with ``limit``, the best-matching ones first."""
         out: set[int] = set()
         for _score, docs in self._groups:
-            out.update(docs)
+            if limit is None:
+                out.update(docs)
+                continue
+            out.update(islice(docs, limit - len(out)))
+            if len(out) >= limit:
+                break
         return out
 
     def iter_docs(self, limit: int | None = None) -> Iterable[int]:
