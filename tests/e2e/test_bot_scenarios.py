@@ -188,13 +188,14 @@ async def test_start_up_to_ready(checked: Desk) -> None:
 
 async def test_sync_is_for_owners_only(checked: Desk) -> None:
     fake = checked.fake
+    puts_before = sum(r.method == "PUT" for r in fake.requests)
     sent = await fake.slash("factdesk", [{"name": "sync", "type": SUBCOMMAND, "options": []}],
                             user=fake.user, guild_command=False)
     await fake.wait_answered(sent)
     assert sent.callback is not None and sent.callback["type"] == 4
     assert sent.callback["data"]["flags"] & EPHEMERAL
     assert "owner" in sent.callback["data"]["content"].lower()
-    assert not any(r.method == "PUT" for r in fake.requests)
+    assert sum(r.method == "PUT" for r in fake.requests) == puts_before
 
 
 async def test_sync_to_the_guild(checked: Desk) -> None:
