@@ -39,6 +39,7 @@ from rapidfuzz.distance import OSA
 
 log = logging.getLogger(__name__)
 
+_DIGIT_SEP = re.compile(r"\d[,.]\d")  # a cheap test before the slower substitution
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
@@ -66,7 +67,7 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _THOUSANDS.sub("", text) if "," in text or "." in text else text
+    return _THOUSANDS.sub("", text) if _DIGIT_SEP.search(text) else text
 
 
 def tokenize(text: str) -> list[str]:
