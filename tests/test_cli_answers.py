@@ -123,3 +123,12 @@ def test_demo_errors_do_not_stop_the_session() -> None:
     assert result.returncode == 2
     assert "empty query" in result.stdout and "unknown command" in result.stdout
     assert "7,939" in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+def test_demo_history_file_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import demo
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert demo._setup_history() == str(tmp_path / ".factdesk_history")
+    monkeypatch.setenv("HOME", str(tmp_path / "missing" / "dir"))
+    assert demo._setup_history() is None  # cannot be written: no history, no error
