@@ -33,12 +33,13 @@ CompleteKind = Literal["claim", "topic", "speaker", "source"]
 COMPLETE_KINDS: tuple[str, ...] = ("claim", "topic", "speaker", "source")
 
 # How much a word counts by the field it is found in.
+# Two weights only: each distinct weight is one more set of postings to build and probe.
 CLAIM_FIELDS: dict[str, float] = {
     "speaker": 1.0,  # name and every alias
     "statement": 1.0,
-    "topics": 0.9,  # topic labels
-    "quotes": 0.75,  # the sources' own words
-    "context": 0.6,  # outlets, relays, the speaker's role
+    "topics": 1.0,  # topic labels
+    "quotes": 0.7,  # the sources' own words
+    "context": 0.7,  # outlets, relays, the speaker's role
 }
 
 
