@@ -145,7 +145,6 @@ class Factdesk:
             documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
             importance=importance, expansions=expansions,
         )
-        self.index.importance = importance
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
         self._top_claims = [cid for _n, _i, cid in heapq.nsmallest(100, by_weight)]
