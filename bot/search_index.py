@@ -31,7 +31,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import combinations, islice, repeat
+from itertools import islice, repeat
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process
@@ -52,8 +52,8 @@ STOPWORDS: frozenset[str] = frozenset(
 
 consume: Callable[[Iterable[object]], deque[object]] = partial(deque, maxlen=0)
 
-# Postings longer than this are searched by bisection instead of being made into a set.
-_SET_MAX = 4096
+# At most this many of a query's rarest tokens choose the candidates.
+_DECIDING_MAX = 3
 # A token whose matches cover more documents than this is too common to seed candidates.
 _SEED_MAX = 40_000
 # At most this many candidates are scored by coverage, and this many re-ranked.
@@ -193,7 +193,7 @@ class SearchIndex:
 
     # -- vocabulary ------------------------------------------------------------------
 
-    def match_token(self, token: str, *, prefix: bool = False, limit: int = 12) -> list[_Match]:
+    def match_token(self, token: str, *, prefix: bool = False, limit: int = 8) -> list[_Match]:
         """Vocabulary words for one query token, best first, with similarity 0..1.
 
         Exact word; else words within :func:`max_typos` edits; words the token begins
@@ -218,7 +218,7 @@ class SearchIndex:
                     tid = tids[i]
                     if tid not in found:
                         found[tid] = 1.0 - 0.8 * dist / max(n, length)
-        if len(token) >= 3 and not token.isdigit():
+        if len(token) >= (2 if prefix else 3) and not token.isdigit():
             lo = bisect_left(self._sorted_terms, token)
             hi = bisect_right(self._sorted_terms, token + "\x7f", lo)
             window = self._sorted_terms[lo : min(hi, lo + 400)]
@@ -314,28 +314,29 @@ class SearchIndex:
         for i in order:
             chosen.append(i)
             got += weights[i]
-            if got > need:
+            if got > need or len(chosen) == _DECIDING_MAX:
                 break
         small = [lookups[i] for i in chosen if lookups[i].df <= _SEED_MAX]
         if not small:
             # Every deciding token is common: the rarest one's documents, in order.
             return set(lookups[order[0]].iter_docs(limit=pool_max))
-        if len(small) == 1:
-            return small[0].doc_set(pool_max)
-        sets = [lk.doc_set() for lk in small]
-        if sum(map(len, sets)) <= pool_max:
-            return set().union(*sets)
-        # Too many: first the documents that hold two or more of the deciding tokens.
-        several: set[int] = set()
-        for a, b in combinations(sets, 2):
-            several |= a & b
-        if len(several) >= pool_max:
-            return set(islice(several, pool_max))
-        for docs in sets:
-            several.update(islice(docs - several, pool_max - len(several)))
-            if len(several) >= pool_max:
+        base = small[0].doc_set()
+        others = small[1:]
+        if len(base) > pool_max:
+            # Too many: first the documents that also hold the other deciding tokens.
+            held = [lk.hits_in(base) for lk in others]
+            pool: set[int] = set.intersection(*held) if held else set()
+            for docs in [*held, base]:
+                if len(pool) >= pool_max:
+                    break
+                pool.update(islice(docs - pool, pool_max - len(pool)))
+            return set(islice(pool, pool_max))
+        # Room left: documents holding another deciding token but not the rarest.
+        for lk in others:
+            if len(base) >= pool_max or lk.df > 4 * pool_max:
                 break
-        return several
+            base.update(islice(lk.doc_set() - base, pool_max - len(base)))
+        return base
 
 
 class _TokenLookup:
@@ -347,15 +348,15 @@ class _TokenLookup:
         self.index = index
         self.matches = matches
         self.df = sum(index.df[m.tid] for m in matches)
-        # (score, postings) best first; small postings as sets, large ones bisected.
-        groups: list[tuple[float, set[int] | array]] = []
+        # (score, postings) best first.
+        groups: list[tuple[float, array]] = []
         for m in matches:
             for cls, bucket in enumerate(index.postings):
                 plist = bucket.get(m.tid)
                 if plist is None:
                     continue
                 score = m.sim * index.class_weights[cls]
-                groups.append((score, set(plist) if len(plist) <= _SET_MAX else plist))
+                groups.append((score, plist))
         groups.sort(key=lambda g: -g[0])
         self._groups = groups
 
@@ -363,7 +364,7 @@ class _TokenLookup:
         """Add ``weight`` x this token's best score to every pool document holding it."""
         done: set[int] = set()
         for score, docs in self._groups:
-            if isinstance(docs, set) or len(docs) <= 8 * len(pool):
+            if len(docs) <= 8 * len(pool):
                 hits = pool.intersection(docs)
             else:  # a long postings array: look each pool document up instead
                 hits = set()
@@ -380,6 +381,13 @@ class _TokenLookup:
             for doc in hits:
                 acc[doc] += value
 
+    def hits_in(self, docs: set[int]) -> set[int]:
+        """Which of ``docs`` hold one of this token's matches."""
+        out: set[int] = set()
+        for _score, plist in self._groups:
+            out |= docs.intersection(plist)
+        return out
+
     def doc_set(self, limit: int | None = None) -> set[int]:
         """Documents holding a match; with ``limit``, the best-matching ones first."""
         out: set[int] = set()
@@ -394,7 +402,7 @@ class _TokenLookup:
 
     def iter_docs(self, limit: int | None = None) -> Iterable[int]:
         """Documents in order (merged postings), at most ``limit``."""
-        arrays = [docs if isinstance(docs, array) else sorted(docs) for _s, docs in self._groups]
+        arrays = [docs for _s, docs in self._groups]
         seen = -1
         count = 0
         for doc in heapq.merge(*arrays):
