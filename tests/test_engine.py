@@ -248,3 +248,15 @@ def test_complete_forgives_typos(desk: Factdesk, claimset: ClaimSet) -> None:
     topics = [v for _n, v in desk.complete("topic", "", 3)]
     assert topics == [t.id for t in sorted(claimset.topics.values(),
                                            key=lambda t: (t.rank, t.id))][:3]
+
+
+def test_search_reaches_outlets_quotes_and_topics(desk: Factdesk, claimset: ClaimSet) -> None:
+    star = desk.claim("Morning Star", limit=5).results
+    assert star and all(any(r.outlet == "Morning Star" for r in c.sources) for c in star)
+    # Words only a quote holds find the claim that quotes them.
+    claim = next(c for c in claimset.claims.values() if "misanthropic" in c.attributions[0].quote)
+    assert desk.claim("misanthropic ideology").results[0].id == claim.id
+    # A topic synonym finds claims filed under the topic though their statement lacks it.
+    deaths = desk.figures("fatalities").topic
+    found = desk.claim("fatalities", limit=25).results
+    assert found and any(deaths in c.topics for c in found)
