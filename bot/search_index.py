@@ -206,6 +206,7 @@ class SearchIndex:
             found[exact] = 1.0
         k = max_typos(token)
         if k and exact is None:
+            fuzzy: dict[int, float] = {}
             n = len(token)
             for length in range(max(1, n - k), n + k + 1):
                 bucket = self._by_len.get(length)
@@ -215,9 +216,9 @@ class SearchIndex:
                 for _word, dist, i in process.extract(
                     token, words, scorer=OSA.distance, score_cutoff=k, limit=None
                 ):
-                    tid = tids[i]
-                    if tid not in found:
-                        found[tid] = 1.0 - 0.8 * dist / max(n, length)
+                    fuzzy[tids[i]] = 1.0 - 0.8 * dist / max(n, length)
+            # The closest few: typos and prefixes each get ``limit`` places.
+            found.update(sorted(fuzzy.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))[:limit])
         if len(token) >= (2 if prefix else 3) and not token.isdigit():
             lo = bisect_left(self._sorted_terms, token)
             hi = bisect_right(self._sorted_terms, token + "\x7f", lo)
@@ -225,7 +226,7 @@ class SearchIndex:
             cands = [self.vocab[w] for w in window if w != token]
             cands.sort(key=lambda t: -self.df[t])
             top = 0.95 if prefix else 0.85
-            for tid in cands[:limit]:
+            for tid in cands[: 3 * limit]:
                 sim = top - 0.25 * (1 - len(token) / len(self.terms[tid]))
                 if found.get(tid, 0.0) < sim:
                     found[tid] = sim
@@ -233,7 +234,7 @@ class SearchIndex:
             alt = self.vocab.get(word)
             if alt is not None and found.get(alt, 0.0) < 0.9:
                 found[alt] = 0.9
-        best = sorted(found.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))[:limit]
+        best = sorted(found.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))
         return [_Match(tid, sim) for tid, sim in best]
 
     def nearest_terms(self, text: str, limit: int = 5) -> list[str]:
