@@ -129,3 +129,17 @@ def test_harness_writes_well_formed_rows_and_markdown(tmp_path: Path) -> None:
     bench_main(["--sizes", str(SIZE), "--engines", "fts5", "--per-kind", "2",
                 "--complete-inputs", "5", "--out", str(tmp_path / "out"), "--markdown", str(md)])
     assert md.read_text().count(report.BEGIN) == 1
+
+
+def test_factdesk_adapter_answers_with_claim_ids(generated) -> None:
+    pytest.importorskip("bot.engine")
+    from bench.engines import FactdeskEngine
+
+    root, world = generated
+    engine = FactdeskEngine()
+    engine.load(root / "a")
+    engine.build()
+    assert world.claim_ids[7] in engine.search(world.statements[7])[:3]
+    assert set(engine.complete(world.statements[7][:12])) <= set(world.claim_ids)
+    handler = engine.handler()
+    assert handler is not None and handler(world.statements[7])
