@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +32,9 @@ class ClaimSet:
     topics: dict[str, Topic]
     claims: dict[str, Claim]
     figures: dict[str, Figure]
-    # record id -> where it was read ("claim:<id>", "figure:<id>", "speaker:<id>", ...)
-    locations: dict[str, Location] = field(default_factory=dict)
+    # record id -> where it was read ("claim:<id>", "figure:<id>", "speaker:<id>", ...);
+    # the loader finds a line only when it is first asked for
+    locations: Mapping[str, Location] = field(default_factory=dict)
 
     @property
     def version(self) -> str:

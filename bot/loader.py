@@ -22,16 +22,20 @@ No other exception leaves :func:`load_claimset`.
 
 from __future__ import annotations
 
+import functools
+import gc
 import glob
+import hashlib
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+import rtoml
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from rapidfuzz import process
 
 from bot.claimset import ClaimSet, Location
@@ -123,6 +127,10 @@ def load_claimset(path: Path | str = DEFAULT_CLAIMSET) -> ClaimSet:
     (every problem found), and nothing else.
     """
     loader = _Loader(Path(path).absolute())
+    # Nothing a load builds is garbage until it is done: without the cycle collector
+    # walking the growing set again and again, a large set loads several times faster.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return loader.load()
     except (ClaimSetInvalid, ClaimSetUnreadable):
@@ -133,6 +141,9 @@ def load_claimset(path: Path | str = DEFAULT_CLAIMSET) -> ClaimSet:
             display_path(loader.current_file or Path(path)),
             f"unexpected error while loading: {type(exc).__name__}: {exc}",
         ) from exc
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def display_path(path: Path) -> str:
@@ -169,65 +180,228 @@ def _field_label(loc: Iterable[str | int]) -> str:
 
 @dataclass(slots=True)
 class _File:
+    """One TOML file read. Its line numbers are found only when a problem needs them:
+    the file is read again then and scanned, if its bytes are still the ones parsed."""
+
     path: Path
     shown: str
-    text: str
-    data: dict[str, Any]
-    lines: Lines
+    digest: bytes  # of the bytes parsed
+    data: dict[str, Any] | None
+    _lines: Lines | None = None
+
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            self._lines = _lines_of(self.path, self.digest)
+        return self._lines
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _lines_of(path: Path, digest: bytes) -> Lines:
+    """The line locator of ``path``, or no lines if it changed since it was parsed."""
+    try:
+        raw = path.read_bytes()
+        if _digest(raw) != digest:
+            log.warning("%s changed while it was loaded: no line numbers", path)
+            return Lines({})
+        return locate(raw.decode("utf-8"))
+    except (OSError, ValueError):
+        return Lines({})
 
 
 @dataclass(slots=True)
 class _Record:
-    """One raw table from a file, and its model when it validated."""
+    """One table from a file: its model when it validated, else its raw table."""
 
     array: str  # "claims"
     kind: str  # "claim"
     index: int  # position in its file's array
-    raw: Any
     file: _File
     model: Any = None
+    raw: Any = None  # kept only for a table that did not validate
 
     @property
     def rid(self) -> str | None:
+        if self.model is not None:
+            return self.model.id  # type: ignore[no-any-return]
         rid = self.raw.get("id") if isinstance(self.raw, dict) else None
         return rid if isinstance(rid, str) and rid.strip() else None
 
     @property
     def label(self) -> str:
-        return _short(self.rid, 40) if self.rid else f"#{self.index + 1}"
+        rid = self.rid
+        return _short(rid, 40) if rid else f"#{self.index + 1}"
 
-    def line(self, *path: str | int) -> int | None:
-        return self.file.lines.line((self.array, self.index, *path))
+    def at(self, *path: str | int) -> tuple[str | int, ...]:
+        """The key path of ``path`` inside this record, for the line locator."""
+        return (self.array, self.index, *path)
+
+
+# A problem's place: a line number (or None), or a key path the line locator resolves
+# once every problem is known.
+_At = int | None | tuple[str | int, ...]
+
+
+class _Locations(Mapping[str, Location]):
+    """``"claim:<id>" -> Location``, lines found when first asked for (most never are)."""
+
+    def __init__(self, chunks: dict[str, list[tuple[_File, int]]], ids: dict[str, Any]) -> None:
+        # kind -> [(file, records in it)] in load order; kind -> the claim set's dict by id
+        self._chunks = chunks
+        self._ids = ids
+        self._positions: dict[str, dict[str, int]] = {}
+
+    def __getitem__(self, key: str) -> Location:
+        kind, _, rid = key.partition(":")
+        if kind not in self._ids or rid not in self._ids[kind]:
+            raise KeyError(key)
+        positions = self._positions.get(kind)
+        if positions is None:
+            positions = self._positions[kind] = {k: i for i, k in enumerate(self._ids[kind])}
+        index = positions[rid]
+        for file, count in self._chunks[kind]:
+            if index < count:
+                array = _ARRAY_OF[kind]
+                return Location(file.path, file.lines.line((array, index)))
+            index -= count
+        raise KeyError(key)  # pragma: no cover - the chunks count every record
+
+    def __iter__(self) -> Iterator[str]:
+        for kind, by_id in self._ids.items():
+            for rid in by_id:
+                yield f"{kind}:{rid}"
+
+    def __len__(self) -> int:
+        return sum(len(by_id) for by_id in self._ids.values())
+
+
+_ARRAY_OF = {kind: array for array, (kind, _) in _ARRAYS.items()}
+_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
+
+
+def _adapter(array: str) -> TypeAdapter[list[Any]]:
+    if array not in _ADAPTERS:
+        model = _ARRAYS[array][1]
+        _ADAPTERS[array] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    return _ADAPTERS[array]
+
+
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
+
+
+class _Compactor:
+    """Shares what many records repeat: equal strings and dates become one object, and
+    equal sets of given fields (pydantic keeps one set per model) one set. Models are
+    frozen; a copy with changes (``model_copy``) copies the set before it adds to it."""
+
+    def __init__(self) -> None:
+        self.values: dict[Any, Any] = {}
+        self.sets: dict[frozenset[str], set[str]] = {}
+
+    def share_set(self, model: BaseModel) -> None:
+        given = _FIELDS_SET.__get__(model)
+        shared = self.sets.setdefault(frozenset(given), given)
+        if shared is not given:
+            _FIELDS_SET.__set__(model, shared)
+
+    def claims(self, claims: list[Claim]) -> None:
+        v = self.values.setdefault
+        share = self.share_set
+        for claim in claims:
+            share(claim)
+            d = claim.__dict__
+            d["speaker"] = v(claim.speaker, claim.speaker)
+            d["kind"] = v(claim.kind, claim.kind)
+            if claim.said_on is not None:
+                d["said_on"] = v(claim.said_on, claim.said_on)
+            topics = claim.topics
+            for i, t in enumerate(topics):
+                topics[i] = v(t, t)
+            for att in claim.attributions:
+                share(att)
+                a = att.__dict__
+                a["source"] = v(att.source, att.source)
+                a["quote"] = v(att.quote, att.quote)
+                via = att.via
+                for i, link in enumerate(via):
+                    via[i] = v(link, link)
+                if att.said_on is not None:
+                    a["said_on"] = v(att.said_on, att.said_on)
+            ev = claim.evidence
+            share(ev)
+            ev.__dict__["rationale"] = v(ev.rationale, ev.rationale)
+            for q in ev.basis:
+                share(q)
+                q.__dict__["source"] = v(q.source, q.source)
+
+    def figures(self, figures: list[Figure]) -> None:
+        v = self.values.setdefault
+        for fig in figures:
+            self.share_set(fig)
+            d = fig.__dict__
+            for key in ("topic", "scope", "qualifier", "words", "unit", "speaker", "source"):
+                value = d[key]
+                if value is not None:
+                    d[key] = v(value, value)
+            if fig.as_of is not None:
+                d["as_of"] = v(fig.as_of, fig.as_of)
+            via = fig.via
+            for i, link in enumerate(via):
+                via[i] = v(link, link)
+
+    def compact(self, array: str, models: list[Any]) -> None:
+        if array == "claims":
+            self.claims(models)
+        elif array == "figures":
+            self.figures(models)
 
 
 @dataclass(slots=True)
 class _Loader:
     path: Path
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[tuple[_File | str, _At, str, str | None, str | None, str]] = field(
+        default_factory=list
+    )
     current_file: Path | None = None
     records: dict[str, list[_Record]] = field(default_factory=dict)
+    chunks: dict[str, list[tuple[_File, int]]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # source id -> text
     _normalized: dict[str, str] = field(default_factory=dict)
     _written: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     _choices: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    _compactor: _Compactor = field(default_factory=_Compactor)
 
     # -- reporting ---------------------------------------------------------------------
     def report(
         self,
         file: _File | str,
-        line: int | None,
+        at: _At,
         kind: str,
         rid: str | None,
         fld: str | None,
         message: str,
     ) -> None:
-        shown = file.shown if isinstance(file, _File) else file
-        self.problems.append(Problem(shown, line, kind, rid, fld, _one_line(message)))
+        """Note a problem; ``at`` is its line, or a key path whose line is found later."""
+        self.problems.append((file, at, kind, rid, fld, _one_line(message)))
 
     def report_at(self, rec: _Record, loc: tuple[str | int, ...], message: str) -> None:
-        self.report(
-            rec.file, rec.line(*loc), rec.kind, rec.label, _field_label(loc) or None, message
-        )
+        self.report(rec.file, rec.at(*loc), rec.kind, rec.label, _field_label(loc) or None, message)
+
+    def resolved_problems(self) -> list[Problem]:
+        """Every problem with its line: each file with a problem is scanned once, now."""
+        out: list[Problem] = []
+        for file, at, kind, rid, fld, message in self.problems:
+            if isinstance(file, _File):
+                line = file.lines.line(at) if isinstance(at, tuple) else at
+                shown = file.shown
+            else:
+                line = at if not isinstance(at, tuple) else None
+                shown = file
+            out.append(Problem(shown, line, kind, rid, fld, message))
+        return _sorted(out)
 
     # -- reading -----------------------------------------------------------------------
     def read_toml(self, path: Path) -> _File:
@@ -248,19 +422,7 @@ class _Loader:
             raise ClaimSetUnreadable(
                 shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line
             ) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            m = re.search(r"at line (\d+), column \d+", message)
-            if "date or datetime" in message:
-                message += "; is it a real date, written YYYY-MM-DD?"
-            raise ClaimSetUnreadable(
-                shown, f"bad TOML: {message}", int(m.group(1)) if m else None
-            ) from None
-        except (RecursionError, ValueError) as exc:
-            raise ClaimSetUnreadable(shown, f"bad TOML: {exc}") from None
-        return _File(path, shown, text, data, locate(text))
+        return _File(path, shown, _digest(raw), _parse_toml(text, shown))
 
     def read_text(self, path: Path) -> str:
         self.current_file = path
@@ -283,51 +445,68 @@ class _Loader:
         return path
 
     def read_records(self, file: _File, array: str) -> list[_Record]:
-        kind, _ = _ARRAYS[array]
+        """The file's records, validated (in bulk while every table is good); the parsed
+        tables are dropped once validated, but for the tables that did not validate."""
+        kind, model = _ARRAYS[array]
+        data = file.data or {}
+        file.data = None
         out: list[_Record] = []
-        for key in file.data:
+        for key in data:
             if key != array:
                 self.report(
                     file,
-                    file.lines.line((key,)),
+                    (key,),
                     kind,
                     None,
                     key,
                     f"unknown top-level key; this file holds [[{array}]] tables",
                 )
-        items = file.data.get(array)
+        items = data.get(array)
         if items is None:
             return out
         if not isinstance(items, list):
             self.report(
                 file,
-                file.lines.line((array,)),
+                (array,),
                 kind,
                 None,
                 array,
                 f"must be an array of tables, written [[{array}]]",
             )
             return out
+        self.chunks.setdefault(kind, []).append((file, len(items)))
+        models: list[Any] | None = None
+        if all(type(raw) is dict for raw in items):
+            try:
+                models = _adapter(array).validate_python(items)
+            except ValidationError:
+                models = None  # find which tables, one by one, with their own messages
+        if models is not None:
+            self._compactor.compact(array, models)
+            return [_Record(array, kind, i, file, m) for i, m in enumerate(models)]
         for index, raw in enumerate(items):
-            rec = _Record(array, kind, index, raw, file)
+            rec = _Record(array, kind, index, file, raw=raw)
             if not isinstance(raw, dict):
                 self.report(
                     file,
-                    rec.line(),
+                    rec.at(),
                     kind,
                     rec.label,
                     None,
                     f"must be a table, written [[{array}]], not {type(raw).__name__}",
                 )
                 continue
+            self.validate(rec, model)
             out.append(rec)
+        self._compactor.compact(array, [r.model for r in out if r.model is not None])
         return out
 
     # -- loading -----------------------------------------------------------------------
     def load(self) -> ClaimSet:
         manifest_file = self.read_toml(self.manifest_path())
         root = manifest_file.path.parent
-        if not {"id", "title", "version"} & manifest_file.data.keys():
+        data = manifest_file.data or {}
+        if not {"id", "title", "version"} & data.keys():
             raise ClaimSetUnreadable(
                 manifest_file.shown,
                 f"not a claim-set manifest (no id, title or version): give {MANIFEST_NAME} "
@@ -335,6 +514,7 @@ class _Loader:
             )
         manifest = self.validate_manifest(manifest_file)
         lists = self.file_lists(manifest_file)
+        manifest_id = _manifest_id(manifest_file)
 
         sources_file = self.read_toml(root / lists["sources"][0])
         self.records["sources"] = self.read_records(sources_file, "sources")
@@ -346,9 +526,9 @@ class _Loader:
                 if not matches:
                     self.report(
                         manifest_file,
-                        manifest_file.lines.line((array,)),
+                        (array,),
                         "manifest",
-                        _manifest_id(manifest_file),
+                        manifest_id,
                         array,
                         f"{pattern!r} matches no file",
                     )
@@ -358,12 +538,7 @@ class _Loader:
                         continue
                     seen.add(path)
                     self.records[array].extend(self.read_records(self.read_toml(path), array))
-
         self.current_file = None
-        for array, recs in self.records.items():
-            _, model = _ARRAYS[array]
-            for rec in recs:
-                self.validate(rec, model)
 
         self.check_source_files(sources_file)
         self.check_unique_ids()
@@ -376,39 +551,36 @@ class _Loader:
 
         if self.problems or claimset is None:
             counts = {a: sum(r.model is not None for r in rs) for a, rs in self.records.items()}
-            raise ClaimSetInvalid(_sorted(self.problems), counts)
+            raise ClaimSetInvalid(self.resolved_problems(), counts)
         return claimset
 
     def validate_manifest(self, file: _File) -> Manifest | None:
+        data = file.data or {}
         try:
-            return Manifest.model_validate(file.data)
+            return Manifest.model_validate(data)
         except ValidationError as exc:
-            rid = file.data.get("id") if isinstance(file.data.get("id"), str) else None
+            rid = data.get("id") if isinstance(data.get("id"), str) else None
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 self.report(
-                    file,
-                    file.lines.line(loc[:1]),
-                    "manifest",
-                    rid,
-                    _field_label(loc) or None,
-                    _message(err),
+                    file, loc[:1], "manifest", rid, _field_label(loc) or None, _message(err)
                 )
             return None
 
     def file_lists(self, file: _File) -> dict[str, list[str]]:
         """The file globs of the manifest, falling back on the defaults where it is bad."""
+        data = file.data or {}
         defaults = {
             name: f.get_default(call_default_factory=True)
             for name, f in Manifest.model_fields.items()
         }
         out: dict[str, list[str]] = {}
-        value = file.data.get("sources", defaults["sources"])
+        value = data.get("sources", defaults["sources"])
         out["sources"] = [
             value if isinstance(value, str) and value.strip() else defaults["sources"]
         ]
         for name in _FILE_LISTS:
-            value = file.data.get(name, defaults[name])
+            value = data.get(name, defaults[name])
             ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
             out[name] = list(value) if ok else list(defaults[name])
         return out
@@ -416,6 +588,7 @@ class _Loader:
     def validate(self, rec: _Record, model: type[BaseModel]) -> None:
         try:
             rec.model = model.model_validate(rec.raw)
+            rec.raw = None
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(err["loc"])
@@ -430,14 +603,18 @@ class _Loader:
     def check_source_files(self, sources_file: _File) -> None:
         folder = sources_file.path.parent
         # every file named, by valid entries or not: an invalid entry is reported already
-        listed = {r.raw.get("file") for r in self.records.get("sources", [])}
+        listed = {
+            r.model.file if r.model is not None else r.raw.get("file")
+            for r in self.records.get("sources", [])
+        }
         for rec in self.valid("sources"):
             src: Source = rec.model
             path = folder / src.file
             if not path.is_file():
                 self.report_at(rec, ("file",), f"no file {src.file!r} in {display_path(folder)}")
                 continue
-            self.texts.setdefault(src.id, self.read_text(path))
+            if src.id not in self.texts:
+                self.texts[src.id] = self.read_text(path)
         self.current_file = None
         for path in sorted(folder.glob("*.txt")):
             if path.name not in listed:
@@ -455,12 +632,10 @@ class _Loader:
             first: dict[str, _Record] = {}
             for rec in self.valid(array):
                 rid = rec.model.id
-                if rid in first:
+                if first.setdefault(rid, rec) is not rec:
                     self.report_at(
-                        rec, ("id",), f"duplicate id; first used at {_where(first[rid])}"
+                        rec, ("id",), f"duplicate id; first used at {self.where(first[rid])}"
                     )
-                else:
-                    first[rid] = rec
         files: dict[str, _Record] = {}
         for rec in self.valid("sources"):
             name = rec.model.file
@@ -468,16 +643,21 @@ class _Loader:
                 self.report_at(rec, ("file",), f"file also listed by source {files[name].label}")
             else:
                 files[name] = rec
-        claims = {r.model.id: r for r in self.valid("claims")}
+        claims = {r.model.id: r for r in self.valid("claims")} if self.records["figures"] else {}
         for rec in self.valid("figures"):
             other = claims.get(rec.model.id)
             if other is not None:
                 self.report_at(
                     rec,
                     ("id",),
-                    f"id also used by claim at {_where(other)}; claims and figures share "
+                    f"id also used by claim at {self.where(other)}; claims and figures share "
                     "one id space (disputed_by names either)",
                 )
+
+    def where(self, rec: _Record) -> str:
+        """FILE:LINE of a record's id, for a message about another record (rare)."""
+        line = rec.file.lines.line(rec.at("id"))
+        return f"{rec.file.shown}:{line}" if line else rec.file.shown
 
     def check_spellings(self) -> None:
         seen: dict[str, tuple[str, str]] = {}  # casefolded spelling -> (speaker id, spelling)
@@ -505,7 +685,10 @@ class _Loader:
         if arrays not in self._written:
             ids: set[str] = set()
             for array in arrays:
-                ids.update(r.rid for r in self.records.get(array, []) if r.rid)
+                for r in self.records.get(array, []):
+                    rid = r.rid
+                    if rid:
+                        ids.add(rid)
             self._written[arrays] = ids
         return self._written[arrays]
 
@@ -530,8 +713,24 @@ class _Loader:
         self.report_at(rec, loc, f"unknown {what} {value!r}{suggestion}")
 
     def check_references(self) -> None:
+        speakers = self.written(("speakers",))
+        topics = self.written(("topics",))
+        sources = self.written(("sources",))
+        claims = self.written(("claims",))
+        either = self.written(("claims", "figures"))
         for rec in self.valid("claims"):
             claim: Claim = rec.model
+            ev = claim.evidence
+            # the common case at once: every reference resolves and none is the claim itself
+            if (
+                claim.speaker in speakers
+                and all(t in topics for t in claim.topics)
+                and all(a.source in sources for a in claim.attributions)
+                and all(q.source in sources for q in ev.basis)
+                and all(c in claims and c != claim.id for c in ev.supported_by)
+                and all(c in either and c != claim.id for c in ev.disputed_by)
+            ):
+                continue
             self.check_ref(rec, ("speaker",), claim.speaker, "speaker", ("speakers",))
             for i, topic in enumerate(claim.topics):
                 self.check_ref(rec, ("topics", i), topic, "topic", ("topics",))
@@ -539,7 +738,6 @@ class _Loader:
                 self.check_ref(
                     rec, ("attributions", i, "source"), att.source, "source", ("sources",)
                 )
-            ev = claim.evidence
             for i, q in enumerate(ev.basis):
                 self.check_ref(
                     rec, ("evidence", "basis", i, "source"), q.source, "source", ("sources",)
@@ -556,6 +754,12 @@ class _Loader:
                 )
         for rec in self.valid("figures"):
             fig: Figure = rec.model
+            if (
+                fig.topic in topics
+                and (fig.speaker is None or fig.speaker in speakers)
+                and fig.source in sources
+            ):
+                continue
             self.check_ref(rec, ("topic",), fig.topic, "topic", ("topics",))
             self.check_ref(rec, ("speaker",), fig.speaker, "speaker", ("speakers",))
             self.check_ref(rec, ("source",), fig.source, "source", ("sources",))
@@ -570,7 +774,7 @@ class _Loader:
     def check_quote(
         self, rec: _Record, loc: tuple[str | int, ...], source_id: str, quote: str
     ) -> None:
-        text = self.normalized(source_id)
+        text = self._normalized.get(source_id) or self.normalized(source_id)
         if text is None:  # unknown source or missing file: reported elsewhere
             return
         wanted = normalize_quote(quote)
@@ -613,7 +817,7 @@ class _Loader:
                     rec, ("words",), f"{_short(fig.words)!r} is not in the figure's quote"
                 )
             try:
-                low, high = interval_from_words(fig.qualifier, fig.words, fig.unit)
+                low, high = _interval(fig.qualifier, fig.words, fig.unit)
             except NumberError as exc:
                 self.report_at(rec, ("words",), str(exc))
                 continue
@@ -630,7 +834,7 @@ class _Loader:
             )
             self.report(
                 rec.file,
-                rec.line(*loc),
+                rec.at(*loc),
                 rec.kind,
                 rec.label,
                 "low" if loc == ("low",) else "high" if loc == ("high",) else "low/high",
@@ -642,40 +846,48 @@ class _Loader:
     def build(self, manifest: Manifest | None, root: Path) -> ClaimSet | None:
         if manifest is None:
             return None
-        locations: dict[str, Location] = {}
 
         def by_id(array: str) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for rec in self.valid(array):
                 out.setdefault(rec.model.id, rec.model)
-                locations.setdefault(
-                    f"{rec.kind}:{rec.model.id}", Location(rec.file.path, rec.line())
-                )
             return out
 
+        sources = by_id("sources")
+        ids = {
+            "source": sources,
+            "speaker": by_id("speakers"),
+            "topic": by_id("topics"),
+            "claim": by_id("claims"),
+            "figure": by_id("figures"),
+        }
         return ClaimSet(
             manifest=manifest,
             root=root,
-            sources=by_id("sources"),
-            texts={sid: self.texts[sid] for sid in by_id("sources") if sid in self.texts},
-            speakers=by_id("speakers"),
-            topics=by_id("topics"),
-            claims=by_id("claims"),
-            figures=by_id("figures"),
-            locations=locations,
+            sources=sources,
+            texts={sid: self.texts[sid] for sid in sources if sid in self.texts},
+            speakers=ids["speaker"],
+            topics=ids["topic"],
+            claims=ids["claim"],
+            figures=ids["figure"],
+            locations=_Locations(self.chunks, ids),
         )
 
     def check_status(self, claimset: ClaimSet | None) -> None:
         if claimset is None:
             return
+        claims = claimset.claims
+        # the origin of an attribution without via, by source id: its outlet, else its file
+        by_source = {sid: _origin_key(s.outlet or s.file) for sid, s in claimset.sources.items()}
+        keys: dict[str, str] = {}
         for rec in self.valid("claims"):
             claim: Claim = rec.model
-            if claimset.claims.get(claim.id) is not claim:
+            if claims.get(claim.id) is not claim:
                 continue  # a duplicate id, reported already
             ev = claim.evidence
             status = ev.status
             # a backer that is unknown or invalid is reported already: count no origins short
-            complete = all(cid in claimset.claims for cid in ev.supported_by)
+            complete = all(cid in claims for cid in ev.supported_by)
             if status == EvidenceStatus.NO_EVIDENCE and not ev.basis:
                 self.report_at(
                     rec,
@@ -690,7 +902,6 @@ class _Loader:
                     "status disputed needs disputed_by: the claims or figures that contradict it",
                 )
             elif status == EvidenceStatus.CORROBORATED:
-                origins = content_origins(claim, claimset)
                 if ev.disputed_by:
                     self.report_at(
                         rec,
@@ -698,7 +909,8 @@ class _Loader:
                         "a corroborated claim has nothing contradicting it; with "
                         "disputed_by set, the status is disputed",
                     )
-                if complete and len(origins) < 2:
+                if complete and _count_origins(claim, by_source, keys, claimset) < 2:
+                    origins = content_origins(claim, claimset)
                     self.report_at(
                         rec,
                         ("evidence", "status"),
@@ -706,14 +918,69 @@ class _Loader:
                         f"content has {_origins(origins)}",
                     )
             elif status == EvidenceStatus.SINGLE_SOURCE:
-                origins = content_origins(claim, claimset)
-                if len(origins) > 1 or (complete and not origins):
+                n = _count_origins(claim, by_source, keys, claimset)
+                if n > 1 or (complete and not n):
+                    origins = content_origins(claim, claimset)
                     self.report_at(
                         rec,
                         ("evidence", "status"),
                         f"single_source needs exactly one independent origin, the "
                         f"content has {_origins(origins)}",
                     )
+
+
+def _origin_key(origin: str) -> str:
+    return " ".join(origin.split()).casefold()
+
+
+def _count_origins(
+    claim: Claim, by_source: dict[str, str], keys: dict[str, str], claimset: ClaimSet
+) -> int:
+    """``len(content_origins(claim, claimset))``, without building the names when the
+    claim has no backers (nearly every claim)."""
+    if claim.evidence.supported_by:
+        return len(content_origins(claim, claimset))
+    found: set[str] = set()
+    for att in claim.attributions:
+        if att.via:
+            link = att.via[0]
+            key = keys.get(link)
+            if key is None:
+                key = keys[link] = _origin_key(link.strip())
+        else:
+            key = by_source.get(att.source) or _origin_key(f"source {att.source}")
+        found.add(key)
+    return len(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _interval(qualifier: str, words: str, unit: str) -> tuple[float | None, float | None]:
+    """:func:`interval_from_words`, once per distinct wording (many figures share one)."""
+    low, high = interval_from_words(qualifier, words, unit)
+    return low, high
+
+
+def _parse_toml(text: str, shown: str) -> dict[str, Any]:
+    """Parse with rtoml (fast); on any failure, parse again with tomllib, whose error
+    names the line, so the message is the same one whichever parser found the fault."""
+    try:
+        return rtoml.loads(text)  # type: ignore[no-any-return]
+    except BaseException as exc:  # tomllib decides, and says where
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt and the like; a Rust panic is a parse failure here
+        log.debug("rtoml refused %s; parsing again with tomllib", shown, exc_info=True)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = re.search(r"at line (\d+), column \d+", message)
+        if "date or datetime" in message:
+            message += "; is it a real date, written YYYY-MM-DD?"
+        raise ClaimSetUnreadable(
+            shown, f"bad TOML: {message}", int(m.group(1)) if m else None
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise ClaimSetUnreadable(shown, f"bad TOML: {exc}") from None
 
 
 def _os_error(exc: Exception) -> str:
@@ -725,13 +992,8 @@ def _origins(origins: list[str]) -> str:
     return f"{n} ({', '.join(origins)})" if n else "none"
 
 
-def _where(rec: _Record) -> str:
-    line = rec.line("id")
-    return f"{rec.file.shown}:{line}" if line else rec.file.shown
-
-
 def _manifest_id(file: _File) -> str | None:
-    rid = file.data.get("id")
+    rid = (file.data or {}).get("id")
     return rid if isinstance(rid, str) else None
 
 

@@ -1,0 +1,65 @@
+"""Time bot.loader.load_claimset (and optionally the engine build) on one claim set.
+
+    .venv/bin/python tools/time_loader.py bench/out/data/100000 [--build] [--profile OUT]
+
+Prints wall time per phase, the peak RSS (ru_maxrss) and the traced size of the loaded set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import logging
+import pstats
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--build", action="store_true", help="also build bot.engine.Factdesk")
+    parser.add_argument("--profile", type=Path, help="write a cProfile report of the load")
+    parser.add_argument("--trace", action="store_true", help="tracemalloc the loaded set")
+    args = parser.parse_args(argv)
+
+    from bot.engine import Factdesk
+    from bot.loader import load_claimset
+
+    if args.trace:
+        tracemalloc.start()
+    prof = cProfile.Profile() if args.profile else None
+    t0 = time.perf_counter()
+    if prof:
+        prof.enable()
+    claimset = load_claimset(args.path)
+    if prof:
+        prof.disable()
+    t1 = time.perf_counter()
+    print(f"load   {t1 - t0:7.2f} s  ({len(claimset.claims)} claims)")
+    if args.trace:
+        gc.collect()
+        current, peak = tracemalloc.get_traced_memory()
+        print(f"traced {current / 2**20:7.1f} MB held, {peak / 2**20:7.1f} MB peak")
+        tracemalloc.stop()
+    if args.build:
+        t2 = time.perf_counter()
+        Factdesk(claimset)
+        print(f"build  {time.perf_counter() - t2:7.2f} s")
+    if prof:
+        with args.profile.open("w") as out:
+            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(40)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak RSS {rss / 1024:7.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
