@@ -22,6 +22,7 @@ from bot.answers import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, S
 from bot.claimset import ClaimSet
 from bot.editorial_view import NO_EDITORIAL, EditorialView
 from bot.errors import QueryError
+from bot.gc_pause import paused_gc
 from bot.schema import Claim
 from bot.search_index import SearchIndex, normalize, tokenize
 
@@ -141,10 +142,11 @@ class Factdesk:
             for synonym in topic.synonyms:
                 for word in tokenize(synonym):
                     expansions[word].extend(w for w in label_words if w not in expansions[word])
-        self.index = SearchIndex(
-            documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
-            importance=importance, expansions=expansions,
-        )
+        with paused_gc():  # millions of postings, none of them garbage: no GC passes
+            self.index = SearchIndex(
+                documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
+                importance=importance, expansions=expansions,
+            )
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
         self._top_claims = [cid for _n, _i, cid in heapq.nsmallest(100, by_weight)]

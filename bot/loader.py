@@ -23,7 +23,6 @@ No other exception leaves :func:`load_claimset`.
 from __future__ import annotations
 
 import functools
-import gc
 import glob
 import hashlib
 import logging
@@ -38,8 +37,10 @@ import rtoml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rapidfuzz import process
 
+from bot import claimset_cache
 from bot.claimset import ClaimSet, Location
 from bot.errors import FactdeskError
+from bot.gc_pause import paused_gc
 from bot.numbers import NumberError, format_interval, interval_from_words, same_bound
 from bot.origins import content_origins
 from bot.paths import DEFAULT_CLAIMSET
@@ -120,30 +121,56 @@ class ClaimSetInvalid(FactdeskError):
 # -- entry point -------------------------------------------------------------------------
 
 
-def load_claimset(path: Path | str = DEFAULT_CLAIMSET) -> ClaimSet:
+def load_claimset(
+    path: Path | str = DEFAULT_CLAIMSET, *, cache_dir: Path | str | None = None
+) -> ClaimSet:
     """Load and check the claim set at ``path`` (its manifest, or the directory holding it).
 
     Raises ClaimSetUnreadable (a file cannot be read or parsed) or ClaimSetInvalid
     (every problem found), and nothing else.
+
+    With ``cache_dir``, a claim set that validated is kept there, and returned again
+    while every input file holds the same bytes and the loader's code is the same
+    (:mod:`bot.claimset_cache`); anything else is loaded and validated from the files.
     """
     loader = _Loader(Path(path).absolute())
     # Nothing a load builds is garbage until it is done: without the cycle collector
     # walking the growing set again and again, a large set loads several times faster.
-    collecting = gc.isenabled()
-    gc.disable()
+    with paused_gc():
+        try:
+            if cache_dir is not None:
+                return _load_cached(loader, Path(cache_dir))
+            return loader.load()
+        except (ClaimSetInvalid, ClaimSetUnreadable):
+            raise
+        except Exception as exc:  # the last line of defence: name the file, one line
+            log.debug("unexpected error while loading %s", path, exc_info=True)
+            raise ClaimSetUnreadable(
+                display_path(loader.current_file or Path(path)),
+                f"unexpected error while loading: {type(exc).__name__}: {exc}",
+            ) from exc
+
+
+def _load_cached(loader: _Loader, cache_dir: Path) -> ClaimSet:
     try:
+        manifest = loader.manifest_path()
+        key = claimset_cache.input_key(manifest, _file_lists)
+    except Exception:  # cannot be read as it is: the full load says what is wrong
+        log.debug("no cache key for %s", loader.path, exc_info=True)
         return loader.load()
-    except (ClaimSetInvalid, ClaimSetUnreadable):
-        raise
-    except Exception as exc:  # the last line of defence: name the file, one line
-        log.debug("unexpected error while loading %s", path, exc_info=True)
-        raise ClaimSetUnreadable(
-            display_path(loader.current_file or Path(path)),
-            f"unexpected error while loading: {type(exc).__name__}: {exc}",
-        ) from exc
-    finally:
-        if collecting:
-            gc.enable()
+    where = claimset_cache.cache_file(cache_dir, manifest)
+    cached = claimset_cache.read(where, key)
+    if cached is not None:
+        log.info("claim set %s: unchanged since validated, from the cache", display_path(manifest))
+        return cached
+    claimset = loader.load()
+    try:  # written only if no file changed while it was being loaded
+        unchanged = claimset_cache.input_key(manifest, _file_lists) == key
+    except Exception:
+        unchanged = False
+    if unchanged:
+        claimset_cache.write(where, key, claimset)
+    return claimset
 
 
 def display_path(path: Path) -> str:
@@ -568,22 +595,7 @@ class _Loader:
             return None
 
     def file_lists(self, file: _File) -> dict[str, list[str]]:
-        """The file globs of the manifest, falling back on the defaults where it is bad."""
-        data = file.data or {}
-        defaults = {
-            name: f.get_default(call_default_factory=True)
-            for name, f in Manifest.model_fields.items()
-        }
-        out: dict[str, list[str]] = {}
-        value = data.get("sources", defaults["sources"])
-        out["sources"] = [
-            value if isinstance(value, str) and value.strip() else defaults["sources"]
-        ]
-        for name in _FILE_LISTS:
-            value = data.get(name, defaults[name])
-            ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-            out[name] = list(value) if ok else list(defaults[name])
-        return out
+        return _file_lists(file.data or {})
 
     def validate(self, rec: _Record, model: type[BaseModel]) -> None:
         try:
@@ -927,6 +939,21 @@ class _Loader:
                         f"single_source needs exactly one independent origin, the "
                         f"content has {_origins(origins)}",
                     )
+
+
+def _file_lists(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The file globs of a manifest, falling back on the defaults where it is bad."""
+    defaults = {
+        name: f.get_default(call_default_factory=True) for name, f in Manifest.model_fields.items()
+    }
+    out: dict[str, list[str]] = {}
+    value = data.get("sources", defaults["sources"])
+    out["sources"] = [value if isinstance(value, str) and value.strip() else defaults["sources"]]
+    for name in _FILE_LISTS:
+        value = data.get(name, defaults[name])
+        ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        out[name] = list(value) if ok else list(defaults[name])
+    return out
 
 
 def _origin_key(origin: str) -> str:

@@ -1,6 +1,7 @@
 """Time bot.loader.load_claimset (and optionally the engine build) on one claim set.
 
     .venv/bin/python tools/time_loader.py bench/out/data/100000 [--build] [--profile OUT]
+        [--cache DIR] [--trace]
 
 Prints wall time per phase, the peak RSS (ru_maxrss) and the traced size of the loaded set.
 """
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path)
     parser.add_argument("--build", action="store_true", help="also build bot.engine.Factdesk")
     parser.add_argument("--profile", type=Path, help="write a cProfile report of the load")
+    parser.add_argument("--cache", type=Path, help="load_claimset(cache_dir=CACHE)")
     parser.add_argument("--trace", action="store_true", help="tracemalloc the loaded set")
     args = parser.parse_args(argv)
 
@@ -38,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if prof:
         prof.enable()
-    claimset = load_claimset(args.path)
+    claimset = load_claimset(args.path, cache_dir=args.cache)
     if prof:
         prof.disable()
     t1 = time.perf_counter()

@@ -1,0 +1,151 @@
+"""A verified cache of loaded claim sets: a hit means these exact bytes were validated.
+
+The key is a hash of every input the loader reads, each file by its content (never its
+modification time): the manifest, every file its globs match (in load order, by path),
+the sources manifest, every ``*.txt`` in the sources folder, plus the absolute root, the
+source code of the modules that decide validity (loader, schema, numbers, text, origins,
+status) and the versions of Python, pydantic and rtoml. Any changed byte, added or
+removed file, or code change is a miss, and the loader validates everything again.
+
+Only claim sets that validated are written. The cache file holds the key first and the
+pickled :class:`~bot.claimset.ClaimSet` after it; a file whose key differs is not
+unpickled. Pickle runs code of the classes it names: the cache directory must be as
+private as the code itself (by default ``~/.cache/factdesk``). Any failure to read or
+write the cache is logged and ignored: the cache can only save time, never change an
+answer.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import platform
+import tempfile
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.claimset import ClaimSet
+
+log = logging.getLogger(__name__)
+
+_FORMAT = b"factdesk-claimset-cache 1\n"
+# Modules whose code decides what a valid claim set is and what it loads into.
+_CODE = (
+    "claimset.py",
+    "claimset_cache.py",
+    "loader.py",
+    "numbers.py",
+    "origins.py",
+    "schema.py",
+    "status.py",
+    "text.py",
+    "toml_lines.py",
+)
+_code_key: bytes | None = None
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "factdesk"
+
+
+def _hash_file(h: hashlib.blake2b, path: Path) -> None:
+    h.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+    if path.is_dir():
+        h.update(b"<dir>\0")
+        return
+    data = path.read_bytes()
+    h.update(len(data).to_bytes(8, "little"))
+    h.update(hashlib.blake2b(data, digest_size=16).digest())
+
+
+def code_key() -> bytes:
+    """The loader's code and the libraries it validates with, as one digest."""
+    global _code_key
+    if _code_key is None:
+        h = hashlib.blake2b(_FORMAT, digest_size=16)
+        here = Path(__file__).parent
+        for name in _CODE:
+            _hash_file(h, here / name)
+        for dist in ("pydantic", "pydantic_core", "rtoml"):
+            try:
+                version = importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                version = "?"
+            h.update(f"{dist}={version}\0".encode())
+        h.update(platform.python_version().encode())
+        _code_key = h.digest()
+    return _code_key
+
+
+def input_key(
+    manifest: Path, file_lists: Callable[[dict[str, object]], dict[str, list[str]]]
+) -> str:
+    """The key of the claim set whose manifest is ``manifest``: every byte it loads.
+
+    ``file_lists`` turns the parsed manifest into its globs, as the loader reads them.
+    Raises OSError or ValueError when an input cannot be read or parsed (no caching then).
+    """
+    h = hashlib.blake2b(code_key(), digest_size=32)
+    root = manifest.parent
+    raw = manifest.read_bytes()
+    _hash_file(h, manifest)
+    lists = file_lists(tomllib.loads(raw.decode("utf-8")))
+    sources = root / lists["sources"][0]
+    _hash_file(h, sources)
+    for name, patterns in lists.items():
+        if name == "sources":
+            continue
+        h.update(f"[{name}]\0".encode())
+        for pattern in patterns:
+            h.update(pattern.encode("utf-8", "surrogateescape") + b"\0")
+            for match in sorted(glob.glob(pattern, root_dir=root)):
+                _hash_file(h, root / match)
+    h.update(b"[texts]\0")
+    for path in sorted(sources.parent.glob("*.txt")):
+        _hash_file(h, path)
+    return h.hexdigest()
+
+
+def cache_file(cache_dir: Path, manifest: Path) -> Path:
+    where = hashlib.blake2b(str(manifest).encode("utf-8", "surrogateescape"), digest_size=8)
+    return cache_dir / f"claimset-{where.hexdigest()}.pickle"
+
+
+def read(path: Path, key: str) -> ClaimSet | None:
+    """The cached claim set when its key is ``key``, else None."""
+    try:
+        with path.open("rb") as f:
+            if f.readline() != _FORMAT or f.readline().decode().strip() != key:
+                return None
+            claimset = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or foreign file: validate instead
+        log.warning("claim-set cache %s unreadable; loading from the files", path, exc_info=True)
+        return None
+    if not isinstance(claimset, ClaimSet):
+        return None
+    return claimset
+
+
+def write(path: Path, key: str, claimset: ClaimSet) -> None:
+    """Store a claim set that validated, atomically; failures are logged, not raised."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_FORMAT + key.encode() + b"\n")
+                pickle.dump(claimset, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except Exception:
+        log.warning("claim-set cache %s not written", path, exc_info=True)
