@@ -321,13 +321,16 @@ _FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
 
 
 class _Compactor:
-    """Shares what many records repeat: equal strings and dates become one object, and
-    equal sets of given fields (pydantic keeps one set per model) one set. Models are
-    frozen; a copy with changes (``model_copy``) copies the set before it adds to it."""
+    """Shares what many records repeat: equal strings and dates become one object,
+    equal sets of given fields (pydantic keeps one set per model) one set, and equal
+    lists of a claim (its topics; an empty via, basis, supported_by, disputed_by) one
+    list. Models are frozen and nothing changes their lists in place; a copy with
+    changes (``model_copy``) copies the field set before it adds to it."""
 
     def __init__(self) -> None:
         self.values: dict[Any, Any] = {}
         self.sets: dict[frozenset[str], set[str]] = {}
+        self.lists: dict[tuple[str, ...], list[str]] = {}
 
     def share_set(self, model: BaseModel) -> None:
         given = _FIELDS_SET.__get__(model)
@@ -337,6 +340,8 @@ class _Compactor:
 
     def claims(self, claims: list[Claim]) -> None:
         v = self.values.setdefault
+        same = self.lists.setdefault
+        empty = same((), [])
         share = self.share_set
         for claim in claims:
             share(claim)
@@ -348,22 +353,33 @@ class _Compactor:
             topics = claim.topics
             for i, t in enumerate(topics):
                 topics[i] = v(t, t)
+            d["topics"] = same(tuple(topics), topics)
             for att in claim.attributions:
                 share(att)
                 a = att.__dict__
                 a["source"] = v(att.source, att.source)
                 a["quote"] = v(att.quote, att.quote)
                 via = att.via
-                for i, link in enumerate(via):
-                    via[i] = v(link, link)
+                if via:
+                    for i, link in enumerate(via):
+                        via[i] = v(link, link)
+                else:
+                    a["via"] = empty
                 if att.said_on is not None:
                     a["said_on"] = v(att.said_on, att.said_on)
             ev = claim.evidence
             share(ev)
-            ev.__dict__["rationale"] = v(ev.rationale, ev.rationale)
+            e = ev.__dict__
+            e["rationale"] = v(ev.rationale, ev.rationale)
             for q in ev.basis:
                 share(q)
                 q.__dict__["source"] = v(q.source, q.source)
+            if not ev.basis:
+                e["basis"] = empty
+            if not ev.supported_by:
+                e["supported_by"] = empty
+            if not ev.disputed_by:
+                e["disputed_by"] = empty
 
     def figures(self, figures: list[Figure]) -> None:
         v = self.values.setdefault
@@ -379,6 +395,8 @@ class _Compactor:
             via = fig.via
             for i, link in enumerate(via):
                 via[i] = v(link, link)
+            if not via:
+                d["via"] = self.lists.setdefault((), [])
 
     def compact(self, array: str, models: list[Any]) -> None:
         if array == "claims":
