@@ -28,7 +28,7 @@ import hashlib
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -338,13 +338,30 @@ class _Compactor:
         if shared is not given:
             _FIELDS_SET.__set__(model, shared)
 
+    def set_sharer(self) -> Callable[[BaseModel], None]:
+        """share_set for a run of models of one kind: most hold the same fields as the
+        one before, which a set comparison tells without building a key."""
+        last: set[str] = set()
+        get, put, sets = _FIELDS_SET.__get__, _FIELDS_SET.__set__, self.sets
+
+        def share(model: BaseModel) -> None:
+            nonlocal last
+            given = get(model)
+            if given != last:
+                last = sets.setdefault(frozenset(given), given)
+            if given is not last:
+                put(model, last)
+
+        return share
+
     def claims(self, claims: list[Claim]) -> None:
         v = self.values.setdefault
         same = self.lists.setdefault
         empty = same((), [])
+        share_claim, share_att, share_ev = self.set_sharer(), self.set_sharer(), self.set_sharer()
         share = self.share_set
         for claim in claims:
-            share(claim)
+            share_claim(claim)
             d = claim.__dict__
             d["speaker"] = v(claim.speaker, claim.speaker)
             d["kind"] = v(claim.kind, claim.kind)
@@ -355,10 +372,9 @@ class _Compactor:
                 topics[i] = v(t, t)
             d["topics"] = same(tuple(topics), topics)
             for att in claim.attributions:
-                share(att)
+                share_att(att)
                 a = att.__dict__
                 a["source"] = v(att.source, att.source)
-                a["quote"] = v(att.quote, att.quote)
                 via = att.via
                 if via:
                     for i, link in enumerate(via):
@@ -368,7 +384,7 @@ class _Compactor:
                 if att.said_on is not None:
                     a["said_on"] = v(att.said_on, att.said_on)
             ev = claim.evidence
-            share(ev)
+            share_ev(ev)
             e = ev.__dict__
             e["rationale"] = v(ev.rationale, ev.rationale)
             for q in ev.basis:
