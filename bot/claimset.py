@@ -35,6 +35,11 @@ class ClaimSet:
     # record id -> where it was read ("claim:<id>", "figure:<id>", "speaker:<id>", ...);
     # the loader finds a line only when it is first asked for
     locations: Mapping[str, Location] = field(default_factory=dict)
+    # Set by the loader when it was given a cache (bot.claimset_cache): the hash of every
+    # input byte and of the loader's code, and the cache folder. What is built from the
+    # set alone (the search index) may be cached under this key; None: build it.
+    cache_key: str | None = None
+    cache_dir: Path | None = None
 
     @property
     def version(self) -> str:

@@ -26,8 +26,9 @@ import pickle
 import platform
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.claimset import ClaimSet
 
@@ -47,6 +48,7 @@ _CODE = (
     "toml_lines.py",
 )
 _code_key: bytes | None = None
+T = TypeVar("T")
 
 
 def default_cache_dir() -> Path:
@@ -136,16 +138,53 @@ def read(path: Path, key: str) -> ClaimSet | None:
 
 def write(path: Path, key: str, claimset: ClaimSet) -> None:
     """Store a claim set that validated, atomically; failures are logged, not raised."""
+    _write_pickle(path, key, claimset)
+
+
+def _write_pickle(path: Path, key: str, value: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(_FORMAT + key.encode() + b"\n")
-                pickle.dump(claimset, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except Exception:
         log.warning("claim-set cache %s not written", path, exc_info=True)
+
+
+def derived(
+    claimset: ClaimSet, name: str, code: Iterable[Path], build: Callable[[], T], kind: type[T]
+) -> T:
+    """What ``build()`` makes from ``claimset``, cached beside it under its key.
+
+    Only for a structure that is a function of the claim set's content and of the
+    ``code`` files alone. Without a cache key (no cache given to the loader) it is built.
+    The key is the claim set's (every input byte, the loader's code) plus the bytes of
+    ``code``; a file with another key is rebuilt and replaced.
+    """
+    if claimset.cache_key is None or claimset.cache_dir is None:
+        return build()
+    h = hashlib.blake2b(claimset.cache_key.encode(), digest_size=32)
+    for path in code:
+        _hash_file(h, path)
+    key = h.hexdigest()
+    where = hashlib.blake2b(str(claimset.root).encode("utf-8", "surrogateescape"), digest_size=8)
+    path = claimset.cache_dir / f"{name}-{where.hexdigest()}.pickle"
+    try:
+        with path.open("rb") as f:
+            if f.readline() == _FORMAT and f.readline().decode().strip() == key:
+                value = pickle.load(f)
+                if isinstance(value, kind):
+                    return value
+    except FileNotFoundError:
+        pass
+    except Exception:
+        log.warning("cache %s unreadable; building it again", path, exc_info=True)
+    value = build()
+    _write_pickle(path, key, value)
+    return value

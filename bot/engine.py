@@ -12,10 +12,12 @@ import heapq
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot import claimset_cache, search_index
 from bot import evidence as evidence_mod
 from bot import figures as figures_mod
 from bot.answers import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
@@ -32,6 +34,9 @@ QUERY_MAX = 300
 NAME_MAX = 100
 CompleteKind = Literal["claim", "topic", "speaker", "source"]
 COMPLETE_KINDS: tuple[str, ...] = ("claim", "topic", "speaker", "source")
+
+# The code a cached search index depends on besides the claim set.
+_INDEX_CODE = (Path(__file__), Path(search_index.__file__))
 
 # How much a word counts by the field it is found in.
 # Two weights only: each distinct weight is one more set of postings to build and probe.
@@ -114,15 +119,17 @@ class Factdesk:
         self._by_speaker: dict[str, list[str]] = defaultdict(list)
         self._by_source: dict[str, list[str]] = defaultdict(list)
         importance: list[float] = []
+        for cid, claim in cs.claims.items():
+            atts = claim.attributions
+            self._by_speaker[claim.speaker].append(cid)
+            for sid in dict.fromkeys(a.source for a in atts):
+                self._by_source[sid].append(cid)
+            importance.append(min(len(atts), 5) / 5)
 
         def documents() -> Iterable[tuple[str, dict[str, str]]]:
             for cid, claim in cs.claims.items():
                 atts = claim.attributions
-                self._by_speaker[claim.speaker].append(cid)
                 sources = dict.fromkeys(a.source for a in atts)
-                for sid in sources:
-                    self._by_source[sid].append(cid)
-                importance.append(min(len(atts), 5) / 5)
                 yield cid, {
                     "speaker": speaker_text.get(claim.speaker, claim.speaker),
                     "statement": claim.statement,
@@ -142,10 +149,18 @@ class Factdesk:
             for synonym in topic.synonyms:
                 for word in tokenize(synonym):
                     expansions[word].extend(w for w in label_words if w not in expansions[word])
-        with paused_gc():  # millions of postings, none of them garbage: no GC passes
-            self.index = SearchIndex(
+
+        def build_index() -> SearchIndex:
+            return SearchIndex(
                 documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
                 importance=importance, expansions=expansions,
+            )
+
+        # Built from the claim set alone: kept beside a cached claim set, under its key
+        # and this code's, and built whenever either differs (bot.claimset_cache).
+        with paused_gc():  # millions of postings, none of them garbage: no GC passes
+            self.index = claimset_cache.derived(
+                cs, "search-index", _INDEX_CODE, build_index, SearchIndex
             )
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))

@@ -163,6 +163,7 @@ def _load_cached(loader: _Loader, cache_dir: Path) -> ClaimSet:
     cached = claimset_cache.read(where, key)
     if cached is not None:
         log.info("claim set %s: unchanged since validated, from the cache", display_path(manifest))
+        cached.cache_key, cached.cache_dir = key, cache_dir
         return cached
     claimset = loader.load()
     try:  # written only if no file changed while it was being loaded
@@ -171,6 +172,7 @@ def _load_cached(loader: _Loader, cache_dir: Path) -> ClaimSet:
         unchanged = False
     if unchanged:
         claimset_cache.write(where, key, claimset)
+        claimset.cache_key, claimset.cache_dir = key, cache_dir
     return claimset
 
 

@@ -122,3 +122,30 @@ def test_an_unwritable_cache_only_costs_time(mini: Path, tmp_path: Path) -> None
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     assert load_claimset(mini, cache_dir=blocker / "cache").counts()["claims"] == 4
+
+
+def test_the_search_index_is_cached_beside_the_set_and_answers_the_same(
+    mini: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import search_index
+    from bot.engine import Factdesk
+
+    fresh = Factdesk(load_claimset(mini))  # no cache: built
+    assert not cache.exists()
+    built = Factdesk(load_claimset(mini, cache_dir=cache))
+    assert len(list(cache.glob("search-index-*.pickle"))) == 1
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("index built again")
+
+    monkeypatch.setattr(search_index.SearchIndex, "__init__", refuse)
+    warm = Factdesk(load_claimset(mini, cache_dir=cache))
+    for query in ("thousands of fighters", "arrested", "billions damage"):
+        expected = [r.id for r in fresh.claim(query).results]
+        assert expected, query
+        assert [r.id for r in built.claim(query).results] == expected
+        assert [r.id for r in warm.claim(query).results] == expected
+    # a changed claim file changes the set's key: the index is built again
+    replace(mini, CLAIMS, "Thousands of fighters crossed", "Thousands of soldiers crossed")
+    with pytest.raises(AssertionError, match="index built again"):
+        Factdesk(load_claimset(mini, cache_dir=cache))
