@@ -132,7 +132,8 @@ def render(rows: Sequence[dict[str, Any]], command: str, date: str, wall_s: floa
         "",
     ]
     sizes = sorted({int(r["size"]) for r in rows})
-    engines = [e for e in ("factdesk", "fts5", "naive") if any(r["engine"] == e for r in rows)]
+    engines = [e for e in ("factdesk", "factdesk-warm", "fts5", "naive")
+               if any(r["engine"] == e for r in rows)]
     for size in sizes:
         data = {k[2]: v for k, v in got.items() if k[0] == "data" and k[1] == size}
         out.append(f"### {size:,} claims")

@@ -117,6 +117,7 @@ def run(engine_name: str, data_dir: Path, queries_file: Path, max_search: int,
         return {"engine": engine_name, "size": size, "metric": metric, "value": value}
 
     engine = make(engine_name)
+    engine.prepare(data_dir)
     rows.append(row("rss_before_load_mb", _rss_mb()))
     t0 = time.perf_counter()
     engine.load(data_dir)
