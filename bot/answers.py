@@ -96,6 +96,11 @@ class FigureRow(_Answer):
     quote: str
     via: list[str] = Field(default_factory=list)
     note: str = ""
+    speaker_id: str | None = None
+    # True when the number is the article's own reporting (no speaker, or the outlet).
+    own_voice: bool = False
+    group: str = ""  # the scope group: "all", "security forces", "demonstrators", ...
+    reads: str = ""  # the coded interval in words: "167 or more people", "exactly 16 people"
 
 
 class Interval(_Answer):
@@ -115,6 +120,17 @@ class FigureComparison(_Answer):
     explanation: str
 
 
+class FigureGroup(_Answer):
+    """The figures of one topic that count the same group, summarised."""
+
+    scope: str  # the group: "all", "security forces", ...
+    figures: list[str]  # figure ids, oldest first
+    current: list[str]  # figure ids no later count in the group supersedes
+    superseded: list[str] = Field(default_factory=list)
+    envelope: Interval | None = None  # of the current figures
+    summary: str = ""  # one line: the latest count(s) and how they relate
+
+
 class FiguresAnswer(_Answer):
     """Answer to /figures."""
 
@@ -129,6 +145,7 @@ class FiguresAnswer(_Answer):
     # Sentences in the sources saying the count is unsettled, quoted: "“...” (003)".
     caveats: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)  # closest topics when none matched
+    groups: list[FigureGroup] = Field(default_factory=list)  # by scope, largest group first
 
 
 class EvidenceAnswer(_Answer):

@@ -21,10 +21,17 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from bot.answers import FigureComparison, FigureRow, FiguresAnswer, Interval, Relation
+from bot.answers import (
+    FigureComparison,
+    FigureGroup,
+    FigureRow,
+    FiguresAnswer,
+    Interval,
+    Relation,
+)
 from bot.claimset import ClaimSet
 from bot.numbers import format_number
-from bot.schema import Figure, Topic
+from bot.schema import Figure, Source, Speaker, Topic
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +184,45 @@ def caveats(topic: Topic, claimset: ClaimSet, source_ids: Iterable[str]) -> list
     return out
 
 
+def _amount(value: float) -> str:
+    """167 -> "167"; 2e9 -> "2 billion"; 1.5e6 -> "1.5 million"."""
+    for size, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
+        if abs(value) >= size and (value / size * 100).is_integer():
+            return f"{value / size:g} {word}"
+    return format_number(value)
+
+
+def reads(low: float | None, high: float | None, unit: str, qualifier: str = "") -> str:
+    """A coded interval in words: "167 or more people", "exactly 16 people",
+    "between 2 and 3 billion USD", "up to 50 people"."""
+    if low is not None and high is not None:
+        if low == high:
+            lead = "about" if qualifier == "about" else "exactly"
+            return f"{lead} {_amount(low)} {unit}"
+        a, b = _amount(low), _amount(high)
+        for word in (" billion", " million"):
+            if a.endswith(word) and b.endswith(word):
+                a = a.removesuffix(word)
+        return f"between {a} and {b} {unit}"
+    if low is not None:
+        return f"{_amount(low)} or more {unit}"
+    if high is not None:
+        return f"up to {_amount(high)} {unit}"
+    return f"an unknown number of {unit}"
+
+
+def own_voice(f: Figure, speaker: Speaker | None, source: Source | None) -> bool:
+    """True when the number is the article's own reporting: no speaker, or the speaker
+    is the outlet that published the article (by name, or "article NNN" as an alias)."""
+    if speaker is None:
+        return True
+    if speaker.kind != "media":
+        return False
+    if source is not None and source.outlet and speaker.name == source.outlet:
+        return True
+    return f"article {f.source}" in {a.lower() for a in speaker.aliases}
+
+
 def row(f: Figure, claimset: ClaimSet) -> FigureRow:
     source = claimset.sources.get(f.source)
     speaker = claimset.speakers.get(f.speaker) if f.speaker else None
@@ -196,6 +242,10 @@ def row(f: Figure, claimset: ClaimSet) -> FigureRow:
         quote=f.quote,
         via=list(f.via),
         note=f.note,
+        speaker_id=f.speaker,
+        own_voice=own_voice(f, speaker, source),
+        group=scope_group(f.scope),
+        reads=reads(f.low, f.high, f.unit, f.qualifier),
     )
 
 
@@ -207,10 +257,11 @@ def answer(
     query: str, topic: Topic, figures: Sequence[Figure], claimset: ClaimSet
 ) -> FiguresAnswer:
     """The /figures answer for one resolved topic."""
-    figs = sorted(figures, key=_sort_key)
+    figs = sorted((f for f in figures if f.topic == topic.id), key=_sort_key)
     comparisons = [compare(a, b) for a, b in combinations(figs, 2)]
     conflict = any(c.relation == "contradiction" for c in comparisons)
     notes = caveats(topic, claimset, (f.source for f in figs))
+    groups = group(figs, comparisons, claimset)
     return FiguresAnswer(
         query=query,
         topic=topic.id,
@@ -219,9 +270,108 @@ def answer(
         envelope=envelope(figs),
         conflict=conflict,
         comparisons=comparisons,
-        explanation=explain(topic, figs, comparisons, notes),
+        explanation=explain(topic, figs, comparisons, notes, groups),
         caveats=notes,
+        groups=groups,
     )
+
+
+def _cite(f: Figure, claimset: ClaimSet, with_year: bool) -> str:
+    """How the verdict names a figure: “at least 167” (000, 9 Jan), with the speaker
+    (a person by surname) when the number is not the article's own."""
+    words = f.words
+    if len(words) > 1 and words[0].isupper() and words[1].islower():
+        words = words[0].lower() + words[1:]  # capitalised only because it starts a sentence
+    source = claimset.sources.get(f.source)
+    speaker = claimset.speakers.get(f.speaker) if f.speaker else None
+    parts = []
+    if not own_voice(f, speaker, source):
+        who = speaker.name if speaker else str(f.speaker)
+        if speaker is not None and speaker.kind == "person":
+            who = who.split()[-1]
+        if f.via:
+            who += " via " + " -> ".join(f.via)
+        parts.append(who)
+    parts.append(f.source)
+    if f.as_of is None:
+        parts.append("undated")
+    else:
+        parts.append(f"{f.as_of.day} {f.as_of:%b}" + (f" {f.as_of.year}" if with_year else ""))
+    return f"“{words}” ({', '.join(parts)})"
+
+
+def _group_key(f: Figure, units: set[str]) -> str:
+    g = scope_group(f.scope)
+    return f"{g} ({f.unit})" if len(units) > 1 else g
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def group(
+    figs: Sequence[Figure], comparisons: Sequence[FigureComparison], claimset: ClaimSet
+) -> list[FigureGroup]:
+    """The figures by scope group ("all" first, then the most recent), each with the
+    counts no later one supersedes and a one-line summary of how they relate."""
+    units = {f.unit.strip().lower() for f in figs}
+    years = {f.as_of.year for f in figs if f.as_of}
+    with_year = len(years) > 1
+    relation = {frozenset((c.a, c.b)): c.relation for c in comparisons}
+    by_id = {f.id: f for f in figs}
+    buckets: dict[str, list[Figure]] = {}
+    for f in figs:
+        buckets.setdefault(_group_key(f, units), []).append(f)
+    out: list[FigureGroup] = []
+    for key, members in buckets.items():
+        ids = [f.id for f in members]
+        superseded: list[str] = []
+        revised_down = False
+        for c in comparisons:
+            if c.relation != "date" or c.a not in ids or c.b not in ids:
+                continue
+            early, late = sorted((by_id[c.a], by_id[c.b]), key=_sort_key)
+            if early.id not in superseded:
+                superseded.append(early.id)
+            revised_down = revised_down or _hi(late) < _lo(early)
+        current = [f for f in members if f.id not in superseded]
+        cites = [_cite(f, claimset, with_year) for f in current]
+        pairs = [(a, b) for a, b in combinations(current, 2)]
+        clashes = [(a, b) for a, b in pairs if relation[frozenset((a.id, b.id))] == "contradiction"]
+        kinds = {relation[frozenset((a.id, b.id))] for a, b in pairs}
+        if clashes:
+            summary = "; ".join(
+                f"{_cite(a, claimset, with_year)} and {_cite(b, claimset, with_year)} contradict"
+                for a, b in clashes
+            )
+        elif len(current) == 1:
+            summary = cites[0]
+        elif kinds <= {"agree"}:
+            summary = f"{_join(cites)} agree"
+        else:
+            summary = f"{_join(cites)} agree up to precision"
+        if superseded:
+            verb = "supersedes" if len(current) == 1 and not clashes else "; they supersede"
+            summary += f" {verb} " if verb == "supersedes" else f"{verb} "
+            summary += _join([_cite(by_id[i], claimset, with_year) for i in superseded])
+            if revised_down:
+                summary += " (revised down)"
+        scopes = {" ".join(f.scope.lower().split()) for f in members}
+        label = next(iter(scopes)) if len(scopes) == 1 else key
+        where = "in all" if label == _ALL else f"among {label}"
+        out.append(
+            FigureGroup(
+                scope=key,
+                figures=ids,
+                current=[f.id for f in current],
+                superseded=superseded,
+                envelope=envelope(current),
+                summary=f"{where}, {summary}",
+            )
+        )
+    latest = {g.scope: max((by_id[i].as_of or dt.date.min) for i in g.figures) for g in out}
+    out.sort(key=lambda g: (not g.scope.startswith(_ALL), -latest[g.scope].toordinal(), g.scope))
+    return out
 
 
 def explain(
@@ -229,31 +379,24 @@ def explain(
     figs: Sequence[Figure],
     comparisons: Sequence[FigureComparison],
     notes: Sequence[str],
+    groups: Sequence[FigureGroup] = (),
 ) -> str:
-    """One plain paragraph: the range, whether anything contradicts, what is unsettled."""
-    label = topic.label.lower()
+    """One plain paragraph: per scope group the latest count(s) and how they relate;
+    whether anything contradicts; what the sources say is unsettled."""
+    label = topic.label[:1].lower() + topic.label[1:]
     if not figs:
         return f"No source gives a figure for {label}."
-    if len(figs) == 1:
-        text = f"Only one figure for {label}: {_name(figs[0])}"
-    else:
-        smallest = min(figs, key=lambda f: (_lo(f), _hi(f)))
-        largest = max(figs, key=lambda f: (_hi(f) if f.high is not None else _lo(f), _lo(f)))
-        text = f"Reported {label} range from {_name(smallest)} to {_name(largest)}"
+    text = f"Reported {label}: " + "; ".join(g.summary for g in groups) + "."
     contradictions = [c for c in comparisons if c.relation == "contradiction"]
     if contradictions:
         pairs = ", ".join(f"{c.a} vs {c.b}" for c in contradictions)
-        text += f"; {len(contradictions)} pair(s) contradict ({pairs})"
+        n = len(contradictions)
+        text += f" {n} pair{'s' if n != 1 else ''} contradict ({pairs})"
     elif len(figs) > 1:
-        kinds = sorted({c.relation for c in comparisons} - {"agree", "unit"})
-        if kinds:
-            text += f"; none contradict: they differ by {', '.join(kinds)}"
-        else:
-            text += "; they agree"
-    text += "; no figure is confirmed"
-    superseded = [c for c in comparisons if c.relation == "date"]
-    if superseded:
-        text += f"; later counts supersede earlier ones ({len(superseded)} pair(s))"
+        text += " No figures contradict"
+    else:
+        text += " Only one figure"
+    text += "; no figure is confirmed."
     if notes:
-        text += ". Caveats in the sources: " + "; ".join(notes)
+        text += " Caveats in the sources: " + "; ".join(notes)
     return text + ("" if text.endswith(".") else ".")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 import textwrap
 
-from bot.answers import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SourceRef
+from bot.answers import (
+    ClaimAnswer,
+    ClaimList,
+    EvidenceAnswer,
+    FigureRow,
+    FiguresAnswer,
+    SourceRef,
+)
 from bot.numbers import format_interval
 from bot.status import style
 
@@ -75,32 +82,52 @@ def render_claims(answer: ClaimList) -> str:
     return "\n\n".join([head, *body])
 
 
+def figure_who(f: FigureRow) -> str:
+    """Who gives the number and where: "the article itself, in source 004 (outlet unknown)",
+    "Kassym-Jomart Tokayev, in source 003 (time news)". The source id appears once."""
+    who = "the article itself" if f.own_voice else f.speaker or "unattributed"
+    via = f" via {' -> '.join(f.via)}" if f.via else ""
+    return f"{who}{via}, in source {f.source_id} ({f.outlet or 'outlet unknown'})"
+
+
+def figure_coding(f: FigureRow) -> str:
+    """The coded interval in words beside the source's own words:
+    "→ 12 or more people (coded: vague)"."""
+    reads = f.reads or f"{format_interval(f.low, f.high)} {f.unit}"
+    return f"→ {reads} (coded: {f.qualifier.replace('_', ' ')})"
+
+
 def render_figures(answer: FiguresAnswer) -> str:
     if answer.topic is None:
         text = f"no match: no topic for “{answer.query}”"
         if answer.suggestions:
             text += "; nearest topics: " + ", ".join(answer.suggestions)
         return text
-    lines = [f"figures for {answer.topic_label} ({answer.topic}): {len(answer.figures)}"]
-    if answer.envelope is not None:
-        lines.append(f"envelope: {format_interval(answer.envelope.low, answer.envelope.high)}")
+    n = len(answer.figures)
+    lines = [f"figures for {answer.topic_label} ({answer.topic}): {n}"]
     lines.append(f"contradiction: {'yes' if answer.conflict else 'no'}")
-    for f in answer.figures:
-        date = f.as_of.isoformat() if f.as_of else "undated"
-        via = f" via {' -> '.join(f.via)}" if f.via else ""
-        lines.append(
-            f"- {f.words} {f.unit} {format_interval(f.low, f.high)} [{f.qualifier}] "
-            f"scope: {f.scope}; as of {date}"
-        )
-        who = f.speaker or "unattributed"
-        lines.append(f"    {who}, {f.source_id} {f.outlet or 'unknown outlet'}{via} [{f.file}]")
-        lines.append(_wrap(f"“{f.quote}”", "    "))
-    if answer.comparisons:
-        lines.append("how they relate:")
-        for c in answer.comparisons:
+    lines.append(textwrap.fill(answer.explanation, WIDTH))
+    if answer.groups:
+        lines.append("")
+        lines.append("by scope:")
+        for g in answer.groups:
+            lines.append(_wrap(f"- {g.summary}", "  ").replace("  - ", "- ", 1))
+    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3}
+    relations = sorted(
+        (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
+    )
+    if relations:
+        lines.append("how they relate (within a scope, or a part larger than the whole):")
+        for c in relations:
             lines.append(_wrap(f"{c.relation}: {c.explanation}", "  "))
     lines.append("")
-    lines.append(textwrap.fill(answer.explanation, WIDTH))
+    lines.append("figures:")
+    for f in answer.figures:
+        date = f.as_of.isoformat() if f.as_of else "undated"
+        lines.append(f"- {f.words}  {figure_coding(f)}")
+        lines.append(f"    scope: {f.scope}; as of {date}")
+        lines.append(f"    {figure_who(f)} [{f.file}]")
+        lines.append(_wrap(f"“{f.quote}”", "    "))
     return "\n".join(lines)
 
 
