@@ -206,15 +206,22 @@ async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> in
             await asyncio.gather(*pending, return_exceptions=True)
             for task in done:
                 if task.get_name() == "bot" and task.exception() is not None:
-                    raise _one_line_error(task.exception(), settings) from task.exception()
+                    exc = task.exception()
+                    raise _one_line_error(exc, settings, connected=bot.ws is not None) from exc
     return 0
 
 
-def _one_line_error(exc: BaseException | None, settings: Settings) -> FactdeskError:
+def _one_line_error(
+    exc: BaseException | None, settings: Settings, *, connected: bool = True
+) -> FactdeskError:
     """What stopped the bot, as one line for the terminal (the traceback goes to the log)."""
     log.debug("the bot stopped on an error", exc_info=exc)
     if isinstance(exc, FactdeskError):
         return exc
+    if not connected and isinstance(exc, AttributeError):
+        # discord.py 2.7 retries a failed first gateway connection by reading
+        # ``self.ws.sequence`` while ``ws`` is still None: the gateway was never reached.
+        return FactdeskError(f"cannot reach Discord's gateway at {settings.discord.gateway_url}")
     if isinstance(exc, discord.LoginFailure):
         return FactdeskError("Discord rejected the token in DISCORD_TOKEN")
     if isinstance(exc, discord.PrivilegedIntentsRequired):
