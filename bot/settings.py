@@ -51,6 +51,9 @@ class _Section(BaseModel):
 
 class ClaimsetSettings(_Section):
     path: Path = Field(DEFAULT_CLAIMSET, description="a path to claimset.toml or its folder")
+    # Where a claim set that validated is kept (with its search index) so that a restart
+    # over the same bytes skips parsing, validation and indexing; None = no cache.
+    cache_dir: Path | None = Field(None, description="a folder path, or leave it out")
 
 
 class DatabaseSettings(_Section):
@@ -229,13 +232,13 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
         merged.setdefault(section, {}).update(values)
 
     base = path.absolute().parent if path is not None else None
-    for section in ("claimset", "database"):
-        value = merged.get(section, {}).get("path")
+    for section, key in (("claimset", "path"), ("claimset", "cache_dir"), ("database", "path")):
+        value = merged.get(section, {}).get(key)
         if isinstance(value, str) and value.strip():
             p = Path(value).expanduser()
-            if not p.is_absolute() and base is not None and f"{section}.path" not in origin:
+            if not p.is_absolute() and base is not None and f"{section}.{key}" not in origin:
                 p = base / p
-            merged[section]["path"] = p
+            merged[section][key] = p
 
     try:
         settings = Settings.model_validate(merged)

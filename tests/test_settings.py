@@ -28,14 +28,20 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_example_file_documents_every_key_with_its_default() -> None:
     import tomllib
 
-    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
     for section, model in (
         ("claimset", Settings.model_fields["claimset"].annotation),
         ("database", Settings.model_fields["database"].annotation),
         ("discord", Settings.model_fields["discord"].annotation),
         ("digest", Settings.model_fields["digest"].annotation),
     ):
-        assert set(data[section]) == set(model.model_fields), section  # type: ignore[union-attr]
+        fields = model.model_fields  # type: ignore[union-attr]
+        # TOML has no null: a key whose default is "none" is shown commented out.
+        optional = {k for k, f in fields.items() if f.default is None}
+        assert set(data[section]) == set(fields) - optional, section
+        for key in optional:
+            assert f"\n# {key} = " in text.split(f"[{section}]")[1], (section, key)
     example = load_settings(EXAMPLE, env={})
     defaults = Settings()
     assert example.discord == defaults.discord
@@ -69,6 +75,7 @@ def test_values_and_relative_paths(tmp_path: Path) -> None:
         """
 [claimset]
 path = "claims/claimset.toml"
+cache_dir = "cache"
 [database]
 path = "desk.sqlite3"
 [discord]
@@ -87,6 +94,7 @@ post_when_empty = false
     )
     s = load_settings(path, env={"DISCORD_TOKEN": " secret "})
     assert s.claimset.path == tmp_path / "claims/claimset.toml"
+    assert s.claimset.cache_dir == tmp_path / "cache"
     assert s.database.path == tmp_path / "desk.sqlite3"
     assert s.discord.guild_ids == [111, 222]
     assert s.discord.owner_ids == [333]

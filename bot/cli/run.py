@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.loader import ClaimSetInvalid, ClaimSetUnreadable, load_claimset
 
     try:
-        claimset = load_claimset(settings.claimset.path)
+        claimset = load_claimset(settings.claimset.path, cache_dir=settings.claimset.cache_dir)
     except ClaimSetUnreadable as exc:
         error(str(exc))
         return 2
