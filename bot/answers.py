@@ -145,7 +145,9 @@ class FiguresAnswer(_Answer):
     # Sentences in the sources saying the count is unsettled, quoted: "“...” (003)".
     caveats: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)  # closest topics when none matched
-    groups: list[FigureGroup] = Field(default_factory=list)  # by scope, largest group first
+    groups: list[FigureGroup] = Field(default_factory=list)  # by scope: "all" first, then latest
+    # The verdict after the groups: "No figures contradict; no figure is confirmed."
+    assessment: str = ""
 
 
 class EvidenceAnswer(_Answer):

@@ -273,6 +273,7 @@ def answer(
         explanation=explain(topic, figs, comparisons, notes, groups),
         caveats=notes,
         groups=groups,
+        assessment=assessment(figs, comparisons) if figs else "",
     )
 
 
@@ -374,6 +375,20 @@ def group(
     return out
 
 
+def assessment(figs: Sequence[Figure], comparisons: Sequence[FigureComparison]) -> str:
+    """What holds across every group: whether any pair contradicts; nothing confirmed."""
+    contradictions = [c for c in comparisons if c.relation == "contradiction"]
+    if contradictions:
+        pairs = ", ".join(f"{c.a} vs {c.b}" for c in contradictions)
+        n = len(contradictions)
+        text = f"{n} pair{'s' if n != 1 else ''} contradict ({pairs})"
+    elif len(figs) > 1:
+        text = "No figures contradict"
+    else:
+        text = "Only one figure"
+    return text + "; no figure is confirmed."
+
+
 def explain(
     topic: Topic,
     figs: Sequence[Figure],
@@ -386,17 +401,8 @@ def explain(
     label = topic.label[:1].lower() + topic.label[1:]
     if not figs:
         return f"No source gives a figure for {label}."
-    text = f"Reported {label}: " + "; ".join(g.summary for g in groups) + "."
-    contradictions = [c for c in comparisons if c.relation == "contradiction"]
-    if contradictions:
-        pairs = ", ".join(f"{c.a} vs {c.b}" for c in contradictions)
-        n = len(contradictions)
-        text += f" {n} pair{'s' if n != 1 else ''} contradict ({pairs})"
-    elif len(figs) > 1:
-        text += " No figures contradict"
-    else:
-        text += " Only one figure"
-    text += "; no figure is confirmed."
+    text = f"Reported {label}: " + "; ".join(g.summary for g in groups) + ". "
+    text += assessment(figs, comparisons)
     if notes:
         text += " Caveats in the sources: " + "; ".join(notes)
     return text + ("" if text.endswith(".") else ".")

@@ -106,12 +106,19 @@ def render_figures(answer: FiguresAnswer) -> str:
     n = len(answer.figures)
     lines = [f"figures for {answer.topic_label} ({answer.topic}): {n}"]
     lines.append(f"contradiction: {'yes' if answer.conflict else 'no'}")
-    lines.append(textwrap.fill(answer.explanation, WIDTH))
-    if answer.groups:
-        lines.append("")
-        lines.append("by scope:")
+    if answer.groups:  # the verdict, one line per scope group
+        label = answer.topic_label or answer.topic
+        lines.append(f"Reported {label[:1].lower() + label[1:]}, by scope:")
         for g in answer.groups:
             lines.append(_wrap(f"- {g.summary}", "  ").replace("  - ", "- ", 1))
+        lines.append(answer.assessment)
+    else:
+        lines.append(textwrap.fill(answer.explanation, WIDTH))
+    if answer.caveats:
+        lines.append("caveats in the sources:")
+        for note in answer.caveats:
+            lines.append(_wrap(f"- {note}", "  ").replace("  - ", "- ", 1))
+    lines.append("")
     order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3}
     relations = sorted(
         (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]

@@ -393,9 +393,17 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     verdict = clean(answer.explanation) or (
         "The sources contradict each other." if answer.conflict else "No contradiction."
     )
+    # No envelope over every figure here: it would mix scopes (demonstrators with all
+    # deaths); the verdict and the "By scope" lines give each group its own range.
     head = f"**{truncate(verdict, 1500)}**"
-    if answer.envelope is not None:
-        head += f"\nAll figures together: {interval(answer.envelope.low, answer.envelope.high)}"
+    if answer.groups:  # the verdict as one line per scope group
+        label = clean(answer.topic_label or answer.topic)
+        lines = [f"• {clean(g.summary)}" for g in answer.groups]
+        head = truncate(
+            "\n".join([f"**Reported {label[:1].lower() + label[1:]}, by scope:**", *lines,
+                       f"**{clean(answer.assessment)}**"]),
+            1500,
+        )
     footer = f"topic {answer.topic} · claim set {version}"
     title = truncate(
         f"{emoji} {clean(label)}: {len(answer.figures)} figure"
@@ -404,28 +412,30 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     )
     budget = DESCRIPTION_BUDGET - len(head) - 4
     chunks = [head, *(_tables(answer.figures, budget) if answer.figures else [])]
-    comparisons = [
-        f"• **{clean(c.a)} ↔ {clean(c.b)}** — {clean(c.relation)}: {clean(c.explanation)}"
-        for c in answer.comparisons
-    ]
-    if comparisons:
-        chunks.append("**How the figures relate**\n" + "\n".join(comparisons))
-    for f in answer.figures:
-        who = f"{clean(f.speaker)}, " if f.speaker else ""
-        ref = SourceRef(
-            file=f.file,
-            source_id=f.source_id,
-            outlet=f.outlet,
-            outlet_basis="stated" if f.outlet else "unknown",
-            published=f.as_of,
-            published_basis="stated" if f.as_of else "unknown",
-            quote=f.quote,
-            via=f.via,
+    if answer.caveats:
+        chunks.append(
+            "**Caveats in the sources**\n" + "\n".join(f"• {clean(c)}" for c in answer.caveats)
         )
+    # Pairs that count different groups are summed up by the scope lines above; only the
+    # relations within a group (and a part larger than its whole) are listed one by one.
+    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3}
+    relations = sorted(
+        (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
+    )
+    if relations:
+        chunks.append(
+            "**How the figures relate**\n"
+            + "\n".join(f"• {clean(c.relation)}: {clean(c.explanation)}" for c in relations)
+        )
+    for f in answer.figures:
+        who = "the article itself" if f.own_voice else clean(f.speaker or "unattributed")
+        reads = clean(f.reads) or f"{interval(f.low, f.high)} {clean(f.unit)}"
         note = f"\n*{clean(f.note)}*" if f.note else ""
         chunks.append(
-            f"**{clean(f.words)}** ({clean(f.scope)}; {interval(f.low, f.high)} {clean(f.unit)})"
-            f" — {who}{clean(f.id)}\n{quote_block(ref)}{note}"
+            f"**{clean(f.words)}** → {reads} (coded: {clean(f.qualifier.replace('_', ' '))})\n"
+            f"{clean(f.scope)} · as of {_date(f.as_of)} · {who}{_relay(f.via)}, "
+            f"source {clean(f.source_id)} ({clean(f.outlet or 'outlet unknown')})\n"
+            f"{blockquote(f.quote)}{note}"
         )
     draft = _Draft(title=title, colour=colour, chunks=chunks, footer=footer)
     return _number_pages(
