@@ -132,3 +132,22 @@ def test_demo_history_file_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert demo._setup_history() == str(tmp_path / ".factdesk_history")
     monkeypatch.setenv("HOME", str(tmp_path / "missing" / "dir"))
     assert demo._setup_history() is None  # cannot be written: no history, no error
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    # `python -m bot demo | head -1`: far more output than a pipe buffer holds, and the
+    # reader closes after one line. No "BrokenPipeError" on stderr, no traceback.
+    commands = "/figures death toll\n" * 200
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "demo"], cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(commands.encode())
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert first.startswith(b"> /figures")
+    assert err == "", err
