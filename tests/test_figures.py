@@ -7,8 +7,12 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.figures import compare, envelope, scope_group
+from bot.claimset import ClaimSet
+from bot.engine import Factdesk
+from bot.figures import answer, compare, envelope, reads, scope_group
+from bot.render_text import render
 from bot.schema import Figure
+from tests.conftest import build_tiny_claimset
 
 DAY = dt.date(2022, 1, 10)
 
@@ -91,3 +95,99 @@ def test_scope_groups_and_envelope() -> None:
     assert env is not None and env.low == 16 and env.high is None
     env = envelope([fig("a", 16, 16), fig("b", 10, 20)])
     assert env is not None and (env.low, env.high) == (10, 20)
+
+
+def test_intervals_read_as_words() -> None:
+    assert reads(167, None, "people", "at_least") == "167 or more people"
+    assert reads(16, 16, "people", "exact") == "exactly 16 people"
+    assert reads(2000, 2000, "people", "about") == "about 2,000 people"
+    assert reads(2e9, 3e9, "USD", "between") == "between 2 and 3 billion USD"
+    assert reads(5e5, 2e6, "USD", "between") == "between 500,000 and 2 million USD"
+    assert reads(None, 50, "people", "at_most") == "up to 50 people"
+
+
+TINY = build_tiny_claimset()  # read-only here: answer() never changes the set
+scoped = st.sampled_from(["all", "security forces", "police", "demonstrators", "civilians"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(intervals(), scoped, st.integers(min_value=0, max_value=5)),
+                min_size=1, max_size=6))
+def test_groups_partition_the_figures_and_supersede_only_within_one(specs) -> None:
+    tiny_claimset = TINY
+    figs = [
+        fig(f"f{i}", *bounds_, scope=scope, day=DAY - dt.timedelta(days=age)).model_copy(
+            update={"source": "100"}
+        )
+        for i, (bounds_, scope, age) in enumerate(specs)
+    ]
+    result = answer("q", tiny_claimset.topics["deaths"], figs, tiny_claimset)
+    by_id = {f.id: f for f in figs}
+    seen = [fid for g in result.groups for fid in g.figures]
+    assert sorted(seen) == sorted(by_id)  # every figure in exactly one group
+    for g in result.groups:
+        assert {scope_group(by_id[i].scope) for i in g.figures} == {g.scope}
+        assert not set(g.current) & set(g.superseded)
+        assert set(g.current) | set(g.superseded) == set(g.figures)
+        assert g.current  # the latest count of a group is never superseded
+        for old in g.superseded:  # by a later count of the same group
+            assert any(
+                by_id[new].as_of > by_id[old].as_of for new in g.figures if new != old
+            )
+        assert g.summary in result.explanation
+    for c in result.comparisons:
+        if c.relation == "date":
+            assert scope_group(by_id[c.a].scope) == scope_group(by_id[c.b].scope)
+    assert result.groups[0].scope == "all" or all(g.scope != "all" for g in result.groups)
+
+
+def test_figures_of_another_topic_are_left_out(tiny_claimset: ClaimSet) -> None:
+    deaths = list(tiny_claimset.figures.values())
+    stray = deaths[0].model_copy(update={"id": "stray", "topic": "arrests", "low": 9000.0})
+    result = answer("q", tiny_claimset.topics["deaths"], [*deaths, stray], tiny_claimset)
+    assert "stray" not in {f.id for f in result.figures}
+    assert all("stray" not in (c.a, c.b) for c in result.comparisons)
+
+
+def test_seed_deaths_verdict_goes_scope_by_scope(desk: Factdesk) -> None:
+    deaths = desk.figures("death toll")
+    rows = {f.id: f for f in deaths.figures}
+    assert deaths.groups[0].scope == "all"
+    assert len(deaths.groups) == len({f.group for f in deaths.figures}) >= 3
+    security = next(g for g in deaths.groups if g.scope == "security forces")
+    (latest,) = security.current
+    (older,) = security.superseded
+    assert rows[latest].as_of > rows[older].as_of and rows[latest].source_id == "003"
+    assert security.summary.index("supersedes") > security.summary.index(f"“{rows[latest].words}”")
+    assert security.summary.index(f"“{rows[older].words}”") > security.summary.index("supersedes")
+    everyone = next(g for g in deaths.groups if g.scope == "all")
+    assert not everyone.superseded and "precision" in everyone.summary
+    # One verdict per group, in order, then the assessment and the caveats by source.
+    text = deaths.explanation
+    positions = [text.index(g.summary) for g in deaths.groups]
+    assert positions == sorted(positions)
+    assert "range from" not in text and "No figures contradict" in text
+    assert deaths.assessment and deaths.assessment in text
+    for caveat in deaths.caveats:
+        assert caveat in text
+
+
+def test_seed_figure_rows_name_the_speaker_once(desk: Factdesk) -> None:
+    deaths = desk.figures("death toll")
+    by_words = {f.words: f for f in deaths.figures}
+    assert by_words["Dozens"].own_voice and not by_words["dozens"].own_voice
+    assert by_words["At least 167"].own_voice  # Morning Star in its own article
+    assert not by_words["16"].own_voice
+    text = render(deaths)
+    assert "Unknown outlet" not in text and "unknown outlet" not in text
+    assert "the article itself, in source 004 (outlet unknown)" in text
+    assert "- Dozens  → 12 or more people (coded: vague)" in text
+    assert "- 16  → exactly 16 people (coded: exact)" in text
+    assert "[12, open)" not in text
+    # Pairs that only count different groups are summed up per group, not listed.
+    assert "scope: Different scope" not in text
+    for g in deaths.groups:
+        assert f"- {g.summary}"[:60] in text
+    for f in deaths.figures:
+        who = next(line for line in text.splitlines() if f.file in line)
+        assert who.count(f.source_id) == 2, who  # "source 004" and the file name only
