@@ -28,14 +28,32 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 def _source(ref: SourceRef) -> str:
-    outlet = ref.outlet or "unknown outlet"
-    if ref.outlet and ref.outlet_basis == "inferred":
-        outlet += " (inferred)"
+    """"003 time news (outlet inferred), 2022-01-10 (inferred) [file]";
+    "004 (outlet unknown), 2022-01-06 (inferred), via Reuters [file]"."""
+    if ref.outlet is None:
+        outlet = " (outlet unknown)"
+    elif ref.outlet_basis == "inferred":
+        outlet = f" {ref.outlet} (outlet inferred)"
+    else:
+        outlet = f" {ref.outlet}"
     date = ref.published.isoformat() if ref.published else "undated"
     if ref.published and ref.published_basis == "inferred":
         date += " (inferred)"
-    via = f" via {' -> '.join(ref.via)}" if ref.via else ""
-    return f"{ref.source_id} {outlet}, {date}{via} [{ref.file}]"
+    via = f", via {' -> '.join(ref.via)}" if ref.via else ""
+    return f"{ref.source_id}{outlet}, {date}{via} [{ref.file}]"
+
+
+def _quotes(refs: list[SourceRef], indent: str = "  ") -> list[str]:
+    """Each source line once, with every quote from it underneath (in the given order)."""
+    lines: list[str] = []
+    last = None
+    for ref in refs:
+        line = _source(ref)
+        if line != last:
+            lines.append(f"{indent}- {line}")
+            last = line
+        lines.append(_wrap(f"“{ref.quote}”", indent + "    "))
+    return lines
 
 
 def _status(answer: ClaimAnswer) -> str:
@@ -47,18 +65,17 @@ def _status(answer: ClaimAnswer) -> str:
     return line
 
 
-def render_claim(answer: ClaimAnswer, number: int | None = None) -> str:
+def render_claim(answer: ClaimAnswer, number: int | None = None, *, why: bool = True) -> str:
     head = f"{number}. " if number is not None else ""
-    role = f" ({answer.speaker.role})" if answer.speaker.role else ""
+    role = f" — {answer.speaker.role}" if answer.speaker.role else ""
     lines = [
         f"{head}{answer.statement}",
         f"  who: {answer.speaker.name}{role}",
         f"  status: {_status(answer)}",
-        _wrap(f"why: {answer.rationale}", "  "),
     ]
-    for ref in answer.sources:
-        lines.append(f"  - {_source(ref)}")
-        lines.append(_wrap(f"“{ref.quote}”", "      "))
+    if why:
+        lines.append(_wrap(f"why: {answer.rationale}", "  "))
+    lines.extend(_quotes(answer.sources))
     lines.append(f"  id: {answer.id}")
     return "\n".join(lines)
 
@@ -75,7 +92,7 @@ def render_claims(answer: ClaimList) -> str:
         return _no_match(answer.query, answer.suggestions)
     what = {"claim": "claims matching", "speaker": "claims by", "source": "claims from"}
     title = answer.resolved or answer.query
-    head = f"{what[answer.command]} {title}: {answer.total}"
+    head = f"{what[answer.command]} {title} — {answer.total}"
     if answer.total > len(answer.results):
         head += f" (showing {len(answer.results)})"
     body = [render_claim(c, i) for i, c in enumerate(answer.results, 1)]
@@ -141,8 +158,10 @@ def render_figures(answer: FiguresAnswer) -> str:
 def render_evidence(answer: EvidenceAnswer) -> str:
     if answer.claim is None:
         return _no_match(answer.query, answer.suggestions)
+    # The content line carries the rationale; the claim's "why" would repeat it.
+    why = " ".join(answer.claim.rationale.split()) not in " ".join(answer.content.split())
     lines = [
-        render_claim(answer.claim),
+        render_claim(answer.claim, why=why),
         "",
         f"independent origins: {answer.independent_origins} ({', '.join(answer.origins)})",
         textwrap.fill(f"attribution: {answer.attribution}", WIDTH),
@@ -150,9 +169,7 @@ def render_evidence(answer: EvidenceAnswer) -> str:
     ]
     if answer.basis:
         lines.append("what the sources say about evidence:")
-        for ref in answer.basis:
-            lines.append(f"  - {_source(ref)}")
-            lines.append(_wrap(f"“{ref.quote}”", "      "))
+        lines.extend(_quotes(answer.basis))
     for note in answer.notes:
         lines.append(_wrap(f"note: {note}", ""))
     return "\n".join(lines)

@@ -151,3 +151,19 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     assert proc.wait(timeout=60) == 0, err
     assert first.startswith(b"> /figures")
     assert err == "", err
+
+
+def test_claim_text_names_each_source_once_and_evidence_says_why_once(desk: Factdesk) -> None:
+    answer = desk.claim("tokaev coup", limit=1).results[0]
+    out = bot("claim", "tokaev coup", "--limit", "1").stdout
+    assert "unknown outlet" not in out and f"who: {answer.speaker.name} — " in out
+    for sid in {ref.source_id for ref in answer.sources}:  # one line per source, all quotes
+        refs = [r for r in answer.sources if r.source_id == sid]
+        assert sum(line.lstrip().startswith(f"- {sid} ") for line in out.splitlines()) == 1
+        for ref in refs:
+            assert " ".join(ref.quote.split())[:40] in " ".join(out.split())
+    evidence = desk.evidence("jihadists")
+    assert evidence.claim is not None
+    text = " ".join(bot("evidence", "jihadists").stdout.split())
+    rationale = " ".join(evidence.claim.rationale.split())
+    assert text.count(rationale[:60]) == 1  # under "content:", not again under "why:"
