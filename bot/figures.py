@@ -358,8 +358,14 @@ def group(
             if revised_down:
                 summary += " (revised down)"
         scopes = {" ".join(f.scope.lower().split()) for f in members}
-        label = next(iter(scopes)) if len(scopes) == 1 else key
-        where = "in all" if label == _ALL else f"among {label}"
+        label = " ".join(members[0].scope.split()) if len(scopes) == 1 else key
+        label = _ALL if label.lower() == _ALL else label
+        if label == _ALL:
+            where = "in all,"
+        elif any(key.startswith(g) for g, _ in _SCOPE_GROUPS):
+            where = f"among {label},"  # a group of people
+        else:
+            where = f"{label}:"  # "economic damage during the protests: ..."
         out.append(
             FigureGroup(
                 scope=key,
@@ -367,7 +373,7 @@ def group(
                 current=[f.id for f in current],
                 superseded=superseded,
                 envelope=envelope(current),
-                summary=f"{where}, {summary}",
+                summary=f"{where} {summary}",
             )
         )
     latest = {g.scope: max((by_id[i].as_of or dt.date.min) for i in g.figures) for g in out}
@@ -398,10 +404,9 @@ def explain(
 ) -> str:
     """One plain paragraph: per scope group the latest count(s) and how they relate;
     whether anything contradicts; what the sources say is unsettled."""
-    label = topic.label[:1].lower() + topic.label[1:]
     if not figs:
-        return f"No source gives a figure for {label}."
-    text = f"Reported {label}: " + "; ".join(g.summary for g in groups) + ". "
+        return f"No source gives a figure for “{topic.label}”."
+    text = f"{topic.label}, by scope: " + "; ".join(g.summary for g in groups) + ". "
     text += assessment(figs, comparisons)
     if notes:
         text += " Caveats in the sources: " + "; ".join(notes)

@@ -125,7 +125,7 @@ def render_figures(answer: FiguresAnswer) -> str:
     lines.append(f"contradiction: {'yes' if answer.conflict else 'no'}")
     if answer.groups:  # the verdict, one line per scope group
         label = answer.topic_label or answer.topic
-        lines.append(f"Reported {label[:1].lower() + label[1:]}, by scope:")
+        lines.append(f"{label}, by scope:")
         for g in answer.groups:
             lines.append(_wrap(f"- {g.summary}", "  ").replace("  - ", "- ", 1))
         lines.append(answer.assessment)
@@ -135,12 +135,12 @@ def render_figures(answer: FiguresAnswer) -> str:
         lines.append("caveats in the sources:")
         for note in answer.caveats:
             lines.append(_wrap(f"- {note}", "  ").replace("  - ", "- ", 1))
-    lines.append("")
     order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3}
     relations = sorted(
         (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
     )
     if relations:
+        lines.append("")
         lines.append("how they relate (within a scope, or a part larger than the whole):")
         for c in relations:
             lines.append(_wrap(f"{c.relation}: {c.explanation}", "  "))

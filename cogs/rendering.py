@@ -400,7 +400,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         label = clean(answer.topic_label or answer.topic)
         lines = [f"• {clean(g.summary)}" for g in answer.groups]
         head = truncate(
-            "\n".join([f"**Reported {label[:1].lower() + label[1:]}, by scope:**", *lines,
+            "\n".join([f"**{label}, by scope:**", *lines,
                        f"**{clean(answer.assessment)}**"]),
             1500,
         )

@@ -114,7 +114,7 @@ def test_demo_reads_commands_from_stdin() -> None:
     out = result.stdout
     assert "> /claim tokaev coup --limit 1" in out and "coup" in out
     assert "/figures" in out  # help text
-    assert "Reported deaths, by scope:\n- in all, " in out and "no figure is confirmed" in out
+    assert "Deaths, by scope:\n- in all, " in out and "no figure is confirmed" in out
     assert "> claim x" not in out  # nothing after quit
 
 

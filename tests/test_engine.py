@@ -134,7 +134,7 @@ def test_death_figures_side_by_side_with_scope_explained(desk: Factdesk) -> None
     assert pair.relation == "precision"
     assert deaths.envelope is not None
     assert deaths.envelope.low == min(f.low for f in by_id.values() if f.low is not None)
-    assert deaths.explanation.startswith("Reported deaths: in all, ")
+    assert deaths.explanation.startswith("Deaths, by scope: in all, ")
     assert "no figure is confirmed" in deaths.explanation
     assert any("under review" in c and c.endswith("(003)") for c in deaths.caveats)
 
