@@ -69,6 +69,15 @@ def scope_group(scope: str) -> str:
     return s
 
 
+_PLACE = re.compile(r"\b(?:in|near|at)\s+((?:[A-Z][\w'-]*)(?:\s+[A-Z][\w'-]*)*)")
+
+
+def place(scope: str) -> str | None:
+    """The place a scope is limited to: "killed by police in Almaty" -> "Almaty"."""
+    m = _PLACE.search(scope)
+    return m.group(1) if m else None
+
+
 def _lo(f: Figure) -> float:
     return f.low if f.low is not None else float("-inf")
 
@@ -122,6 +131,22 @@ def compare(a: Figure, b: Figure) -> FigureComparison:
             "scope",
             f"Different scope, not a contradiction: {_name(a)} and {_name(b)} "
             "count different groups.",
+        )
+    pa, pb = place(a.scope), place(b.scope)
+    if pa != pb:  # one group, different places: Almaty is a part of the country
+        if None in (pa, pb):
+            part, whole = (a, b) if pb is None else (b, a)
+            same_time = part.as_of is None or whole.as_of is None or part.as_of == whole.as_of
+            if same_time and _lo(part) > _hi(whole):
+                return out(
+                    "contradiction",
+                    f"{_name(part)} counts only {place(part.scope)}, a part of what "
+                    f"{_name(whole)} counts, yet is larger: they cannot both be right.",
+                )
+        return out(
+            "scope",
+            f"Different place, not a contradiction or a later count: {_name(a)} counts "
+            f"{pa or 'every place'}; {_name(b)} counts {pb or 'every place'}.",
         )
     if a.as_of and b.as_of and a.as_of != b.as_of:
         early, late = (a, b) if a.as_of < b.as_of else (b, a)
@@ -310,6 +335,50 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _summarise(
+    members: Sequence[Figure],
+    comparisons: Sequence[FigureComparison],
+    relation: dict[frozenset[str], Relation],
+    claimset: ClaimSet,
+    with_year: bool,
+) -> tuple[str, list[str]]:
+    """How the figures of one group (and place) relate, in a phrase, and the ids a later
+    count of the same group supersedes."""
+    by_id = {f.id: f for f in members}
+    superseded: list[str] = []
+    revised_down = False
+    for c in comparisons:
+        if c.relation != "date" or c.a not in by_id or c.b not in by_id:
+            continue
+        early, late = sorted((by_id[c.a], by_id[c.b]), key=_sort_key)
+        if early.id not in superseded:
+            superseded.append(early.id)
+        revised_down = revised_down or _hi(late) < _lo(early)
+    current = [f for f in members if f.id not in superseded]
+    cites = [_cite(f, claimset, with_year) for f in current]
+    pairs = list(combinations(current, 2))
+    clashes = [(a, b) for a, b in pairs if relation[frozenset((a.id, b.id))] == "contradiction"]
+    kinds = {relation[frozenset((a.id, b.id))] for a, b in pairs}
+    if clashes:
+        summary = ", and ".join(
+            f"{_cite(a, claimset, with_year)} and {_cite(b, claimset, with_year)} contradict"
+            for a, b in clashes
+        )
+    elif len(current) == 1:
+        summary = cites[0]
+    elif kinds <= {"agree"}:
+        summary = f"{_join(cites)} agree"
+    else:
+        summary = f"{_join(cites)} agree up to precision"
+    if superseded:
+        one = len(current) == 1 and not clashes
+        summary += " supersedes " if one else ", superseding "
+        summary += _join([_cite(by_id[i], claimset, with_year) for i in superseded])
+        if revised_down:
+            summary += " (revised down)"
+    return summary, superseded
+
+
 def group(
     figs: Sequence[Figure], comparisons: Sequence[FigureComparison], claimset: ClaimSet
 ) -> list[FigureGroup]:
@@ -326,37 +395,18 @@ def group(
     out: list[FigureGroup] = []
     for key, members in buckets.items():
         ids = [f.id for f in members]
+        places: dict[str | None, list[Figure]] = {}
+        for f in members:
+            places.setdefault(place(f.scope), []).append(f)
+        parts: list[str] = []
         superseded: list[str] = []
-        revised_down = False
-        for c in comparisons:
-            if c.relation != "date" or c.a not in ids or c.b not in ids:
-                continue
-            early, late = sorted((by_id[c.a], by_id[c.b]), key=_sort_key)
-            if early.id not in superseded:
-                superseded.append(early.id)
-            revised_down = revised_down or _hi(late) < _lo(early)
+        nationwide_first = sorted(places.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
+        for where_, local in nationwide_first:
+            text, gone = _summarise(local, comparisons, relation, claimset, with_year)
+            parts.append(text if where_ is None else f"in {where_}, {text}")
+            superseded += gone
         current = [f for f in members if f.id not in superseded]
-        cites = [_cite(f, claimset, with_year) for f in current]
-        pairs = [(a, b) for a, b in combinations(current, 2)]
-        clashes = [(a, b) for a, b in pairs if relation[frozenset((a.id, b.id))] == "contradiction"]
-        kinds = {relation[frozenset((a.id, b.id))] for a, b in pairs}
-        if clashes:
-            summary = "; ".join(
-                f"{_cite(a, claimset, with_year)} and {_cite(b, claimset, with_year)} contradict"
-                for a, b in clashes
-            )
-        elif len(current) == 1:
-            summary = cites[0]
-        elif kinds <= {"agree"}:
-            summary = f"{_join(cites)} agree"
-        else:
-            summary = f"{_join(cites)} agree up to precision"
-        if superseded:
-            verb = "supersedes" if len(current) == 1 and not clashes else "; they supersede"
-            summary += f" {verb} " if verb == "supersedes" else f"{verb} "
-            summary += _join([_cite(by_id[i], claimset, with_year) for i in superseded])
-            if revised_down:
-                summary += " (revised down)"
+        summary = " — ".join(parts)
         scopes = {" ".join(f.scope.lower().split()) for f in members}
         label = " ".join(members[0].scope.split()) if len(scopes) == 1 else key
         label = _ALL if label.lower() == _ALL else label

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.claimset import ClaimSet
 from bot.engine import Factdesk
-from bot.figures import answer, compare, envelope, reads, scope_group
+from bot.figures import answer, compare, envelope, place, reads, scope_group
 from bot.render_text import render
 from bot.schema import Figure
 from tests.conftest import build_tiny_claimset
@@ -191,3 +191,22 @@ def test_seed_figure_rows_name_the_speaker_once(desk: Factdesk) -> None:
     for f in deaths.figures:
         who = next(line for line in text.splitlines() if f.file in line)
         assert who.count(f.source_id) == 2, who  # "source 004" and the file name only
+
+
+def test_a_count_for_one_place_never_supersedes_the_whole() -> None:
+    nationwide = fig("n", 12, None, scope="demonstrators", day=DAY - dt.timedelta(days=4))
+    almaty = fig("a", 30, 30, scope="attackers killed by police in Almaty")
+    assert place(almaty.scope) == "Almaty" and place(nationwide.scope) is None
+    assert scope_group(almaty.scope) == scope_group(nationwide.scope)
+    assert compare(nationwide, almaty).relation == "scope"  # not "date"
+    figs = [f.model_copy(update={"source": "100"}) for f in (nationwide, almaty)]
+    result = answer("q", TINY.topics["deaths"], figs, TINY)
+    (demonstrators,) = result.groups
+    assert demonstrators.superseded == [] and set(demonstrators.current) == {"n", "a"}
+    assert "in Almaty, “words a”" in demonstrators.summary
+    assert "supersede" not in demonstrators.summary
+    # The same place later does supersede; a part larger than the whole the same day clashes.
+    later = fig("b", 40, 40, scope="demonstrators in Almaty", day=DAY + dt.timedelta(days=1))
+    assert compare(almaty, later).relation == "date"
+    same_day = fig("w", 10, 20, scope="demonstrators")
+    assert compare(same_day, almaty).relation == "contradiction"
