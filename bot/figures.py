@@ -3,14 +3,19 @@
 Two figures for the same topic relate in one of these ways (checked in this order):
 
 - ``unit``: they count different things (people vs dollars); not compared.
-- ``scope``: they count different groups (security forces vs everyone). Not a
-  contradiction, unless a part is counted above the whole at the same time.
+- ``scope``: they count different groups (security forces vs everyone), or one group
+  in different places (demonstrators in Almaty vs everywhere). Not a contradiction,
+  unless a part is counted above the whole at the same time.
 - ``date``: same group, different dates, and the later one is at least as precise or
   disjoint from the earlier: the later count supersedes the earlier one.
 - ``contradiction``: same group, same (or unknown) time, intervals that do not meet.
 - ``agree``: the same interval.
 - ``precision``: the intervals overlap and one says more than the other ("more than
   150" vs "at least 167").
+
+The readable verdict goes group by group (``group``): for each scope group the counts
+no later count of the same group and place supersedes, how they relate, and what they
+supersede; then whether anything contradicts, and the caveats the sources state.
 """
 
 from __future__ import annotations
