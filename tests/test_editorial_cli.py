@@ -138,6 +138,6 @@ def test_notes_feedback_and_csv(db: Path, tmp_path: Path, capsys):
     assert set(rows) == set(load_claimset().claims)
     assert (rows[OTHER]["status"], rows[OTHER]["derived_status"],
             rows[OTHER]["editorial_status"], rows[OTHER]["editorial_by"]) == (
-        "confirmed", "corroborated", "confirmed", "bob")
+        "confirmed", "single_source", "confirmed", "bob")
     assert rows[CLAIM]["editorial_status"] == "" and rows[CLAIM]["status"] == "single_source"
     assert not list(tmp_path.glob(".claims.csv.*"))
