@@ -289,7 +289,7 @@ def build_digest(
             id=sid,
             change=change_of(f"source:{sid}"),
             summary=f"{cs.sources[sid].label}: “{cs.sources[sid].headline}”"
-            f" ({_fmt_date(cs.sources[sid].published)})",
+            f" ({cs.sources[sid].published_label})",
             first_seen=seen.get(f"source:{sid}"),
             command=source_command(sid),
         )

@@ -63,8 +63,19 @@ class Source(_Strict):
 
     @property
     def label(self) -> str:
-        """How an answer names the source: the outlet, or the file when unknown."""
-        return self.outlet or f"unknown outlet ({self.file})"
+        """How an answer names the source: the outlet (marked when only inferred), or the
+        file when the outlet is unknown."""
+        if self.outlet is None:
+            return f"outlet unknown ({self.file})"
+        return f"{self.outlet} (inferred)" if self.outlet_basis == "inferred" else self.outlet
+
+    @property
+    def published_label(self) -> str:
+        """The publication date as an answer shows it, marked when only inferred."""
+        if self.published is None:
+            return "date unknown"
+        day = f"{self.published.day} {self.published:%b %Y}"
+        return f"{day}, inferred" if self.published_basis == "inferred" else day
 
 
 class Speaker(_Strict):

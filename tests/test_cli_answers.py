@@ -167,3 +167,17 @@ def test_claim_text_names_each_source_once_and_evidence_says_why_once(desk: Fact
     text = " ".join(bot("evidence", "jihadists").stdout.split())
     rationale = " ".join(evidence.claim.rationale.split())
     assert text.count(rationale[:60]) == 1  # under "content:", not again under "why:"
+
+
+def test_an_inferred_outlet_and_date_are_never_shown_as_stated(desk: Factdesk) -> None:
+    cs = desk.claimset
+    inferred = [s for s in cs.sources.values() if s.outlet_basis == "inferred"]
+    assert inferred, "the seed set has inferred outlets (000's footer, 003's byline)"
+    for src in inferred:
+        out = bot("source", src.id, "--limit", "1").stdout
+        assert f"{src.outlet} (inferred)" in out.splitlines()[0]
+    digest = bot("digest", "--since", "2021-12-31").stdout
+    for src in cs.sources.values():
+        line = next(ln for ln in digest.splitlines() if src.headline in ln)
+        assert src.label in line
+        assert (", inferred)" in line) == (src.published_basis == "inferred")
