@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 
 
 def origin_of(attribution: Attribution, source: Source | None) -> str:
-    """The first link of ``via``, else the source's outlet, else its file (or its id)."""
+    """The first link of ``via``, else the source as answers name it (outlet or file)."""
     if attribution.via:
         return attribution.via[0].strip()
     if source is None:
         return f"source {attribution.source}"
-    return source.outlet or source.file
+    return source.label
 
 
 def _key(origin: str) -> str:

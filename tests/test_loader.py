@@ -412,8 +412,8 @@ def test_single_source_with_two_origins(mini: Path) -> None:
     assert_problem(
         mini,
         f"{CLAIMS}:{line}: claim damage-billions: evidence.status: single_source "
-        "needs exactly one independent origin, the content has 3 (002_beta.txt, "
-        "Alpha News, Gamma Daily)",
+        "needs exactly one independent origin, the content has 3 (Alpha News, "
+        "Gamma Daily (inferred), outlet unknown (002_beta.txt))",
     )
 
 
@@ -531,9 +531,15 @@ def test_problem_renders_without_line_or_id() -> None:
 def test_origins_collapse_relays(mini: Path) -> None:
     cs = load_claimset(mini)
     assert independent_origins(cs.claims["fighters-crossed"], cs) == ["Facebook: embassy"]
-    assert independent_origins(cs.claims["arrests-7939"], cs) == ["Alpha News", "Gamma Daily"]
-    # with no via the source is the origin: its outlet, or its file when the outlet is unknown
-    assert independent_origins(cs.claims["damage-billions"], cs) == ["002_beta.txt"]
+    assert independent_origins(cs.claims["arrests-7939"], cs) == [
+        "Alpha News",
+        "Gamma Daily (inferred)",
+    ]
+    # with no via the source is the origin, named as answers name it: its outlet (marked
+    # when inferred), or its file when the outlet is unknown
+    assert independent_origins(cs.claims["damage-billions"], cs) == [
+        "outlet unknown (002_beta.txt)"
+    ]
     att = Attribution(source="001", quote="x", via=["TASS", "Reuters"])
     assert origin_of(att, cs.sources["001"]) == "TASS"
     assert cs.claims["arrests-7939"].evidence.status == EvidenceStatus.CORROBORATED
@@ -549,8 +555,12 @@ def test_content_origins_follow_supported_by(mini: Path) -> None:
     edit(mini, CLAIMS, 'status = "single_source"', 'status = "corroborated"')
     cs = load_claimset(mini)
     claim = cs.claims["damage-billions"]
-    assert independent_origins(claim, cs) == ["002_beta.txt"]
-    assert content_origins(claim, cs) == ["002_beta.txt", "Alpha News", "Gamma Daily"]
+    assert independent_origins(claim, cs) == ["outlet unknown (002_beta.txt)"]
+    assert content_origins(claim, cs) == [
+        "Alpha News",
+        "Gamma Daily (inferred)",
+        "outlet unknown (002_beta.txt)",
+    ]
 
 
 # -- whatever the files hold -----------------------------------------------------------
