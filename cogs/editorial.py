@@ -119,12 +119,19 @@ class Editorial(FactdeskCog):
 
     # -- life cycle ----------------------------------------------------------------------
 
+    def _claimset(self) -> Any:
+        """The claim set the bot answers from now (it changes on reload)."""
+        engine = self.bot.engine
+        if engine is None:
+            raise RuntimeError("the bot has no answer engine yet")
+        return engine.claimset
+
     async def cog_load(self) -> None:
         store = self.bot.store
         if store is not None:
             if self.bot.editorial is None:
                 self.bot.editorial = await EditorialCache.load(store)
-            self.desk = EditorialDesk(store, self.bot.editorial, lambda: self.bot.engine.claimset)
+            self.desk = EditorialDesk(store, self.bot.editorial, self._claimset)
             self.watch_store.start()
         self._attach_factdesk_commands()
 
@@ -136,7 +143,7 @@ class Editorial(FactdeskCog):
             self.bot.tree.remove_command(self._own_group.name)
 
     def _attach_factdesk_commands(self) -> None:
-        commands_ = [
+        commands_: list[app_commands.Command[Any, ..., Any]] = [
             app_commands.Command(
                 name="feedback",
                 description="Editors: the latest “Wrong match” reports",
@@ -271,7 +278,9 @@ class Editorial(FactdeskCog):
         editorial = getattr(engine, "editorial", None)
 
         def make_engine(claimset: Any) -> Any:
-            return type(engine)(claimset, editorial=editorial)
+            from bot.engine import Factdesk
+
+            return Factdesk(claimset, editorial=editorial)
 
         ids: set[str] = set()
         if self.desk is not None:

@@ -60,14 +60,16 @@ def export(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(args.config) if (args.db is None or args.claimset is None) \
             else None
-        claimset = load_claimset(args.claimset or settings.claimset.path)
+        claimset = load_claimset(
+            args.claimset if settings is None else (args.claimset or settings.claimset.path)
+        )
     except ClaimSetInvalid as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
     except FactdeskError as exc:
         raise UsageError(str(exc)) from None
-    db = args.db or settings.database.path
+    db = args.db if settings is None else (args.db or settings.database.path)
 
     async def rulings():
         async with Store.open(db) as store:
