@@ -19,6 +19,7 @@ import discord
 from bot.answers import (
     ClaimAnswer,
     ClaimList,
+    EditorialRuling,
     EvidenceAnswer,
     FigureRow,
     FiguresAnswer,
@@ -208,20 +209,22 @@ def _no_match(what: str, query: str, suggestions: Sequence[str], version: str) -
 # -- claims -------------------------------------------------------------------
 
 
+def _ruling_field(ruling: EditorialRuling) -> tuple[str, str]:
+    st = style(ruling.status)
+    return (
+        "Editor's ruling",
+        f"{st.emoji} {st.label} by {clean(ruling.by)} on {ruling.at:%Y-%m-%d}: "
+        f"{clean(ruling.reason)}",
+    )
+
+
 def _claim_draft(claim: ClaimAnswer, version: str) -> _Draft:
     st = style(claim.status)
     chunks = [f"**{st.label}** · {clean(claim.rationale)}"]
     chunks.extend(quote_block(ref) for ref in claim.sources)
     fields: list[tuple[str, str]] = []
     if claim.editorial is not None:
-        ruling = claim.editorial
-        fields.append(
-            (
-                "Editor's ruling",
-                f"{style(ruling.status).emoji} {style(ruling.status).label} by "
-                f"{clean(ruling.by)} on {ruling.at:%Y-%m-%d}: {clean(ruling.reason)}",
-            )
-        )
+        fields.append(_ruling_field(claim.editorial))
     if claim.derived_status != claim.status:
         derived = style(claim.derived_status)
         fields.append(("From the sources", f"{derived.emoji} {derived.label}"))
@@ -289,14 +292,7 @@ def render_evidence(answer: EvidenceAnswer, version: str) -> list[Page]:
         ("Reported in", ", ".join(sorted({_outlet(ref) for ref in claim.sources})) or "—")
     )
     if claim.editorial is not None:
-        ruling = claim.editorial
-        fields.append(
-            (
-                "Editor's ruling",
-                f"{style(ruling.status).emoji} {style(ruling.status).label} by "
-                f"{clean(ruling.by)} on {ruling.at:%Y-%m-%d}: {clean(ruling.reason)}",
-            )
-        )
+        fields.append(_ruling_field(claim.editorial))
     fields.extend(("Editor's note", clean(note)) for note in answer.notes)
     draft = _Draft(
         title=_status_title(status, claim.statement),
