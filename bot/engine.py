@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -26,7 +26,7 @@ from bot.editorial_view import NO_EDITORIAL, EditorialView
 from bot.errors import QueryError
 from bot.gc_pause import paused_gc
 from bot.schema import Claim
-from bot.search_index import SearchIndex, normalize, tokenize
+from bot.search_index import SearchIndex, normalize, tokenize, words
 
 log = logging.getLogger(__name__)
 
@@ -126,20 +126,39 @@ class Factdesk:
                 self._by_source[sid].append(cid)
             importance.append(min(len(atts), 5) / 5)
 
-        def documents() -> Iterable[tuple[str, dict[str, str]]]:
+        # Topics and context repeat a few thousand distinct strings (labels, roles,
+        # outlets, relays) across every claim: each is tokenised once, here, and a
+        # claim's field is the union of their word sets (SearchIndex word_fields).
+        word_cache: dict[str, frozenset[str]] = {}
+
+        def words_of(text: str) -> frozenset[str]:
+            found = word_cache.get(text)
+            if found is None:
+                found = word_cache[text] = words(text)
+            return found
+
+        topic_words = {tid: words_of(text) for tid, text in topic_text.items()}
+        source_words = {sid: words_of(text) for sid, text in source_text.items()}
+        role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
+        no_words: frozenset[str] = frozenset()
+
+        def documents() -> Iterable[tuple[str, dict[str, Any]]]:
             for cid, claim in cs.claims.items():
                 atts = claim.attributions
-                sources = dict.fromkeys(a.source for a in atts)
+                context = set(role_words.get(claim.speaker, no_words))
+                for a in atts:
+                    context.update(source_words.get(a.source, no_words))
+                    for v in a.via:
+                        context.update(words_of(v))
                 yield cid, {
                     "speaker": speaker_text.get(claim.speaker, claim.speaker),
                     "statement": claim.statement,
-                    "topics": " ".join(topic_text.get(t, t) for t in claim.topics),
+                    "topics": set().union(*[
+                        topic_words[t] if t in topic_words else words_of(t)
+                        for t in claim.topics
+                    ]),
                     "quotes": " ".join(a.quote for a in atts),
-                    "context": " ".join(
-                        [speaker_role.get(claim.speaker, "")]
-                        + [source_text.get(s, "") for s in sources]
-                        + [v for a in atts for v in a.via]
-                    ),
+                    "context": context,
                 }
 
         # A topic's synonyms find claims filed under it: "servicemen" -> "troops".
@@ -154,6 +173,7 @@ class Factdesk:
             return SearchIndex(
                 documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
                 importance=importance, expansions=expansions,
+                word_fields=("topics", "context"),
             )
 
         # Built from the claim set alone: kept beside a cached claim set, under its key

@@ -28,7 +28,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice, repeat
@@ -75,6 +75,11 @@ def tokenize(text: str) -> list[str]:
     return [t for t in _WORD.findall(normalize(text)) if t not in STOPWORDS]
 
 
+def words(text: str) -> frozenset[str]:
+    """The distinct index words of a text, for a ``word_fields`` field of SearchIndex."""
+    return frozenset(tokenize(text))
+
+
 def query_tokens(text: str) -> list[str]:
     """Tokens of a query, in order, each once; stopwords kept if nothing else is left."""
     words = _TOKEN.findall(normalize(text))
@@ -115,9 +120,14 @@ class SearchIndex:
         rerank_fields: Sequence[str] = (),
         importance: Sequence[float] | None = None,
         expansions: Mapping[str, Sequence[str]] | None = None,
+        word_fields: Collection[str] = (),
     ) -> None:
+        """``word_fields`` are given as sets of index words (:func:`words`), not text:
+        a caller whose field repeats a few distinct strings tokenises each once."""
         if not weights:
             raise ValueError("weights must name at least one field")
+        if set(word_fields) & set(rerank_fields):
+            raise ValueError("a rerank field must be text, not a word set")
         # Fields with equal weight share postings: class 0 is the heaviest.
         self.class_weights: list[float] = sorted(set(weights.values()), reverse=True)
         class_of = {name: self.class_weights.index(w) for name, w in weights.items()}
@@ -129,8 +139,12 @@ class SearchIndex:
         self.rerank_text: list[str] = []
         # postings[class][word] -> sorted array of document numbers
         by_word: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(n_classes)]
-        # Fields of one class are tokenised together; the rerank string is kept aside.
-        class_fields = [[n for n in field_order if class_of[n] == c] for c in range(n_classes)]
+        # Text fields of one class are tokenised together and word-set fields merged in;
+        # the rerank string is kept aside.
+        word_set = set(word_fields)
+        class_all = [[n for n in field_order if class_of[n] == c] for c in range(n_classes)]
+        class_words = [[n for n in group if n in word_set] for group in class_all]
+        class_fields = [[n for n in group if n not in word_set] for group in class_all]
         names = [n for group in class_fields for n in group]
         spans: list[tuple[int, int]] = []
         start = 0
@@ -140,17 +154,21 @@ class SearchIndex:
         rerank_at = [names.index(n) for n in rerank if n in names]
         find, ids, rerank_text = _WORD.findall, self.ids, self.rerank_text
         single = [hi - lo == 1 for lo, hi in spans]
+        empty: frozenset[str] = frozenset()
         for doc, (doc_id, fields) in enumerate(documents):
             ids.append(doc_id)
             parts = normalize("\x00".join([fields.get(n) or "" for n in names])).split("\x00")
             rerank_text.append(" ".join([parts[i] for i in rerank_at]))
             for cls, (lo, hi) in enumerate(spans):
                 text = parts[lo] if single[cls] else " ".join(parts[lo:hi])
-                if not text:
+                found = set(find(text)) if text else set()
+                for n in class_words[cls]:
+                    found.update(fields.get(n) or empty)
+                if not found:
                     continue
                 # C-level loop: by_word[cls][word].append(doc) for every distinct word.
                 # A word in two classes is posted in both; lookups take the heavier.
-                postings = map(by_word[cls].__getitem__, set(find(text)))
+                postings = map(by_word[cls].__getitem__, found)
                 consume(map(list.append, postings, repeat(doc)))
         for bucket in by_word:
             for word in STOPWORDS & bucket.keys():
