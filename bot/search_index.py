@@ -15,7 +15,8 @@ How a query is answered:
 4. Candidates are scored by coverage: the idf-weighted share of query tokens they hold,
    each counted at its best similarity and field weight (a speaker alias outweighs a
    word in a quote). The best are re-ranked with rapidfuzz on a short per-document
-   string (``rerank_fields``) and a small importance boost breaks ties.
+   string (``rerank_fields``) and a small importance boost (at most 2 points) breaks
+   ties; the score reported is that ranking score, capped at 100.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def max_typos(token: str) -> int:
 class Hit:
     index: int  # document number, in build order
     id: str
-    score: float  # 0..100
+    score: float  # 0..100, the ranking score (importance included), capped at 100
     coverage: float  # 0..1: the weighted share of query tokens the document holds
 
 
@@ -311,11 +312,13 @@ class SearchIndex:
                 fuzz.token_set_ratio(norm_query, self.rerank_text[doc]) if rerank else 0.0
             )
             score = 100.0 * cov * (0.8 if rerank else 1.0) + 0.2 * text_score
-            ranked.append((-(score + 2.0 * self.importance[doc]), doc, min(100.0, score), cov))
+            ranked.append((-(score + 2.0 * self.importance[doc]), doc, cov))
         ranked.sort()
+        # The score reported is the one ranked by (importance included), capped at 100:
+        # a list's scores never rise down the list.
         return [
-            Hit(doc, self.ids[doc], round(score, 2), round(cov, 4))
-            for _key, doc, score, cov in ranked[:limit]
+            Hit(doc, self.ids[doc], round(min(100.0, -key), 2), round(cov, 4))
+            for key, doc, cov in ranked[:limit]
         ]
 
     def _candidates(
