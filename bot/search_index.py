@@ -306,7 +306,7 @@ class SearchIndex:
         if not top:
             return []
         norm_query = " ".join(tokens)
-        ranked: list[tuple[float, int, float, float]] = []
+        ranked: list[tuple[float, int, float]] = []
         for doc, cov in top:
             text_score = (
                 fuzz.token_set_ratio(norm_query, self.rerank_text[doc]) if rerank else 0.0
