@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import islice, repeat
 from operator import itemgetter
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -115,7 +116,7 @@ class SearchIndex:
 
     def __init__(
         self,
-        documents: Iterable[tuple[str, Mapping[str, str]]],
+        documents: Iterable[tuple[str, Mapping[str, Any]]],  # str, or a word set
         weights: Mapping[str, float],
         *,
         rerank_fields: Sequence[str] = (),
