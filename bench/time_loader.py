@@ -1,6 +1,6 @@
 """Time bot.loader.load_claimset (and optionally the engine build) on one claim set.
 
-    .venv/bin/python tools/time_loader.py bench/out/data/100000 [--build] [--profile OUT]
+    .venv/bin/python -m bench.time_loader bench/out/data/100000 [--build] [--profile OUT]
         [--cache DIR] [--trace]
 
 Prints wall time per phase, the peak RSS (ru_maxrss) and the traced size of the loaded set.
