@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.claimset import ClaimSet
-from bot.editorial import EditorialCache, EditorialDesk
-from bot.schema import Attribution, Claim, Evidence, Manifest, Source, Speaker
-from bot.store import Store
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Attribution, Claim, Evidence, Manifest, Source, Speaker
+from bot.record.editorial import EditorialCache, EditorialDesk
+from bot.record.store import Store
 
 log = logging.getLogger(__name__)
 

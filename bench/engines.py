@@ -1,7 +1,7 @@
 """The engines compared, behind one small interface.
 
-- ``factdesk``: the real loader (``bot.loader.load_claimset``, with validation) and the
-  real engine (``bot.engine.Factdesk``): ``claim()`` for search, ``complete("claim")``
+- ``factdesk``: the real loader (``bot.claimset.loader.load_claimset``, with validation) and the
+  real engine (``bot.answers.engine.Factdesk``): ``claim()`` for search, ``complete("claim")``
   for autocomplete.
 - ``fts5``: SQLite FTS5 with the trigram tokenizer, ranked by bm25 — the embedded
   full-text search a user would reach for. Columns: statement, speaker (name and
@@ -161,19 +161,19 @@ class FactdeskEngine(Engine):
     name = "factdesk"
 
     def __init__(self) -> None:
-        from bot.engine import Factdesk  # noqa: F401 - fail early when not there yet
-        from bot.loader import load_claimset  # noqa: F401
+        from bot.answers.engine import Factdesk  # noqa: F401 - fail early when not there yet
+        from bot.claimset.loader import load_claimset  # noqa: F401
 
         self.claimset: Any = None
         self.engine: Any = None
 
     def load(self, data_dir: Path) -> None:
-        from bot.loader import load_claimset
+        from bot.claimset.loader import load_claimset
 
         self.claimset = load_claimset(data_dir)
 
     def build(self) -> None:
-        from bot.engine import Factdesk
+        from bot.answers.engine import Factdesk
 
         self.engine = Factdesk(self.claimset)
 
@@ -195,7 +195,7 @@ class FactdeskEngine(Engine):
             return []
 
     def handler(self) -> Callable[[str], object] | None:
-        from bot.render_text import render
+        from bot.rendering.text import render
 
         embed = _embed_renderer(self.claimset.version)
         engine = self.engine
@@ -234,18 +234,18 @@ class FactdeskWarmEngine(FactdeskEngine):
                        check=True)
 
     def load(self, data_dir: Path) -> None:
-        from bot.loader import load_claimset
+        from bot.claimset.loader import load_claimset
 
         self.claimset = load_claimset(data_dir, cache_dir=self.cache_dir)
 
 
 def _embed_renderer(version: str) -> Callable[[Any], object] | None:
-    """cogs.rendering's pages for an answer, serialised as the cog sends them; None when
+    """cogs.utils.rendering's pages for an answer, serialised as the cog sends them; None when
     that module is not importable."""
     try:
-        from cogs import rendering
+        from cogs.utils import rendering
     except Exception:
-        log.info("cogs.rendering is not importable; /claim handler timed without embeds")
+        log.info("cogs.utils.rendering is not importable; /claim handler timed without embeds")
         return None
     fn = getattr(rendering, "render", None) or getattr(rendering, "render_claim_list", None)
     if not callable(fn):

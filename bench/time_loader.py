@@ -31,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", action="store_true", help="tracemalloc the loaded set")
     args = parser.parse_args(argv)
 
-    from bot.engine import Factdesk
-    from bot.loader import load_claimset
+    from bot.answers.engine import Factdesk
+    from bot.claimset.loader import load_claimset
 
     if args.trace:
         tracemalloc.start()

@@ -21,10 +21,10 @@ import yarl
 from discord.ext import commands
 
 from bot.errors import FactdeskError
-from cogs.tree import FactdeskTree
+from cogs.utils.tree import FactdeskTree
 
 if TYPE_CHECKING:
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
     from bot.settings import DiscordSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.figures",
     "cogs.speakers",
     "cogs.sources",
-    "cogs.about",
+    "cogs.factdesk",
     "cogs.digest",
     "cogs.editorial",
 )
@@ -152,7 +152,7 @@ async def watch_claimset(
 
     The same core as /factdesk reload (bot.reload): every problem and any orphans logged.
     """
-    from bot.reload import reload_bot
+    from bot.desk.reload import reload_bot
 
     root = path if path.is_dir() else path.parent
     seen = _claimset_signature(root)
@@ -169,9 +169,9 @@ async def watch_claimset(
 
 async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> int:
     """Open the store, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
-    from bot.editorial import EditorialCache
-    from bot.engine import Factdesk
-    from bot.store import Store
+    from bot.answers.engine import Factdesk
+    from bot.record.editorial import EditorialCache
+    from bot.record.store import Store
 
     assert settings.token is not None
     apply_endpoints(settings.discord)

@@ -7,9 +7,9 @@ import logging
 import discord
 from discord import app_commands
 
-from cogs.base import FactdeskCog, cooldown
-from cogs.transformers import ClaimQuery
-from cogs.views import send_answer
+from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.transformers import ClaimQuery
+from cogs.utils.views import send_answer
 
 log = logging.getLogger(__name__)
 

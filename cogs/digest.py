@@ -1,7 +1,7 @@
 """/digest subscribe | unsubscribe | preview, and the loop that posts due digests.
 
-Thin: the schedule math is :mod:`bot.schedule`, the content :mod:`bot.digest`, the
-exactly-once posting :mod:`bot.digest_runner`; this cog gives the runner a ``send``
+Thin: the schedule math is :mod:`bot.record.schedule`, the content :mod:`bot.record.digest`, the
+exactly-once posting :mod:`bot.record.digest_runner`; this cog gives the runner a ``send``
 (``channel.send`` with the run's nonce; discord.py then sets ``enforce_nonce``) and a
 ``find_sent`` (the channel's recent history), and ticks it.
 
@@ -27,22 +27,22 @@ import discord
 from discord import app_commands
 from discord.ext import tasks
 
-from bot.digest import (
+from bot.record.digest import (
     DigestEngine,
     build_digest,
     changes_from_snapshot,
     record_hashes,
     render_digest_messages,
 )
-from bot.digest_runner import DigestRunner, format_local
-from bot.schedule import Schedule, ScheduleError, zone_choices
-from cogs.base import FactdeskCog, cooldown
+from bot.record.digest_runner import DigestRunner, format_local
+from bot.record.schedule import Schedule, ScheduleError, zone_choices
 from cogs.editorial import NotEditor, is_editor
-from cogs.tree import reply_ephemeral
+from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
     from bot.client import FactdeskBot
-    from bot.store import DigestSubscription
+    from bot.record.store import DigestSubscription
 
 log = logging.getLogger(__name__)
 

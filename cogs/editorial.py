@@ -5,7 +5,7 @@ anyone else is refused with an ephemeral message and nothing is written.
 ``/status history`` is open to everyone (the audit trail is the desk's transparency).
 ``feedback`` and ``reload`` are attached to the ``/factdesk`` group that cogs.about
 owns (when it is loaded; otherwise they live under ``/desk``). Everything goes through
-:class:`bot.editorial.EditorialDesk` and :func:`bot.reload.reload_bot`, the same core
+:class:`bot.record.editorial.EditorialDesk` and :func:`bot.desk.reload.reload_bot`, the same core
 the CLI uses.
 """
 
@@ -18,19 +18,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.editorial import MAX_NOTE, MAX_REASON, EditorialCache, EditorialDesk
-from bot.editorial_render import (
+from bot.claimset.status import style
+from bot.desk.reload import reload_bot
+from bot.errors import FactdeskError
+from bot.record.editorial import MAX_NOTE, MAX_REASON, EditorialCache, EditorialDesk
+from bot.record.store import CLEAR
+from bot.rendering.editorial import (
     render_change,
     render_feedback,
     render_history,
     render_note,
 )
-from bot.errors import FactdeskError
-from bot.reload import reload_bot
-from bot.status import style
-from bot.store import CLEAR
-from cogs.base import FactdeskCog
-from cogs.transformers import ClaimQuery
+from cogs.utils.base import FactdeskCog
+from cogs.utils.transformers import ClaimQuery
 
 if TYPE_CHECKING:
     from bot.client import FactdeskBot
@@ -278,7 +278,7 @@ class Editorial(FactdeskCog):
         editorial = getattr(engine, "editorial", None)
 
         def make_engine(claimset: Any) -> Any:
-            from bot.engine import Factdesk
+            from bot.answers.engine import Factdesk
 
             return Factdesk(claimset, editorial=editorial)
 

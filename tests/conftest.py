@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.claimset import ClaimSet
-from bot.engine import Factdesk
-from bot.loader import load_claimset
-from bot.schema import (
+from bot.answers.engine import Factdesk
+from bot.claimset.loader import load_claimset
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import (
     Attribution,
     Claim,
     Evidence,

@@ -18,8 +18,8 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.digest_runner import DigestRunner
-from bot.store import Store
+from bot.record.digest_runner import DigestRunner
+from bot.record.store import Store
 from tests.digest_support import engine_for, mini
 
 

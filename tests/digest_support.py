@@ -12,9 +12,9 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
-from bot.claimset import ClaimSet
-from bot.loader import load_claimset
-from bot.schema import Attribution, Claim, Evidence
+from bot.claimset.loader import load_claimset
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Attribution, Claim, Evidence
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -24,7 +24,7 @@ def mini() -> ClaimSet:
 
 
 def engine_for(claimset: ClaimSet, editorial=None):
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
 
     return Factdesk(claimset, editorial) if editorial is not None else Factdesk(claimset)
 

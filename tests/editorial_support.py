@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.claimset import ClaimSet
-from bot.schema import Attribution, Claim, Evidence, Manifest, Source, Speaker
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Attribution, Claim, Evidence, Manifest, Source, Speaker
 
 
 def tiny_claimset(claim_ids: tuple[str, ...] = ("jihadists-claim", "troops-withdraw")) -> ClaimSet:

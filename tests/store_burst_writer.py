@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.store import Store
+from bot.record.store import Store
 
 STATUSES = ("in_review", "confirmed", "misleading", "false", "clear")
 

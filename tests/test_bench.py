@@ -51,7 +51,7 @@ def test_files_are_a_claim_set_whose_quotes_are_in_their_articles(generated) -> 
 
 
 def test_real_loader_accepts_the_generated_set(generated) -> None:
-    loader = pytest.importorskip("bot.loader")
+    loader = pytest.importorskip("bot.claimset.loader")
     root, _world = generated
     claimset = loader.load_claimset(root / "a")
     assert claimset.counts()["claims"] == SIZE
@@ -132,7 +132,7 @@ def test_harness_writes_well_formed_rows_and_markdown(tmp_path: Path) -> None:
 
 
 def test_factdesk_adapter_answers_with_claim_ids(generated) -> None:
-    pytest.importorskip("bot.engine")
+    pytest.importorskip("bot.answers.engine")
     from bench.engines import FactdeskEngine
 
     root, world = generated

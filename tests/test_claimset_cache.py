@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import claimset_cache
-from bot.loader import ClaimSetInvalid, _Loader, load_claimset
+from bot.claimset import cache as claimset_cache
+from bot.claimset.loader import ClaimSetInvalid, _Loader, load_claimset
 
 MINI = Path(__file__).parent / "data" / "mini"
 CLAIMS = "claims/main.toml"
@@ -127,8 +127,8 @@ def test_an_unwritable_cache_only_costs_time(mini: Path, tmp_path: Path) -> None
 def test_the_search_index_is_cached_beside_the_set_and_answers_the_same(
     mini: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import search_index
-    from bot.engine import Factdesk
+    from bot.answers import search_index
+    from bot.answers.engine import Factdesk
 
     fresh = Factdesk(load_claimset(mini))  # no cache: built
     assert not cache.exists()

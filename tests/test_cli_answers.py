@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Factdesk
+from bot.answers.engine import Factdesk
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM_KEYS = {"id", "statement", "speaker", "status", "rationale", "sources"}

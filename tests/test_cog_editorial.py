@@ -17,12 +17,12 @@ import discord
 import pytest
 import yarl
 
+from bot.answers.engine import Factdesk
+from bot.claimset.loader import load_claimset
 from bot.client import FactdeskBot
-from bot.engine import Factdesk
-from bot.loader import load_claimset
 from bot.paths import SEEDS_DIR
+from bot.record.store import Store
 from bot.settings import ClaimsetSettings, DiscordSettings, Settings
-from bot.store import Store
 from tests.discord_harness import (
     EPHEMERAL,
     OTHER_USER_ID,
@@ -53,7 +53,7 @@ async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, Recording
         try:
             async with FactdeskBot(
                 settings, Factdesk(load_claimset(seeds)), store=store,
-                extensions=("cogs.about", "cogs.editorial"),
+                extensions=("cogs.factdesk", "cogs.editorial"),
             ) as bot:
                 await bot.login("test-token")
                 assert not bot.failed_extensions, bot.failed_extensions

@@ -1,4 +1,4 @@
-"""bot.digest: what is new (by dates, by snapshots), the answer, its renderings, the CLI."""
+"""bot.record.digest: what is new (by dates, by snapshots), the answer, its renderings, the CLI."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.claimset.schema import Figure
 from bot.cli import main
-from bot.digest import (
+from bot.record.digest import (
     MESSAGE_MAX,
     DigestAnswer,
     build_digest,
@@ -22,8 +23,7 @@ from bot.digest import (
     render_digest_messages,
     render_digest_text,
 )
-from bot.schema import Figure
-from cogs.limits import message_problems
+from cogs.utils.limits import message_problems
 from tests.digest_support import MINI, engine_for, mini, new_claim, with_claims
 
 NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
@@ -193,7 +193,7 @@ def test_cli_unreadable_claimset_is_one_line_exit_2(capsys):
 
 
 def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unsettled(capsys):
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     seeds = load_claimset()
     assert main(["digest", "--since", "2021-12-31", "--json"]) == 0
@@ -214,7 +214,7 @@ async def test_the_commands_items_link_to_exist_in_the_bot_with_those_options():
     import re
 
     from bot.client import EXTENSIONS, FactdeskBot
-    from bot.digest import claim_command, figures_command, source_command
+    from bot.record.digest import claim_command, figures_command, source_command
     from bot.settings import Settings
 
     bot = FactdeskBot(Settings(), engine_for(mini()))
@@ -238,7 +238,7 @@ async def test_the_commands_items_link_to_exist_in_the_bot_with_those_options():
     footer=st.sampled_from(["", "Factdesk digest for 23 Nov 2026 (Europe/Paris) · ref fd1.2"]),
 )
 def test_packing_fits_every_message_and_keeps_every_line_in_order(lengths, footer):
-    from bot.digest import _pack, _with_footers
+    from bot.record.digest import _pack, _with_footers
 
     lines = [f"**Section {i}**" if n % 7 == 0 else f"{i}:" + "x" * n
              for i, n in enumerate(lengths)]

@@ -1,4 +1,4 @@
-"""bot.digest_runner: on time in real zones, exactly once through crashes and downtime.
+"""bot.record.digest_runner: on time in real zones, exactly once through crashes and downtime.
 
 A real SQLite file (reopened after each simulated crash), a controllable clock, and a
 fake channel that keeps Discord's nonce rule; the runner is the real one.
@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import record_hashes
-from bot.digest_runner import DigestRunner, digest_nonce
-from bot.store import Store
+from bot.record.digest import record_hashes
+from bot.record.digest_runner import DigestRunner, digest_nonce
+from bot.record.store import Store
 from tests.digest_support import (
     Clock,
     Crash,

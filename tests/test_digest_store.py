@@ -1,4 +1,4 @@
-"""bot.store, digest section (migration 2): subscriptions, runs, snapshots."""
+"""bot.record.store, digest section (migration 2): subscriptions, runs, snapshots."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from bot.store import Store, StoreError
+from bot.record.store import Store, StoreError
 from tests.digest_support import Clock
 
 T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from bot.loader import load_claimset
-from cogs import views
-from cogs.limits import choices_problems, message_problems
-from cogs.tree import UNEXPECTED
+from bot.claimset.loader import load_claimset
+from cogs.utils import views
+from cogs.utils.limits import choices_problems, message_problems
+from cogs.utils.tree import UNEXPECTED
 from tests.discord_harness import (
     EPHEMERAL,
     GUILD_ID,
@@ -41,7 +41,7 @@ def claimset():
 
 @pytest.fixture
 def engine(claimset):
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
 
     return Factdesk(claimset)
 

@@ -12,7 +12,7 @@ import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answers import (
+from bot.answers.models import (
     ClaimAnswer,
     ClaimList,
     EditorialRuling,
@@ -24,9 +24,9 @@ from bot.answers import (
     SourceRef,
     SpeakerRef,
 )
-from bot.status import EvidenceStatus, style
-from cogs.limits import command_problems, embed_length, message_problems, valid_command_name
-from cogs.rendering import Page, render
+from bot.claimset.status import EvidenceStatus, style
+from cogs.utils.limits import command_problems, embed_length, message_problems, valid_command_name
+from cogs.utils.rendering import Page, render
 
 VERSION = "2026.11.23-1"
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.loader import load_claimset
-from cogs.limits import choices_problems, message_problems
-from cogs.rendering import render
-from cogs.transformers import choices
+from bot.claimset.loader import load_claimset
+from cogs.utils.limits import choices_problems, message_problems
+from cogs.utils.rendering import render
+from cogs.utils.transformers import choices
 
 
 @pytest.fixture(scope="module")
 def engine():
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
 
     return Factdesk(load_claimset())
 

@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT202012
 from bot.client import EXTENSIONS, FactdeskBot, dry_run_payload, sync_payload
 from bot.paths import PROJECT_ROOT
 from bot.settings import Settings
-from cogs.limits import command_problems
+from cogs.utils.limits import command_problems
 
 SPEC = PROJECT_ROOT.parent / "shared" / "discord-api-spec" / "openapi.json"
 CREATE = "urn:discord-openapi#/components/schemas/ApplicationCommandCreateRequest"

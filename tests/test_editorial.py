@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.editorial import EditorialCache, EditorialDesk, EditorialError
-from bot.status import EvidenceStatus
-from bot.store import Store
+from bot.claimset.status import EvidenceStatus
+from bot.record.editorial import EditorialCache, EditorialDesk, EditorialError
+from bot.record.store import Store
 from tests.editorial_support import tiny_claimset
 
 
@@ -88,8 +88,8 @@ async def test_cache_loads_what_another_connection_wrote(tmp_path: Path):
 
 
 async def test_engine_answers_show_ruling_beside_derived_status_and_notes(tmp_path: Path):
-    from bot.engine import Factdesk
-    from bot.loader import load_claimset
+    from bot.answers.engine import Factdesk
+    from bot.claimset.loader import load_claimset
 
     claimset = load_claimset()
     claim_id = "ms-others-claim-foreign-interference"

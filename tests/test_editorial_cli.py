@@ -113,7 +113,7 @@ def test_newer_database_is_refused_in_one_line(db: Path, capsys):
 def test_notes_feedback_and_csv(db: Path, tmp_path: Path, capsys):
     import asyncio
 
-    from bot.store import Store
+    from bot.record.store import Store
 
     assert main(["note", "add", CLAIM, "See", "the", "Lavrov", "readout", "--by", "ann",
                  "--db", str(db)]) == 0
@@ -133,7 +133,7 @@ def test_notes_feedback_and_csv(db: Path, tmp_path: Path, capsys):
     out = tmp_path / "claims.csv"
     assert main(["export", "--format", "csv", "--db", str(db), "--out", str(out)]) == 0
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     assert set(rows) == set(load_claimset().claims)
     assert (rows[OTHER]["status"], rows[OTHER]["derived_status"],

@@ -10,14 +10,14 @@ import datetime as dt
 
 import pytest
 
-from bot.answers import ClaimList, EditorialRuling, EvidenceAnswer, FiguresAnswer, SourceRef
-from bot.claimset import ClaimSet
-from bot.engine import Factdesk
+from bot.answers.engine import Factdesk
+from bot.answers.figures import scope_group
+from bot.answers.models import ClaimList, EditorialRuling, EvidenceAnswer, FiguresAnswer, SourceRef
+from bot.claimset.model import ClaimSet
+from bot.claimset.origins import independent_origins
+from bot.claimset.quotes import contains_quote
+from bot.claimset.status import EvidenceStatus
 from bot.errors import QueryError
-from bot.figures import scope_group
-from bot.origins import independent_origins
-from bot.status import EvidenceStatus
-from bot.text import contains_quote
 
 QUERIES = {
     "claim": ["Tokaev coup", "thousands of jihadists", "Kassym-Jomart Tokayev", "arrests",

@@ -7,11 +7,11 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.claimset import ClaimSet
-from bot.engine import Factdesk
-from bot.figures import answer, compare, envelope, place, reads, scope_group
-from bot.render_text import render
-from bot.schema import Figure
+from bot.answers.engine import Factdesk
+from bot.answers.figures import answer, compare, envelope, place, reads, scope_group
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Figure
+from bot.rendering.text import render
 from tests.conftest import build_tiny_claimset
 
 DAY = dt.date(2022, 1, 10)

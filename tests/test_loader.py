@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.loader import ClaimSetInvalid, ClaimSetUnreadable, Problem, load_claimset
-from bot.numbers import interval_from_words
-from bot.origins import content_origins, independent_origins, origin_of
-from bot.schema import Attribution, Claim, Figure, Source
-from bot.status import EvidenceStatus
-from bot.text import contains_quote, normalize_quote
+from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, Problem, load_claimset
+from bot.claimset.numbers import interval_from_words
+from bot.claimset.origins import content_origins, independent_origins, origin_of
+from bot.claimset.quotes import contains_quote, normalize_quote
+from bot.claimset.schema import Attribution, Claim, Figure, Source
+from bot.claimset.status import EvidenceStatus
 
 MINI = Path(__file__).parent / "data" / "mini"
 CLAIMS = "claims/main.toml"

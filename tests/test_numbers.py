@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.numbers import (
+from bot.claimset.numbers import (
     VAGUE_CODING,
     NumberError,
     expected_interval,

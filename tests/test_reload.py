@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.claimset import ClaimSet
+from bot.claimset.model import ClaimSet
+from bot.desk.reload import reload_bot, reload_engine
 from bot.paths import SEEDS_DIR
-from bot.reload import reload_bot, reload_engine
 
 
 class Engine:
@@ -39,7 +39,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_good_edit_is_swapped_in(seeds: Path):
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     engine = Engine(load_claimset(seeds))
     _edit(seeds / "claimset.toml", 'version = "', 'version = "9-')
@@ -54,7 +54,7 @@ def test_good_edit_is_swapped_in(seeds: Path):
 
 
 def test_broken_claim_file_keeps_the_last_good_set_and_names_the_problem(seeds: Path):
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     engine = Engine(load_claimset(seeds))
     before = engine.statement(CLAIM)
@@ -71,7 +71,7 @@ def test_broken_claim_file_keeps_the_last_good_set_and_names_the_problem(seeds: 
 
 
 def test_unparsable_file_keeps_the_old_set(seeds: Path):
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     engine = Engine(load_claimset(seeds))
     (seeds / "claims" / "timeline.toml").write_text("[[claims]\nid = ", encoding="utf-8")
@@ -81,7 +81,7 @@ def test_unparsable_file_keeps_the_old_set(seeds: Path):
 
 
 def test_removed_claim_is_reported_as_orphan(seeds: Path):
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     engine = Engine(load_claimset(seeds))
     path = seeds / "claims" / "evidence.toml"
@@ -96,7 +96,7 @@ def test_removed_claim_is_reported_as_orphan(seeds: Path):
 
 
 async def test_reload_bot_swaps_only_on_success(seeds: Path):
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     class Bot:
         engine = Engine(load_claimset(seeds))
@@ -116,9 +116,9 @@ async def test_run_watch_reloads_on_change_and_keeps_the_old_set_on_errors(seeds
     import asyncio
     import logging
 
+    from bot.answers.engine import Factdesk
+    from bot.claimset.loader import load_claimset
     from bot.client import watch_claimset
-    from bot.engine import Factdesk
-    from bot.loader import load_claimset
 
     class Bot:
         store = None

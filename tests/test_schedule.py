@@ -1,4 +1,4 @@
-"""bot.schedule: local-time periods in real zones, across daylight-saving changes."""
+"""bot.record.schedule: local-time periods in real zones, across daylight-saving changes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import Schedule, ScheduleError, due_period, parse_time, parse_timezone
+from bot.record.schedule import Schedule, ScheduleError, due_period, parse_time, parse_timezone
 
 UTC = dt.UTC
 
@@ -154,7 +154,7 @@ def test_latest_period_is_due_and_the_next_is_not(zone, hour, minute, now):
 
 
 def test_zone_choices_for_autocomplete():
-    from bot.schedule import zone_choices
+    from bot.record.schedule import zone_choices
 
     assert zone_choices("")[0] == "UTC" and len(zone_choices("")) <= 25
     assert zone_choices("paris") == ["Europe/Paris"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import ClaimList
-from bot.engine import Factdesk
-from bot.search_index import SearchIndex
+from bot.answers.engine import Factdesk
+from bot.answers.models import ClaimList
+from bot.answers.search_index import SearchIndex
 
 
 def _assert_non_increasing(answer: ClaimList) -> None:

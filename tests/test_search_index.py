@@ -8,7 +8,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.search_index import SearchIndex, max_typos, normalize, query_tokens, tokenize
+from bot.answers.search_index import SearchIndex, max_typos, normalize, query_tokens, tokenize
 
 WEIGHTS = {"speaker": 1.0, "statement": 1.0, "quotes": 0.7}
 

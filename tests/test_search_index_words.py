@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.search_index import SearchIndex, words
+from bot.answers.search_index import SearchIndex, words
 
 WEIGHTS = {"speaker": 1.0, "statement": 1.0, "topics": 1.0, "quotes": 0.7, "context": 0.7}
 WORDS = ["Tokayev", "coup", "Almaty", "7,939", "détenus", "the", "of", "troops", "CSTO",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.loader import ClaimSetInvalid, load_claimset
+from bot.claimset.loader import ClaimSetInvalid, load_claimset
 from bot.paths import DEFAULT_CLAIMSET, SEEDS_DIR
 
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.store as store_mod
-from bot.status import EvidenceStatus
-from bot.store import MIGRATIONS, Migration, Store, StoreError, schema_version
+import bot.record.store as store_mod
+from bot.claimset.status import EvidenceStatus
+from bot.record.store import MIGRATIONS, Migration, Store, StoreError, schema_version
 
 WRITER = Path(__file__).with_name("store_burst_writer.py")
 

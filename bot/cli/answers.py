@@ -1,6 +1,6 @@
 """`python -m bot claim|figures|evidence|speaker|source QUERY [--json] [--limit N]`.
 
-Readable text by default (:mod:`bot.render_text`); ``--json`` prints
+Readable text by default (:mod:`bot.rendering.text`); ``--json`` prints
 ``answer.model_dump(mode="json")``, the documented contract (README, "JSON contract").
 Exit 0 with an answer (also "no match", which lists the nearest suggestions); 2 for an
 empty query or an unreadable claim set; 1 for an invalid claim set.
@@ -14,13 +14,13 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.answers import ClaimList, EvidenceAnswer, FiguresAnswer
+from bot.answers.engine import Factdesk
+from bot.answers.models import ClaimList, EvidenceAnswer, FiguresAnswer
+from bot.claimset.loader import ClaimSetInvalid, load_claimset
 from bot.cli import UsageError
-from bot.engine import Factdesk
 from bot.errors import FactdeskError, QueryError
-from bot.loader import ClaimSetInvalid, load_claimset
 from bot.paths import DEFAULT_CLAIMSET
-from bot.render_text import render
+from bot.rendering.text import render
 
 log = logging.getLogger(__name__)
 

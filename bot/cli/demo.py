@@ -2,7 +2,7 @@
 
 A reporter types what they would type in Discord: ``/figures death toll``,
 ``/claim tokaev coup`` (the slash is optional), ``help``, ``quit``. Answers are the
-same text the CLI prints (:mod:`bot.render_text`).
+same text the CLI prints (:mod:`bot.rendering.text`).
 
 - With arguments (``python -m bot demo figures arrests``) it runs that one command and
   exits with its code.
@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.answers.engine import Factdesk
 from bot.cli.answers import COMMANDS, ask, load_engine
-from bot.engine import Factdesk
 from bot.errors import FactdeskError
-from bot.render_text import render
+from bot.rendering.text import render
 
 log = logging.getLogger(__name__)
 

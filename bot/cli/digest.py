@@ -16,10 +16,10 @@ import json
 import logging
 from pathlib import Path
 
+from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, load_claimset
 from bot.cli import UsageError
-from bot.digest import DigestAnswer, build_digest, changes_since_date, render_digest_text
-from bot.loader import ClaimSetInvalid, ClaimSetUnreadable, load_claimset
 from bot.paths import DEFAULT_CLAIMSET
+from bot.record.digest import DigestAnswer, build_digest, changes_since_date, render_digest_text
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _digest(claimset, since: dt.date | None, database: Path | None) -> DigestAnswer:
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
 
     since_at = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None
     now = dt.datetime.now(dt.UTC)
@@ -89,8 +89,8 @@ async def _digest(claimset, since: dt.date | None, database: Path | None) -> Dig
             Factdesk(claimset), changes, mode="dates", since=since_at, since_label=label,
             now=now,
         )
-    from bot.editorial import EditorialCache
-    from bot.store import Store
+    from bot.record.editorial import EditorialCache
+    from bot.record.store import Store
 
     if not database.is_file():
         raise UsageError(f"--database {database}: no such file")

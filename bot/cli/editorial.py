@@ -1,6 +1,6 @@
 """`python -m bot status set|clear|history`, `note add`, `feedback`: the editors' admin CLI.
 
-The same rules as the Discord commands (:class:`bot.editorial.EditorialDesk`): the claim
+The same rules as the Discord commands (:class:`bot.record.editorial.EditorialDesk`): the claim
 must be in the claim set being served, the status is one of the editorial ones or
 ``clear``, a reason is required to set a status. ``--by`` names who is acting; it goes
 into the audit trail. Every command takes ``--config`` (config.toml), ``--db`` and
@@ -20,12 +20,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.claimset import ClaimSet
+from bot.claimset.model import ClaimSet
 from bot.cli import UsageError
-from bot.editorial import STATUS_CHOICES, EditorialDesk
-from bot.editorial_render import render_change, render_feedback, render_history, render_note
 from bot.errors import FactdeskError
-from bot.store import Store
+from bot.record.editorial import STATUS_CHOICES, EditorialDesk
+from bot.record.store import Store
+from bot.rendering.editorial import render_change, render_feedback, render_history, render_note
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _load_claimset(args: argparse.Namespace) -> ClaimSet:
-    from bot.loader import load_claimset
+    from bot.claimset.loader import load_claimset
 
     path = args.claimset if args.claimset is not None else _settings(args).claimset.path
     return load_claimset(path)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bot.cli import UsageError
 from bot.errors import FactdeskError
-from bot.export import DEFAULT_AUTHOR, claim_reviews, claims_csv
-from bot.store import Store
+from bot.record.export import DEFAULT_AUTHOR, claim_reviews, claims_csv
+from bot.record.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _write(out: Path, text: str) -> None:
 
 
 def export(args: argparse.Namespace) -> int:
-    from bot.loader import ClaimSetInvalid, load_claimset
+    from bot.claimset.loader import ClaimSetInvalid, load_claimset
     from bot.settings import load_settings
 
     try:

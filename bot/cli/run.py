@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
 
-    from bot.loader import ClaimSetInvalid, ClaimSetUnreadable, load_claimset
+    from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, load_claimset
 
     try:
         claimset = load_claimset(settings.claimset.path, cache_dir=settings.claimset.cache_dir)

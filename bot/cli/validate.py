@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.loader import ClaimSetInvalid, ClaimSetUnreadable, display_path, load_claimset
+from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, display_path, load_claimset
 from bot.paths import DEFAULT_CLAIMSET
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ disturb the bot (SIGTERM, a gateway drop) start their own. Every request the bot
 sends is checked by the fake (spec schema and house rules); a test fails when one of
 its requests broke a rule or one of its interactions went unanswered in 3 s.
 
-Expected answers come from the core itself (``bot.engine.Factdesk`` over the seed
+Expected answers come from the core itself (``bot.answers.engine.Factdesk`` over the seed
 claim set), so the test checks that Discord users see what the engine says: the right
 claim, its sources (files and outlets), the figures' numbers.
 """
@@ -51,8 +51,8 @@ def _skip_unless_runnable() -> None:
 
 
 def _engine() -> Any:
-    from bot.engine import Factdesk
-    from bot.loader import load_claimset
+    from bot.answers.engine import Factdesk
+    from bot.claimset.loader import load_claimset
 
     return Factdesk(load_claimset(REPO / "seeds" / "claimset.toml"))
 
@@ -290,7 +290,7 @@ async def test_autocomplete_with_a_typo(checked: Desk) -> None:
     choices = sent.callback["data"]["choices"]
     assert 1 <= len(choices) <= 25
     assert any("Antonov" in c["name"] for c in choices)
-    from cogs.transformers import choices as safe_choices
+    from cogs.utils.transformers import choices as safe_choices
 
     expected = safe_choices(engine.complete("speaker", "antnov", 25))
     assert [c["value"] for c in choices] == [c.value for c in expected]
@@ -358,7 +358,7 @@ async def test_a_bad_option_gets_an_ephemeral_error(checked: Desk) -> None:
 
 
 async def test_a_runaway_user_is_slowed_down(checked: Desk) -> None:
-    from cogs.base import COOLDOWN_RATE
+    from cogs.utils.base import COOLDOWN_RATE
 
     answers = [(await ask(checked, "claim", "jihadists"))[1] for _ in range(COOLDOWN_RATE + 1)]
     assert all(m["embeds"] for m in answers[:COOLDOWN_RATE])

@@ -21,14 +21,14 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from yarl import URL
 
+from bot.claimset.loader import load_claimset
 from bot.client import FactdeskBot
-from bot.digest_runner import digest_nonce
-from bot.loader import load_claimset
 from bot.paths import DEFAULT_CLAIMSET
-from bot.schedule import Schedule
+from bot.record.digest_runner import digest_nonce
+from bot.record.schedule import Schedule
+from bot.record.store import Store
 from bot.settings import Settings
-from bot.store import Store
-from cogs.limits import message_problems
+from cogs.utils.limits import message_problems
 from tests.digest_support import Clock
 from tests.e2e.fake_discord import FakeDiscord
 
@@ -40,7 +40,7 @@ SUB_COMMAND, STRING, CHANNEL = 1, 3, 7
 async def running_bot(
     fake: FakeDiscord, db: Path, digest: dict[str, Any]
 ) -> AsyncIterator[FactdeskBot]:
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
 
     settings = Settings.model_validate({
         "discord": {"guild_ids": [int(fake.guild_id)],

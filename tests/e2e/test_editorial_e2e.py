@@ -19,22 +19,22 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from yarl import URL
 
+from bot.claimset.loader import load_claimset
 from bot.client import FactdeskBot
-from bot.loader import load_claimset
 from bot.paths import SEEDS_DIR
+from bot.record.store import Store
 from bot.settings import Settings
-from bot.store import Store
 from tests.e2e.fake_discord import FakeDiscord
 
 APPLICATION_COMMAND = 2
 SUB_COMMAND, STRING, INTEGER = 1, 3, 4
 CLAIM = "ms-others-claim-foreign-interference"
-EXTENSIONS = ("cogs.claims", "cogs.evidence", "cogs.about", "cogs.editorial")
+EXTENSIONS = ("cogs.claims", "cogs.evidence", "cogs.factdesk", "cogs.editorial")
 
 
 @asynccontextmanager
 async def running_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[FactdeskBot]:
-    from bot.engine import Factdesk
+    from bot.answers.engine import Factdesk
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
@@ -45,7 +45,7 @@ async def running_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Factde
                     "api_base": fake.api_base, "gateway_url": fake.gateway_url},
     })
     async with Store.open(tmp_path / "factdesk.sqlite3") as store:
-        from bot.editorial import EditorialCache
+        from bot.record.editorial import EditorialCache
 
         editorial = await EditorialCache.load(store)
         bot = FactdeskBot(settings, Factdesk(load_claimset(seeds), editorial=editorial),

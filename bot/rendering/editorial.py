@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.answers import EditorialRuling
-from bot.editorial import FeedbackList, StatusChange, StatusHistory
-from bot.status import EvidenceStatus, style
-from bot.store import CLEAR, Feedback, Note, RulingChange
+from bot.answers.models import EditorialRuling
+from bot.claimset.status import EvidenceStatus, style
+from bot.record.editorial import FeedbackList, StatusChange, StatusHistory
+from bot.record.store import CLEAR, Feedback, Note, RulingChange
 
 log = logging.getLogger(__name__)
 

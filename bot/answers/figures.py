@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from bot.answers import (
+from bot.answers.models import (
     FigureComparison,
     FigureGroup,
     FigureRow,
@@ -34,9 +34,9 @@ from bot.answers import (
     Interval,
     Relation,
 )
-from bot.claimset import ClaimSet
-from bot.numbers import format_number
-from bot.schema import Figure, Source, Speaker, Topic
+from bot.claimset.model import ClaimSet
+from bot.claimset.numbers import format_number
+from bot.claimset.schema import Figure, Source, Speaker, Topic
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Hot reload of the claim set: validate the new set fully, then swap; on errors keep the old.
 
 :func:`reload_engine` is the pure core: it loads the claim set at ``path`` with
-:func:`bot.loader.load_claimset` (which checks everything and reports every problem);
+:func:`bot.claimset.loader.load_claimset` (which checks everything and reports every problem);
 only when that succeeds does it build a new engine with ``make_engine``. On failure it
 returns the engine it was given, untouched, and the problems (file, line, claim, field).
 Either way the report lists the orphans: claims with editorial records (rulings, notes)
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.claimset import ClaimSet
+from bot.claimset.model import ClaimSet
 from bot.errors import FactdeskError
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def reload_engine(
     load: Callable[[Path], ClaimSet] | None = None,
 ) -> tuple[E | None, ReloadReport]:
     """Try to load ``path``; the new engine on success, ``current`` unchanged on failure."""
-    from bot.loader import ClaimSetInvalid, load_claimset
+    from bot.claimset.loader import ClaimSetInvalid, load_claimset
 
     loader = load or load_claimset
     old_set: ClaimSet | None = getattr(current, "claimset", None)

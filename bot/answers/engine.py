@@ -1,7 +1,7 @@
 """The answer engine: one object over a loaded claim set that answers every command.
 
 Everything it searches is indexed once, in ``__init__``: the claims in a
-:class:`bot.search_index.SearchIndex` (speaker names with every alias, statement,
+:class:`bot.answers.search_index.SearchIndex` (speaker names with every alias, statement,
 topics, quotes, outlets), and the small lists (speakers, topics, sources) as normalised
 choice strings for rapidfuzz. Queries never scan every claim.
 """
@@ -17,16 +17,17 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from bot import claimset_cache, search_index
-from bot import evidence as evidence_mod
-from bot import figures as figures_mod
-from bot.answers import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
-from bot.claimset import ClaimSet
-from bot.editorial_view import NO_EDITORIAL, EditorialView
+from bot.answers import evidence as evidence_mod
+from bot.answers import figures as figures_mod
+from bot.answers import search_index
+from bot.answers.editorial_view import NO_EDITORIAL, EditorialView
+from bot.answers.models import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
+from bot.answers.search_index import SearchIndex, normalize, tokenize, words
+from bot.claimset import cache as claimset_cache
+from bot.claimset.gc_pause import paused_gc
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Claim
 from bot.errors import QueryError
-from bot.gc_pause import paused_gc
-from bot.schema import Claim
-from bot.search_index import SearchIndex, normalize, tokenize, words
 
 log = logging.getLogger(__name__)
 

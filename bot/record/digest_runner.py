@@ -4,7 +4,7 @@ The runner knows nothing of Discord: the cog gives it ``send(channel_id, content
 nonce) -> message id`` (and optionally ``find_sent``), tests give it fakes that can
 crash between any two steps. For each active subscription, on every :meth:`tick`:
 
-1. Work out the due period (:func:`bot.schedule.due_period`: the latest local date whose
+1. Work out the due period (:func:`bot.record.schedule.due_period`: the latest local date whose
    time has passed and that was not begun yet, so downtime yields one catch-up).
 2. Build the digest and fix its message contents, then **record the run** (state
    ``sending``, UNIQUE per subscription and period) *before* sending anything.
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.digest import (
+from bot.record.digest import (
     DigestAnswer,
     DigestEngine,
     build_digest,
@@ -42,8 +42,8 @@ from bot.digest import (
     record_hashes,
     render_digest_messages,
 )
-from bot.schedule import Schedule, ScheduleError, due_period
-from bot.store import DigestRun, DigestSnapshot, DigestSubscription, Store
+from bot.record.schedule import Schedule, ScheduleError, due_period
+from bot.record.store import DigestRun, DigestSnapshot, DigestSubscription, Store
 
 log = logging.getLogger(__name__)
 

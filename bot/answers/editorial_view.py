@@ -1,6 +1,6 @@
 """What the answer engine reads of editorial work: rulings and notes, by claim id.
 
-The engine only reads; :class:`bot.editorial.EditorialCache` is the real implementation
+The engine only reads; :class:`bot.record.editorial.EditorialCache` is the real implementation
 (refreshed after every write). :data:`NO_EDITORIAL` is the default: no rulings, no notes.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol, runtime_checkable
 
-from bot.answers import EditorialRuling
+from bot.answers.models import EditorialRuling
 
 log = logging.getLogger(__name__)
 

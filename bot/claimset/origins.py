@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from bot.claimset import ClaimSet
-from bot.schema import Attribution, Claim, Source
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Attribution, Claim, Source
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import QueryError
-from cogs import limits
+from cogs.utils import limits
 
 log = logging.getLogger(__name__)
 

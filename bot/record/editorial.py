@@ -1,9 +1,9 @@
 """Editorial work on claims: rulings, notes, feedback, and the cache answers read them from.
 
-:class:`EditorialCache` is the :class:`bot.editorial_view.EditorialView` the engine reads:
+:class:`EditorialCache` is the :class:`bot.answers.editorial_view.EditorialView` the engine reads:
 a synchronous in-memory copy of the store's current rulings and notes, refreshed after
 every write. :class:`EditorialDesk` is the one way to write: it checks the input against
-the claim set being served, writes through :class:`bot.store.Store`, then refreshes the
+the claim set being served, writes through :class:`bot.record.store.Store`, then refreshes the
 cache, so the next answer already shows the change. The CLI and the Discord cog both use
 it, so they apply the same rules.
 """
@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import process
 
-from bot.answers import EditorialRuling
-from bot.claimset import ClaimSet
+from bot.answers.models import EditorialRuling
+from bot.claimset.model import ClaimSet
+from bot.claimset.status import EDITORIAL_STATUSES, EvidenceStatus
 from bot.errors import FactdeskError
-from bot.status import EDITORIAL_STATUSES, EvidenceStatus
-from bot.store import CLEAR, Feedback, Note, RulingChange, Store
+from bot.record.store import CLEAR, Feedback, Note, RulingChange, Store
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ class EditorialDesk:
         return note
 
     async def record_feedback(self, **fields) -> Feedback:
-        """Store a "Wrong match" report; fields as :meth:`bot.store.Store.add_feedback`."""
+        """Store a "Wrong match" report; fields as :meth:`bot.record.store.Store.add_feedback`."""
         return await self.store.add_feedback(**fields)
 
     # -- reads -------------------------------------------------------------------------

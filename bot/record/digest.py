@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.answers import FiguresAnswer, Interval
-from bot.claimset import ClaimSet
-from bot.schema import Claim
-from bot.status import EvidenceStatus, style
+from bot.answers.models import FiguresAnswer, Interval
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Claim
+from bot.claimset.status import EvidenceStatus, style
 
 if TYPE_CHECKING:
-    from bot.editorial_view import EditorialView
-    from bot.store import RulingChange
+    from bot.answers.editorial_view import EditorialView
+    from bot.record.store import RulingChange
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 "Antonov said this, as reported by three outlets" is a fact about the attribution;
 "thousands of jihadists took part" is the content. The answer states both separately:
-``attribution`` counts outlets and origins (relays collapsed, via :mod:`bot.origins`),
+``attribution`` counts outlets and origins (relays collapsed, via :mod:`bot.claimset.origins`),
 ``content`` says what is known of the content itself (status, rationale, what backs it
 from elsewhere, what disputes it, what the sources say about evidence).
 """
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 
-from bot.answers import ClaimAnswer, EvidenceAnswer, SourceRef
-from bot.claimset import ClaimSet
-from bot.editorial_view import EditorialView
-from bot.origins import content_origins, independent_origins
-from bot.schema import Claim
-from bot.status import style
+from bot.answers.editorial_view import EditorialView
+from bot.answers.models import ClaimAnswer, EvidenceAnswer, SourceRef
+from bot.claimset.model import ClaimSet
+from bot.claimset.origins import content_origins, independent_origins
+from bot.claimset.schema import Claim
+from bot.claimset.status import style
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,9 @@ from typing import Literal
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
-from bot.answers import EditorialRuling
+from bot.answers.models import EditorialRuling
+from bot.claimset.status import EDITORIAL_STATUSES, EvidenceStatus
 from bot.errors import FactdeskError
-from bot.status import EDITORIAL_STATUSES, EvidenceStatus
 
 log = logging.getLogger(__name__)
 

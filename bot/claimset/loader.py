@@ -1,18 +1,18 @@
 """Load a claim set from its TOML files and prove it consistent, or say every way it is not.
 
 ``load_claimset(path)`` reads the manifest (``claimset.toml``), the sources manifest and
-texts, speakers, topics, claims and figures; builds the :mod:`bot.schema` models; then
+texts, speakers, topics, claims and figures; builds the :mod:`bot.claimset.schema` models; then
 cross-checks what no single record can check on its own:
 
 - every quote (attributions, evidence basis, figures) is in its source text, typographic
-  quotes and whitespace aside (:func:`bot.text.normalize_quote`);
+  quotes and whitespace aside (:func:`bot.claimset.quotes.normalize_quote`);
 - a figure's ``words`` are in its quote and give its low and high under its qualifier
-  (:mod:`bot.numbers`);
+  (:mod:`bot.claimset.numbers`);
 - every reference resolves: speakers, topics, sources, supported_by, disputed_by;
 - ids are unique per kind, and across claims and figures (one disputed_by namespace);
   speaker spellings are unique case-insensitively;
 - each source entry names a text file in the sources directory, each text file has one;
-- the derived evidence status fits the record (:func:`bot.origins.content_origins`).
+- the derived evidence status fits the record (:func:`bot.claimset.origins.content_origins`).
 
 Every problem is collected before anything is raised: :class:`ClaimSetInvalid` carries
 them all, each one line, ``FILE:LINE: claim ID: FIELD: what is wrong``. A file that
@@ -38,17 +38,17 @@ import rtoml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rapidfuzz import process
 
-from bot import claimset_cache
-from bot.claimset import ClaimSet, Location
+from bot.claimset import cache as claimset_cache
+from bot.claimset.gc_pause import paused_gc
+from bot.claimset.model import ClaimSet, Location
+from bot.claimset.numbers import NumberError, format_interval, interval_from_words, same_bound
+from bot.claimset.origins import content_origins
+from bot.claimset.quotes import matching_prefix, normalize_quote
+from bot.claimset.schema import Claim, Figure, Manifest, Source, Speaker, Topic
+from bot.claimset.status import EvidenceStatus
+from bot.claimset.toml_lines import Lines, locate
 from bot.errors import FactdeskError
-from bot.gc_pause import paused_gc
-from bot.numbers import NumberError, format_interval, interval_from_words, same_bound
-from bot.origins import content_origins
 from bot.paths import DEFAULT_CLAIMSET
-from bot.schema import Claim, Figure, Manifest, Source, Speaker, Topic
-from bot.status import EvidenceStatus
-from bot.text import matching_prefix, normalize_quote
-from bot.toml_lines import Lines, locate
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def load_claimset(
 
     With ``cache_dir``, a claim set that validated is kept there, and returned again
     while every input file holds the same bytes and the loader's code is the same
-    (:mod:`bot.claimset_cache`); anything else is loaded and validated from the files.
+    (:mod:`bot.claimset.cache`); anything else is loaded and validated from the files.
     """
     loader = _Loader(Path(path).absolute())
     # Nothing a load builds is garbage until it is done: without the cycle collector

@@ -10,9 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.base import FactdeskCog
-from cogs.rendering import about_page
-from cogs.tree import NotOwner
+from cogs.utils.base import FactdeskCog
+from cogs.utils.rendering import about_page
+from cogs.utils.tree import NotOwner
 
 log = logging.getLogger(__name__)
 

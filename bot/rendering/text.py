@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import textwrap
 
-from bot.answers import (
+from bot.answers.models import (
     ClaimAnswer,
     ClaimList,
     EvidenceAnswer,
@@ -13,8 +13,8 @@ from bot.answers import (
     FiguresAnswer,
     SourceRef,
 )
-from bot.numbers import format_interval
-from bot.status import style
+from bot.claimset.numbers import format_interval
+from bot.claimset.status import style
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.answers import EditorialRuling
-from bot.claimset import ClaimSet
-from bot.schema import Claim
-from bot.status import EvidenceStatus, style
+from bot.answers.models import EditorialRuling
+from bot.claimset.model import ClaimSet
+from bot.claimset.schema import Claim
+from bot.claimset.status import EvidenceStatus, style
 
 log = logging.getLogger(__name__)
 

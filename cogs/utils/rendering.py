@@ -2,7 +2,7 @@
 
 ``render(answer, version=...)`` returns a list of :class:`Page`; each page is one
 message's worth (content + embeds) that fits Discord's limits on its own, so a long
-answer becomes several pages that the paginator in :mod:`cogs.views` steps through.
+answer becomes several pages that the paginator in :mod:`cogs.utils.views` steps through.
 Every piece of text that comes from the claim set or from the user is escaped
 (markdown and mentions) before it is put into an embed.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.answers import (
+from bot.answers.models import (
     ClaimAnswer,
     ClaimList,
     EditorialRuling,
@@ -25,8 +25,8 @@ from bot.answers import (
     FiguresAnswer,
     SourceRef,
 )
-from bot.status import EvidenceStatus, style
-from cogs import limits
+from bot.claimset.status import EvidenceStatus, style
+from cogs.utils import limits
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import discord
 
-from cogs.rendering import Page, render
-from cogs.tree import UNEXPECTED, reply_ephemeral
+from cogs.utils.rendering import Page, render
+from cogs.utils.tree import UNEXPECTED, reply_ephemeral
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import FactdeskError
-from cogs.tree import GuildNotEnabled
+from cogs.utils.tree import GuildNotEnabled
 
 if TYPE_CHECKING:
+    from bot.answers.engine import Factdesk
     from bot.client import FactdeskBot
-    from bot.engine import Factdesk
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.status import EvidenceStatus
+from bot.claimset.status import EvidenceStatus
 
 CONTRACT_VERSION = 1
 

@@ -3,7 +3,7 @@
 Every model forbids unknown fields, so a typo in a claim file is an error, not a
 silently ignored key. The models check what one record can check on its own
 (shapes, vocabularies, bounds in order); cross-checks that need the source texts or
-other records (quotes, references, ids) live in :mod:`bot.loader`.
+other records (quotes, references, ids) live in :mod:`bot.claimset.loader`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from bot.status import DERIVED_STATUSES, EvidenceStatus
+from bot.claimset.status import DERIVED_STATUSES, EvidenceStatus
 
 # A record id: lowercase words joined by hyphens, "antonov-thousands-of-jihadists".
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]

@@ -1,4 +1,4 @@
-"""The loaded claim set: validated records with lookups, built by :mod:`bot.loader`."""
+"""The loaded claim set: validated records with lookups, built by :mod:`bot.claimset.loader`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.schema import Claim, Figure, Manifest, Source, Speaker, Topic
+from bot.claimset.schema import Claim, Figure, Manifest, Source, Speaker, Topic
 
 
 @dataclass(frozen=True, slots=True)

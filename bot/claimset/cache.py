@@ -32,23 +32,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from bot.claimset import ClaimSet
+from bot.claimset.model import ClaimSet
 
 log = logging.getLogger(__name__)
 
 _FORMAT = b"factdesk-claimset-cache 2\n"
 # Modules whose code decides what a valid claim set is and what it loads into.
-_CODE = (
-    "claimset.py",
-    "claimset_cache.py",
-    "loader.py",
-    "numbers.py",
-    "origins.py",
-    "schema.py",
-    "status.py",
-    "text.py",
-    "toml_lines.py",
-)
 _code_key: bytes | None = None
 T = TypeVar("T")
 
@@ -73,9 +62,9 @@ def code_key() -> bytes:
     global _code_key
     if _code_key is None:
         h = hashlib.blake2b(_FORMAT, digest_size=16)
-        here = Path(__file__).parent
-        for name in _CODE:
-            _hash_file(h, here / name)
+        here = Path(__file__).parent  # every module of the claim-set package
+        for path in sorted(here.glob("*.py")):
+            _hash_file(h, path)
         for dist in ("pydantic", "pydantic_core", "rtoml"):
             try:
                 version = importlib.metadata.version(dist)

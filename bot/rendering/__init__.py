@@ -1,0 +1,1 @@
+"""Plain-text rendering of answers, and the formatting every face shares."""
