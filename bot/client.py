@@ -1,9 +1,10 @@
 """The Discord bot: the one module in bot/ that imports discord.
 
-``FactdeskBot`` holds the answer engine (swap ``bot.engine`` to reload), the settings
-and the store; ``setup_hook`` loads the explicit tuple ``EXTENSIONS`` and logs any
-that fail. The command tree is never synced here: an owner runs ``/factdesk sync`` or
-``python -m bot sync``.
+``FactdeskBot`` holds the settings and the :class:`bot.desk.Desk` (engine, store,
+editorial record; ``desk.reload`` swaps the engine); ``setup_hook`` loads the explicit
+tuple ``EXTENSIONS`` and logs any that fail. The tree's error handler is installed by
+the cogs (``cogs.utils``): nothing here imports them. The command tree is never synced
+here: an owner runs ``/factdesk sync`` or ``python -m bot sync``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import asyncio
 import datetime as dt
 import logging
 import signal
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -21,10 +20,11 @@ import yarl
 from discord.ext import commands
 
 from bot.errors import FactdeskError
-from cogs.utils.tree import FactdeskTree
 
 if TYPE_CHECKING:
     from bot.answers.engine import Factdesk
+    from bot.desk import Desk
+    from bot.record.store import Store
     from bot.settings import DiscordSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -63,9 +63,8 @@ class FactdeskBot(commands.Bot):
     def __init__(
         self,
         settings: Settings,
-        engine: Factdesk | None,
+        desk: Desk | None,
         *,
-        store: Any = None,
         extensions: tuple[str, ...] = EXTENSIONS,
         **options: Any,
     ) -> None:
@@ -73,16 +72,13 @@ class FactdeskBot(commands.Bot):
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents(),
-            tree_cls=FactdeskTree,
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
         self.settings = settings
-        self.engine = engine
-        self.store = store
+        self.desk = desk
         self.extensions_to_load = extensions
         self.failed_extensions: dict[str, BaseException] = {}
-        self.editorial: Any = None  # the EditorialCache the engine reads, when a store is open
         self.started_at = dt.datetime.now(dt.UTC)
 
     async def setup_hook(self) -> None:
@@ -97,6 +93,15 @@ class FactdeskBot(commands.Bot):
             len(self.extensions),
             len(self.tree.get_commands()),
         )
+
+    @property
+    def engine(self) -> Factdesk | None:
+        """The desk's current engine (read at each call: a reload swaps it)."""
+        return self.desk.engine if self.desk is not None else None
+
+    @property
+    def store(self) -> Store | None:
+        return self.desk.store if self.desk is not None else None
 
     async def on_ready(self) -> None:
         user = self.user
@@ -115,8 +120,8 @@ class FactdeskBot(commands.Bot):
         log.info(
             "feedback: wrong match for /%s %r -> %s (user %s)", command, query, match_id, user.id
         )
-        if self.store is not None:  # stored for /factdesk feedback (cogs.editorial)
-            await self.store.add_feedback(
+        if self.desk is not None and self.desk.editorial is not None:  # /factdesk feedback
+            await self.desk.editorial.record_feedback(
                 command=command, query=query, claim_id=match_id, user_id=user.id,
                 user_name=getattr(user, "global_name", None) or user.name,
             )
@@ -130,48 +135,10 @@ def setup_logging() -> None:
     discord.utils.setup_logging()
 
 
-def _claimset_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".toml", ".txt"})
-    out = []
-    for p in files:
-        try:
-            st = p.stat()
-        except OSError:
-            continue
-        out.append((str(p), st.st_mtime_ns, st.st_size))
-    return tuple(out)
-
-
-async def watch_claimset(
-    bot: FactdeskBot,
-    path: Path,
-    make_engine: Callable[[Any], Factdesk],
-    interval: float = 2.0,
-) -> None:
-    """Reload the claim set when its files change; a broken edit keeps the old engine.
-
-    The same core as /factdesk reload (bot.reload): every problem and any orphans logged.
-    """
-    from bot.desk.reload import reload_bot
-
-    root = path if path.is_dir() else path.parent
-    seen = _claimset_signature(root)
-    while True:
-        await asyncio.sleep(interval)
-        now = _claimset_signature(root)
-        if now == seen:
-            continue
-        seen = now
-        ids = await bot.store.editorial_claim_ids() if bot.store is not None else set()
-        report = await reload_bot(bot, path, make_engine, ids)
-        (log.info if report.ok else log.error)("watch: %s", report.text())
-
-
 async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> int:
-    """Open the store, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
-    from bot.answers.engine import Factdesk
-    from bot.record.editorial import EditorialCache
-    from bot.record.store import Store
+    """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
+    from bot.desk import open_desk
+    from bot.desk.watch import watch_claimset
 
     assert settings.token is not None
     apply_endpoints(settings.discord)
@@ -180,34 +147,23 @@ async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> in
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    async with Store.open(settings.database.path) as store:
-        editorial = await EditorialCache.load(store)
-
-        def make_engine(cs: Any) -> Factdesk:
-            return Factdesk(cs, editorial=editorial)
-
-        async with FactdeskBot(settings, make_engine(claimset), store=store) as bot:
-            bot.editorial = editorial
-            tasks = {
-                asyncio.create_task(bot.start(settings.token.get_secret_value()), name="bot"),
-                asyncio.create_task(stop.wait(), name="stop"),
-            }
-            if watch:
-                tasks.add(
-                    asyncio.create_task(
-                        watch_claimset(bot, settings.claimset.path, make_engine), name="watch"
-                    )
-                )
-            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            log.info("shutting down")
-            await bot.close()
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            for task in done:
-                if task.get_name() == "bot" and task.exception() is not None:
-                    exc = task.exception()
-                    raise _one_line_error(exc, settings, connected=bot.ws is not None) from exc
+    async with open_desk(settings, claimset=claimset) as desk, FactdeskBot(settings, desk) as bot:
+        tasks = {
+            asyncio.create_task(bot.start(settings.token.get_secret_value()), name="bot"),
+            asyncio.create_task(stop.wait(), name="stop"),
+        }
+        if watch:
+            tasks.add(asyncio.create_task(watch_claimset(desk), name="watch"))
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        log.info("shutting down")
+        await bot.close()
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            if task.get_name() == "bot" and task.exception() is not None:
+                exc = task.exception()
+                raise _one_line_error(exc, settings, connected=bot.ws is not None) from exc
     return 0
 
 

@@ -5,7 +5,7 @@ anyone else is refused with an ephemeral message and nothing is written.
 ``/status history`` is open to everyone (the audit trail is the desk's transparency).
 ``feedback`` and ``reload`` are attached to the ``/factdesk`` group that cogs.about
 owns (when it is loaded; otherwise they live under ``/desk``). Everything goes through
-:class:`bot.record.editorial.EditorialDesk` and :func:`bot.desk.reload.reload_bot`, the same core
+:class:`bot.record.editorial.EditorialDesk` and :meth:`bot.desk.Desk.reload`, the same core
 the CLI uses.
 """
 
@@ -19,9 +19,8 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.claimset.status import style
-from bot.desk.reload import reload_bot
 from bot.errors import FactdeskError
-from bot.record.editorial import MAX_NOTE, MAX_REASON, EditorialCache, EditorialDesk
+from bot.record.editorial import MAX_NOTE, MAX_REASON, EditorialDesk
 from bot.record.store import CLEAR
 from bot.rendering.editorial import (
     render_change,
@@ -127,11 +126,8 @@ class Editorial(FactdeskCog):
         return engine.claimset
 
     async def cog_load(self) -> None:
-        store = self.bot.store
-        if store is not None:
-            if self.bot.editorial is None:
-                self.bot.editorial = await EditorialCache.load(store)
-            self.desk = EditorialDesk(store, self.bot.editorial, self._claimset)
+        if self.bot.desk is not None and self.bot.desk.editorial is not None:
+            self.desk = self.bot.desk.editorial
             self.watch_store.start()
         self._attach_factdesk_commands()
 
@@ -176,9 +172,9 @@ class Editorial(FactdeskCog):
             log.exception("editorial store check failed; trying again later")
 
     async def sync_editorial(self) -> bool:
-        if self.desk is None:
+        if self.bot.desk is None:
             return False
-        changed = await self.desk.cache.refresh_if_changed(self.desk.store)
+        changed = await self.bot.desk.sync_editorial()
         if changed:
             log.info("editorial records changed outside the bot; cache reread")
         return changed
@@ -273,19 +269,10 @@ class Editorial(FactdeskCog):
         log.info("reload by %s: ok=%s", interaction.user.id, report.ok)
 
     async def reload_now(self) -> Any:
-        """Reload the configured claim set into ``bot.engine``; returns the report."""
-        engine = self.bot.engine
-        editorial = getattr(engine, "editorial", None)
-
-        def make_engine(claimset: Any) -> Any:
-            from bot.answers.engine import Factdesk
-
-            return Factdesk(claimset, editorial=editorial)
-
-        ids: set[str] = set()
-        if self.desk is not None:
-            ids = await self.desk.store.editorial_claim_ids()
-        return await reload_bot(self.bot, self.bot.settings.claimset.path, make_engine, ids)
+        """Reload the configured claim set into the desk; returns the report."""
+        if self.bot.desk is None:
+            raise NoDatabase()
+        return await self.bot.desk.reload()
 
 
 def _cog(interaction: discord.Interaction) -> Editorial:

@@ -25,6 +25,7 @@ import yarl
 from aiohttp import web
 
 from bot.client import FactdeskBot
+from bot.desk import Desk
 from bot.settings import DiscordSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -329,7 +330,7 @@ async def running_bot(
         settings = make_settings(rest.api_base, **discord_overrides)
         discord.http.Route.BASE = rest.api_base
         try:
-            async with FactdeskBot(settings, engine) as bot:
+            async with FactdeskBot(settings, Desk(settings, engine)) as bot:
                 await bot.login("test-token")
                 yield bot, rest
         finally:

@@ -17,12 +17,11 @@ import discord
 import pytest
 import yarl
 
-from bot.answers.engine import Factdesk
-from bot.claimset.loader import load_claimset
 from bot.client import FactdeskBot
+from bot.desk import open_desk
 from bot.paths import SEEDS_DIR
 from bot.record.store import Store
-from bot.settings import ClaimsetSettings, DiscordSettings, Settings
+from bot.settings import ClaimsetSettings, DatabaseSettings, DiscordSettings, Settings
 from tests.discord_harness import (
     EPHEMERAL,
     OTHER_USER_ID,
@@ -44,20 +43,19 @@ async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, Recording
     shutil.copytree(SEEDS_DIR, seeds)
     old_base = discord.http.Route.BASE
     old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    async with RecordingDiscord() as rest, Store.open(tmp_path / "desk.sqlite3") as store:
+    async with RecordingDiscord() as rest:
         settings = Settings(
             claimset=ClaimsetSettings(path=seeds),
+            database=DatabaseSettings(path=tmp_path / "desk.sqlite3"),
             discord=DiscordSettings(api_base=rest.api_base, editor_role_ids=[EDITOR_ROLE]),
         )
         discord.http.Route.BASE = rest.api_base
         try:
-            async with FactdeskBot(
-                settings, Factdesk(load_claimset(seeds)), store=store,
-                extensions=("cogs.factdesk", "cogs.editorial"),
+            async with open_desk(settings) as desk, FactdeskBot(
+                settings, desk, extensions=("cogs.factdesk", "cogs.editorial"),
             ) as bot:
                 await bot.login("test-token")
                 assert not bot.failed_extensions, bot.failed_extensions
-                bot.engine.editorial = bot.editorial
                 yield bot, rest, seeds
         finally:
             discord.http.Route.BASE = old_base
@@ -97,7 +95,7 @@ async def test_non_editor_is_refused_ephemerally_and_nothing_is_written(tmp_path
             text, ephemeral = reply(rest)
             assert ephemeral and "Only editors" in text, text
         assert await bot.store.editorial_claim_ids() == set()
-        assert bot.editorial.ruling(CLAIM) is None
+        assert bot.desk.editorial.cache.ruling(CLAIM) is None
 
 
 async def test_editor_sets_status_and_everyone_sees_history(tmp_path: Path):

@@ -214,10 +214,11 @@ async def test_the_commands_items_link_to_exist_in_the_bot_with_those_options():
     import re
 
     from bot.client import EXTENSIONS, FactdeskBot
+    from bot.desk import Desk
     from bot.record.digest import claim_command, figures_command, source_command
     from bot.settings import Settings
 
-    bot = FactdeskBot(Settings(), engine_for(mini()))
+    bot = FactdeskBot(Settings(), Desk(Settings(), engine_for(mini())))
     try:
         for name in EXTENSIONS:
             await bot.load_extension(name)

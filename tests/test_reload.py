@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.claimset.model import ClaimSet
-from bot.desk.reload import reload_bot, reload_engine
+from bot.desk.reload import reload_engine
 from bot.paths import SEEDS_DIR
 
 
@@ -95,20 +95,26 @@ def test_removed_claim_is_reported_as_orphan(seeds: Path):
     assert report.orphans == [CLAIM]
 
 
-async def test_reload_bot_swaps_only_on_success(seeds: Path):
+def _desk(seeds: Path):
+    from bot.desk import Desk
+    from bot.settings import ClaimsetSettings, Settings
+
+    settings = Settings(claimset=ClaimsetSettings(path=seeds))
+    from bot.answers.engine import Factdesk
     from bot.claimset.loader import load_claimset
 
-    class Bot:
-        engine = Engine(load_claimset(seeds))
+    return Desk(settings, Factdesk(load_claimset(seeds)))
 
-    bot = Bot()
+
+async def test_desk_reload_swaps_only_on_success(seeds: Path):
+    bot = _desk(seeds)
     first = bot.engine
     _edit(seeds / "claims" / "evidence.toml", 'speaker = "morning-star"', 'speaker = "nobody-x"')
-    report = await reload_bot(bot, seeds, Engine)
+    report = await bot.reload()
     assert not report.ok and bot.engine is first
     assert any(p["field"] == "speaker" for p in report.problems)
     _edit(seeds / "claims" / "evidence.toml", 'speaker = "nobody-x"', 'speaker = "morning-star"')
-    report = await reload_bot(bot, seeds, Engine)
+    report = await bot.reload()
     assert report.ok and bot.engine is not first
 
 
@@ -116,22 +122,16 @@ async def test_run_watch_reloads_on_change_and_keeps_the_old_set_on_errors(seeds
     import asyncio
     import logging
 
-    from bot.answers.engine import Factdesk
-    from bot.claimset.loader import load_claimset
-    from bot.client import watch_claimset
+    from bot.desk.watch import watch_claimset
 
-    class Bot:
-        store = None
-        engine = Factdesk(load_claimset(seeds))
-
-    bot = Bot()
+    bot = _desk(seeds)
     first = bot.engine
-    task = asyncio.create_task(watch_claimset(bot, seeds, Factdesk, interval=0.05))
+    task = asyncio.create_task(watch_claimset(bot, seeds, interval=0.05))
     try:
         await asyncio.sleep(0.2)  # let the watcher take its first look
         path = seeds / "claims" / "evidence.toml"
         good = path.read_text(encoding="utf-8")
-        with caplog.at_level(logging.ERROR, logger="bot.client"):
+        with caplog.at_level(logging.ERROR, logger="bot.desk.watch"):
             path.write_text(good.replace('status = "single_source"', 'status = "sure"', 1) + "\n",
                             encoding="utf-8")
             for _ in range(100):

@@ -2,8 +2,16 @@
 
 Each module in ``COMMAND_MODULES`` has ``register(subparsers)``, which adds its
 subcommands and sets ``handler`` (a function of the parsed args returning an exit
-code). Exit codes: 0 done, 1 the input is invalid (``validate``), 2 usage error or a
-file that cannot be read. No exception reaches the user as a traceback.
+code). Handlers raise; :func:`main` turns what they raise into one exit-code table,
+the same for every subcommand (README, "Exit codes"):
+
+- 0 done (an answer, also "no match");
+- 1 invalid data: the claim set is invalid (every problem listed, at most
+  ``MAX_PROBLEMS`` lines, then where to see the rest);
+- 2 bad input or an unusable file: a bad flag or query, an empty query, bad settings,
+  a claim set or database that cannot be read, an unknown claim id.
+
+No exception reaches the user as a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +23,16 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.claimset.loader import ClaimSetInvalid
+from bot.errors import FactdeskError
+from bot.settings import SettingsError
+
 log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+MAX_PROBLEMS = 20
 
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.validate",
@@ -44,9 +61,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error(line: object) -> None:
+    print(f"error: {line}", file=sys.stderr)
+
+
+def _invalid(exc: ClaimSetInvalid) -> int:
+    problems = exc.problems
+    for problem in problems[:MAX_PROBLEMS]:
+        error(problem)
+    if len(problems) > MAX_PROBLEMS:
+        error(f"... and {len(problems) - MAX_PROBLEMS} more (`python -m bot validate` lists all)")
+    if not problems:
+        error(exc)
+    return EXIT_INVALID
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
@@ -59,11 +98,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        error(exc)
+        return EXIT_USAGE
+    except SettingsError as exc:
+        for line in exc.problems:
+            error(line)
+        return EXIT_USAGE
+    except ClaimSetInvalid as exc:
+        return _invalid(exc)
+    except FactdeskError as exc:  # unreadable claim set, unusable database, bad query
+        error(exc)
+        return EXIT_USAGE
     except Exception as exc:  # the last line of defence: one line, never a traceback
         log.debug("unexpected error", exc_info=True)
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+        error(f"{type(exc).__name__}: {exc}")
+        return EXIT_USAGE

@@ -1,8 +1,11 @@
 """`python -m bot demo [COMMAND QUERY...]`: the bot's commands in a local console.
 
 A reporter types what they would type in Discord: ``/figures death toll``,
-``/claim tokaev coup`` (the slash is optional), ``help``, ``quit``. Answers are the
-same text the CLI prints (:mod:`bot.rendering.text`).
+``/claim tokaev coup`` (the slash is optional), ``help``, ``quit``; ``--json`` after any
+command prints the answer object. Besides the answering commands it reads the desk's
+record: ``/notes CLAIM``, ``/status history CLAIM``, ``/digest [--since DATE]``. Answers
+are the same text the CLI prints (:mod:`bot.rendering.text`), from the same desk
+(:mod:`bot.desk`), so the editors' rulings and notes show as in Discord.
 
 - With arguments (``python -m bot demo figures arrests``) it runs that one command and
   exits with its code.
@@ -14,16 +17,23 @@ same text the CLI prints (:mod:`bot.rendering.text`).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import logging
 import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from bot.answers.engine import Factdesk
-from bot.cli.answers import COMMANDS, ask, load_engine
+from bot.cli.answers import COMMANDS, ask
+from bot.cli.common import DeskSession, add_desk_options, settings_from
+from bot.cli.digest import digest_since
+from bot.desk import Desk, StoreMode
 from bot.errors import FactdeskError
+from bot.record.digest import render_digest_text
+from bot.record.editorial import StatusHistory, claim_notes, unknown_claim
+from bot.rendering.editorial import render_history, render_notes
 from bot.rendering.text import render
 
 log = logging.getLogger(__name__)
@@ -40,15 +50,87 @@ EXAMPLES = (
 )
 
 
+CONSOLE_COMMANDS: dict[str, str] = {
+    **COMMANDS,
+    "notes": "the editors' notes on a claim (claim id)",
+    "status": "status history CLAIM: the audit trail of a claim's editorial status",
+    "digest": "the digest: what is new [--since YYYY-MM-DD]",
+}
+
+
 def help_text() -> str:
-    lines = ["commands (the slash is optional; add --limit N to claim/speaker/source):"]
-    lines += [f"  /{name:<9} {what}" for name, what in COMMANDS.items()]
+    lines = ["commands (the slash is optional; --limit N on claim/speaker/source, "
+             "--json on any):"]
+    lines += [f"  /{name:<9} {what}" for name, what in CONSOLE_COMMANDS.items()]
     lines += ["  help       this list", "  quit       leave (also Ctrl-D)", "examples:"]
     lines += [f"  {e}" for e in EXAMPLES]
     return "\n".join(lines)
 
 
-def execute(engine: Factdesk, line: str, out: TextIO, err: TextIO | None = None) -> int | None:
+class ConsoleError(FactdeskError):
+    """A line the console cannot run: printed as one line, exit code 2."""
+
+
+def _take_flag(words: list[str], flag: str) -> bool:
+    if flag in words:
+        words.remove(flag)
+        return True
+    return False
+
+
+def _take_value(words: list[str], flag: str) -> str | None:
+    if flag not in words:
+        return None
+    i = words.index(flag)
+    if i + 1 >= len(words):
+        raise ConsoleError(f"{flag} needs a value")
+    value = words[i + 1]
+    del words[i : i + 2]
+    return value
+
+
+def _limit(words: list[str]) -> int | None:
+    value = _take_value(words, "--limit")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConsoleError("--limit needs a whole number") from None
+
+
+def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[Any, str]:
+    """Run one console command on the desk: (the answer object, its text)."""
+    desk = session.desk
+    if command in COMMANDS:
+        limit = _limit(rest)
+        answer = ask(desk.engine, command, " ".join(rest), limit)
+        return answer, render(answer)
+    if command in {"notes", "note"}:
+        if len(rest) != 1:
+            raise ConsoleError("notes needs one claim id: /notes CLAIM")
+        notes = session.run(claim_notes(desk.editorial, desk.claimset, rest[0]))
+        return notes, render_notes(notes)
+    if command == "status":
+        if len(rest) != 2 or rest[0] != "history":
+            raise ConsoleError("usage: /status history CLAIM (editors set statuses in "
+                               "Discord or with `python -m bot status set`)")
+        history = session.run(status_history(desk, rest[1]))
+        return history, render_history(history)
+    if command == "digest":
+        since_text = _take_value(rest, "--since")
+        if rest:
+            raise ConsoleError("usage: /digest [--since YYYY-MM-DD]")
+        try:
+            since = dt.date.fromisoformat(since_text) if since_text else None
+        except ValueError:
+            raise ConsoleError(f"--since {since_text!r} is not a date (YYYY-MM-DD)") from None
+        digest = session.run(digest_since(desk, since))
+        return digest, render_digest_text(digest)
+    raise ConsoleError(f"unknown command {command!r}; type help")
+
+
+def execute(session: DeskSession, line: str, out: TextIO, err: TextIO | None = None) -> int | None:
     """Run one typed line; returns its exit code, or None to quit. Errors go to ``err``."""
     err = err or out
     words = line.strip().split()
@@ -61,25 +143,28 @@ def execute(engine: Factdesk, line: str, out: TextIO, err: TextIO | None = None)
         print(help_text(), file=out)
         return 0
     rest = words[1:]
-    limit: int | None = None
-    if "--limit" in rest:
-        i = rest.index("--limit")
-        try:
-            limit = int(rest[i + 1])
-        except (IndexError, ValueError):
-            print("error: --limit needs a whole number", file=err)
-            return 2
-        del rest[i : i + 2]
-    if command not in COMMANDS:
-        print(f"error: unknown command {command!r}; type help", file=err)
-        return 2
+    as_json = _take_flag(rest, "--json")
     try:
-        answer = ask(engine, command, " ".join(rest), limit)
+        answer, text = answer_line(session, command, rest)
     except FactdeskError as exc:
         print(f"error: {command}: {exc}", file=err)
         return 2
-    print(render(answer), file=out)
+    if as_json:
+        print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(text, file=out)
     return 0
+
+
+async def status_history(desk: Desk, claim_id: str) -> StatusHistory:
+    """A claim's audit trail; no database means an empty one (nothing was ever ruled)."""
+    if desk.editorial is not None:
+        return await desk.editorial.history(claim_id)
+    claim = desk.claimset.claims.get(claim_id.strip())
+    if claim is None:
+        raise unknown_claim(claim_id.strip(), desk.claimset.claims)
+    return StatusHistory(claim_id=claim.id, statement=claim.statement,
+                         derived_status=claim.evidence.status, editorial=None)
 
 
 def _setup_history() -> str | None:
@@ -113,13 +198,18 @@ def _save_history(path: str | None) -> None:
         log.debug("history not saved", exc_info=True)
 
 
-def interactive(engine: Factdesk) -> int:
-    history = _setup_history()
-    counts = engine.claimset.counts()
-    print(
-        f"Factdesk demo: {engine.claimset.manifest.title} ({counts['claims']} claims, "
-        f"{counts['figures']} figures, {counts['sources']} sources). Type help, or quit."
+def banner(session: DeskSession) -> str:
+    claimset = session.desk.claimset
+    counts = claimset.counts()
+    return (
+        f"Factdesk demo: {claimset.manifest.title} ({counts['claims']} claims, "
+        f"{counts['figures']} figures, {counts['sources']} sources)."
     )
+
+
+def interactive(session: DeskSession) -> int:
+    history = _setup_history()
+    print(f"{banner(session)} Type help, or quit.")
     try:
         while True:
             try:
@@ -130,24 +220,36 @@ def interactive(engine: Factdesk) -> int:
             except KeyboardInterrupt:
                 print()
                 continue
-            if execute(engine, line, sys.stdout) is None:
+            if execute(session, line, sys.stdout) is None:
                 return 0
     finally:
         _save_history(history)
 
 
-def batch(engine: Factdesk, lines: Iterable[str], out: TextIO) -> int:
-    """Commands line by line (stdin not a terminal); the worst exit code wins."""
+def batch(session: DeskSession, lines: Iterable[str], out: TextIO) -> int:
+    """Commands line by line (stdin not a terminal); the worst exit code wins.
+
+    No command at all (``make demo </dev/null``) prints what the console is and how
+    to give it commands, instead of nothing.
+    """
     worst = 0
+    ran = False
     for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        ran = True
         print(f"> {line.strip()}", file=out)
-        code = execute(engine, line, out)
+        code = execute(session, line, out)
         if code is None:
             break
         worst = max(worst, code)
         print(file=out)
+    if not ran:
+        print(f"{banner(session)}\nNo commands on standard input. Run `make demo` in a "
+              "terminal for the prompt, give one command (`python -m bot demo figures "
+              "arrests`), or pipe commands one per line "
+              "(`printf '/figures arrests\\n' | python -m bot demo`).\n", file=out)
+        print(help_text(), file=out)
     return worst
 
 
@@ -158,16 +260,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Type commands as in Discord (/figures death toll, /claim tokaev coup), "
         "or give one command as arguments to run it and exit.",
     )
-    parser.add_argument("words", nargs="*", metavar="COMMAND QUERY", help="run one command")
-    parser.add_argument("--claimset", type=Path, default=None, metavar="PATH",
-                        help="claimset.toml or its directory (default: the shipped set)")
+    parser.add_argument("words", nargs=argparse.REMAINDER, metavar="COMMAND QUERY ...",
+                        help="run one command (its own flags, --limit, --json, after it)")
+    add_desk_options(parser, json_flag=False)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = load_engine(args.claimset)
-    if args.words:
-        return execute(engine, " ".join(args.words), sys.stdout, sys.stderr) or 0
-    if sys.stdin.isatty():
-        return interactive(engine)
-    return batch(engine, sys.stdin, sys.stdout)
+    with DeskSession(settings_from(args), StoreMode.IF_EXISTS) as session:
+        if args.words:
+            return execute(session, " ".join(args.words), sys.stdout, sys.stderr) or 0
+        if sys.stdin.isatty():
+            return interactive(session)
+        return batch(session, sys.stdin, sys.stdout)

@@ -9,18 +9,18 @@ place, so a failed export never leaves half a file).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
-import sys
 import tempfile
 from pathlib import Path
 
+from bot.answers.models import EditorialRuling
+from bot.claimset.model import ClaimSet
 from bot.cli import UsageError
-from bot.errors import FactdeskError
+from bot.cli.common import add_desk_options, with_desk
+from bot.desk import Desk, StoreMode
 from bot.record.export import DEFAULT_AUTHOR, claim_reviews, claims_csv
-from bot.record.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="write here instead of stdout")
     p.add_argument("--author", default=DEFAULT_AUTHOR,
                    help=f"the organisation publishing the reviews (default {DEFAULT_AUTHOR})")
-    p.add_argument("--config", type=Path, help="config.toml (default: ./config.toml)")
-    p.add_argument("--db", type=Path, help="the SQLite database (default: from settings)")
-    p.add_argument("--claimset", type=Path, help="claimset.toml or its folder")
+    add_desk_options(p, json_flag=False)
     p.set_defaults(handler=export)
 
 
@@ -54,31 +52,11 @@ def _write(out: Path, text: str) -> None:
 
 
 def export(args: argparse.Namespace) -> int:
-    from bot.claimset.loader import ClaimSetInvalid, load_claimset
-    from bot.settings import load_settings
+    async def rulings(desk: Desk) -> tuple[ClaimSet, dict[str, EditorialRuling]]:
+        current = await desk.store.current_rulings() if desk.store is not None else {}
+        return desk.claimset, current
 
-    try:
-        settings = load_settings(args.config) if (args.db is None or args.claimset is None) \
-            else None
-        claimset = load_claimset(
-            args.claimset if settings is None else (args.claimset or settings.claimset.path)
-        )
-    except ClaimSetInvalid as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 1
-    except FactdeskError as exc:
-        raise UsageError(str(exc)) from None
-    db = args.db if settings is None else (args.db or settings.database.path)
-
-    async def rulings():
-        async with Store.open(db) as store:
-            return await store.current_rulings()
-
-    try:
-        current = asyncio.run(rulings())
-    except FactdeskError as exc:
-        raise UsageError(str(exc)) from None
+    claimset, current = with_desk(args, rulings, store=StoreMode.IF_EXISTS)
     if args.format == "claimreview":
         text = json.dumps(claim_reviews(claimset, current, author=args.author),
                           ensure_ascii=False, indent=2) + "\n"

@@ -1,8 +1,8 @@
 """`python -m bot run`: start the Discord bot (token from DISCORD_TOKEN, the rest from config.toml).
 
-Exit codes: 0 after a clean shutdown (SIGTERM or Ctrl-C), 1 an invalid claim set,
-2 bad settings, a missing token, an unreadable claim set or database, or Discord
-refusing or unreachable. Each error is one line on stderr, never a traceback.
+Exit codes (the table in :mod:`bot.cli`): 0 after a clean shutdown (SIGTERM or Ctrl-C),
+1 an invalid claim set, 2 bad settings, a missing token, an unreadable claim set or
+database, or Discord refusing or unreachable. Each error is one line on stderr.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sys
-from pathlib import Path
 
-from bot.errors import FactdeskError
-from bot.settings import TOKEN_ENV, SettingsError, load_settings
+from bot.cli import UsageError
+from bot.cli.common import add_desk_options, settings_from
+from bot.desk import load_configured_claimset
+from bot.settings import TOKEN_ENV
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Start the Discord bot. The token is read from the DISCORD_TOKEN "
         "environment variable, everything else from config.toml (see config.example.toml).",
     )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="settings file (default: ./config.toml when it exists, else built-in defaults)",
-    )
+    add_desk_options(parser, json_flag=False)
     parser.add_argument(
         "--watch",
         action="store_true",
@@ -41,42 +35,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def error(line: str) -> None:
-    print(f"error: {line}", file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(args.config)
-    except SettingsError as exc:
-        for line in exc.problems:
-            error(line)
-        return 2
+    settings = settings_from(args)
     if settings.token is None:
-        error(
+        raise UsageError(
             f"{TOKEN_ENV} is not set: put the bot token in the {TOKEN_ENV} environment variable"
         )
-        return 2
-
-    from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, load_claimset
-
-    try:
-        claimset = load_claimset(settings.claimset.path, cache_dir=settings.claimset.cache_dir)
-    except ClaimSetUnreadable as exc:
-        error(str(exc))
-        return 2
-    except ClaimSetInvalid as exc:
-        for problem in exc.problems:
-            error(str(problem))
-        return 1
+    claimset = load_configured_claimset(settings)  # invalid: exit 1, unreadable: exit 2
 
     from bot import client  # imports discord: only when the bot really starts
 
     client.setup_logging()
     try:
         return asyncio.run(client.serve(settings, claimset, watch=args.watch))
-    except FactdeskError as exc:
-        error(str(exc))
-        return 2
     except KeyboardInterrupt:
         return 0

@@ -12,12 +12,10 @@ import argparse
 import asyncio
 import json
 import logging
-import sys
-from pathlib import Path
 
 from bot.cli import UsageError
-from bot.errors import FactdeskError
-from bot.settings import TOKEN_ENV, SettingsError, load_settings
+from bot.cli.common import add_config, settings_from
+from bot.settings import TOKEN_ENV
 
 log = logging.getLogger(__name__)
 
@@ -41,25 +39,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the payload; no token")
     parser.add_argument("--guild", type=_snowflake, metavar="ID", help="sync to this server only")
     parser.add_argument("--json", action="store_true", help="print only the JSON payload")
-    parser.add_argument("--config", type=Path, default=None, metavar="PATH")
+    add_config(parser)
     parser.set_defaults(handler=sync)
 
 
 def sync(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(args.config)
-    except SettingsError as exc:
-        for line in exc.problems:
-            print(f"error: {line}", file=sys.stderr)
-        return 2
+    settings = settings_from(args)
     from bot import client  # imports discord
 
     if args.dry_run:
-        try:
-            payload = asyncio.run(client.dry_run_payload(settings, args.guild))
-        except FactdeskError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+        payload = asyncio.run(client.dry_run_payload(settings, args.guild))
         if args.json:
             print(json.dumps(payload, indent=2, ensure_ascii=False))
         else:
@@ -69,10 +58,6 @@ def sync(args: argparse.Namespace) -> int:
 
     if settings.token is None:
         raise UsageError(f"{TOKEN_ENV} is not set (use --dry-run to see the payload without one)")
-    try:
-        route, count = asyncio.run(client.sync_commands(settings, args.guild))
-    except FactdeskError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    route, count = asyncio.run(client.sync_commands(settings, args.guild))
     print(f"Synced {count} commands: {route}")
     return 0

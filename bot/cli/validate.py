@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, display_path, load_claimset
-from bot.paths import DEFAULT_CLAIMSET
+from bot.cli.common import add_config, settings_from
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="a claimset.toml, or a directory holding one (default: the shipped claim set)",
+        help="a claimset.toml, or a directory holding one (default: from settings)",
     )
+    add_config(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(handler=run)
 
@@ -65,7 +66,7 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths: list[Path] = args.paths or [DEFAULT_CLAIMSET]
+    paths: list[Path] = args.paths or [settings_from(args).claimset.path]
     worst = 0
     results = []
     for path in paths:

@@ -7,13 +7,12 @@ returns the engine it was given, untouched, and the problems (file, line, claim,
 Either way the report lists the orphans: claims with editorial records (rulings, notes)
 that the set being served does not hold. Orphans are reported, never deleted.
 
-:func:`reload_bot` is the async wrapper the Discord command and ``run --watch`` use: it
-loads in a worker thread and assigns ``bot.engine`` in one step.
+:meth:`bot.desk.Desk.reload` is the async wrapper every face uses (``/factdesk reload``,
+``run --watch``): it loads in a worker thread and swaps the desk's engine in one step.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 
 from bot.claimset.model import ClaimSet
 from bot.errors import FactdeskError
+from bot.record.editorial import orphans
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,6 @@ class ReloadReport:
         return "\n".join(lines)
 
 
-def orphans(editorial_ids: Iterable[str], claimset: ClaimSet | None) -> list[str]:
-    known = set(claimset.claims) if claimset is not None else set()
-    return sorted(set(editorial_ids) - known)
-
-
 def reload_engine(
     path: Path | str,
     current: E | None,
@@ -129,19 +124,3 @@ def reload_engine(
         ok=True, path=str(path), version=claimset.version, previous_version=previous,
         counts=claimset.counts(), orphans=orphans(ids, claimset),
     )
-
-
-async def reload_bot(
-    bot: Any,
-    path: Path | str,
-    make_engine: Callable[[ClaimSet], Any],
-    editorial_ids: Iterable[str] = (),
-) -> ReloadReport:
-    """Reload ``bot.engine`` from ``path`` off the event loop; the swap is one assignment."""
-    current = bot.engine
-    engine, report = await asyncio.to_thread(
-        reload_engine, path, current, make_engine, list(editorial_ids)
-    )
-    if report.ok:
-        bot.engine = engine
-    return report

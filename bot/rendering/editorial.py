@@ -10,7 +10,7 @@ import logging
 
 from bot.answers.models import EditorialRuling
 from bot.claimset.status import EvidenceStatus, style
-from bot.record.editorial import FeedbackList, StatusChange, StatusHistory
+from bot.record.editorial import ClaimNotes, FeedbackList, StatusChange, StatusHistory, format_note
 from bot.record.store import CLEAR, Feedback, Note, RulingChange
 
 log = logging.getLogger(__name__)
@@ -94,3 +94,12 @@ def render_feedback(answer: FeedbackList) -> str:
     lines = [f"Latest feedback ({len(answer.feedback)}, newest first):"]
     lines.extend(f"  {feedback_line(f)}" for f in answer.feedback)
     return "\n".join(lines)
+
+
+def render_notes(answer: ClaimNotes) -> str:
+    """The notes on one claim, oldest first, as the CLI and the console print them."""
+    head = f"{answer.claim_id}: {answer.statement}" if answer.statement else (
+        f"{answer.claim_id} (no longer in the claim set; its records are kept)")
+    if not answer.notes:
+        return f"{head}\nNo notes."
+    return "\n".join([head, *(f"- {format_note(note)}" for note in answer.notes)])

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import FactdeskError
-from cogs.utils.tree import GuildNotEnabled
+from cogs.utils.tree import GuildNotEnabled, on_tree_error
 
 if TYPE_CHECKING:
     from bot.answers.engine import Factdesk
@@ -32,6 +32,7 @@ cooldown = app_commands.checks.cooldown(
 class FactdeskCog(commands.Cog):
     def __init__(self, bot: FactdeskBot) -> None:
         self.bot = bot
+        bot.tree.error(on_tree_error)  # bot/ never imports cogs: the handler is injected here
 
     @property
     def engine(self) -> Factdesk:

@@ -1,4 +1,4 @@
-"""The command tree: one tree-wide error handler and the reply helper it uses.
+"""The command tree's error handler (injected by the cogs) and the reply helper it uses.
 
 Known errors become a short ephemeral reply; anything else is logged with
 ``log.exception`` and the user gets one line saying it was logged. Replies go
@@ -75,21 +75,21 @@ def user_message(error: Exception) -> str | None:
     return None
 
 
-class FactdeskTree(app_commands.CommandTree):
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
-    ) -> None:
-        message = user_message(error)
-        command = interaction.command.qualified_name if interaction.command else "?"
-        if message is None:
-            log.exception(
-                "unexpected error in /%s (guild %s, user %s)",
-                command,
-                interaction.guild_id,
-                interaction.user.id if interaction.user else "?",
-                exc_info=error,
-            )
-            message = UNEXPECTED
-        else:
-            log.info("/%s refused: %s", command, type(error).__name__)
-        await reply_ephemeral(interaction, message)
+async def on_tree_error(
+    interaction: discord.Interaction, error: app_commands.AppCommandError, /
+) -> None:
+    """The tree-wide error handler, installed on the bot's tree by every Factdesk cog."""
+    message = user_message(error)
+    command = interaction.command.qualified_name if interaction.command else "?"
+    if message is None:
+        log.exception(
+            "unexpected error in /%s (guild %s, user %s)",
+            command,
+            interaction.guild_id,
+            interaction.user.id if interaction.user else "?",
+            exc_info=error,
+        )
+        message = UNEXPECTED
+    else:
+        log.info("/%s refused: %s", command, type(error).__name__)
+    await reply_ephemeral(interaction, message)

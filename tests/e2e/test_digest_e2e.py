@@ -21,12 +21,10 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from yarl import URL
 
-from bot.claimset.loader import load_claimset
 from bot.client import FactdeskBot
-from bot.paths import DEFAULT_CLAIMSET
+from bot.desk import open_desk
 from bot.record.digest_runner import digest_nonce
 from bot.record.schedule import Schedule
-from bot.record.store import Store
 from bot.settings import Settings
 from cogs.utils.limits import message_problems
 from tests.digest_support import Clock
@@ -40,17 +38,16 @@ SUB_COMMAND, STRING, CHANNEL = 1, 3, 7
 async def running_bot(
     fake: FakeDiscord, db: Path, digest: dict[str, Any]
 ) -> AsyncIterator[FactdeskBot]:
-    from bot.answers.engine import Factdesk
 
     settings = Settings.model_validate({
         "discord": {"guild_ids": [int(fake.guild_id)],
                     "editor_role_ids": [int(fake.editor_role_id)],
                     "api_base": fake.api_base, "gateway_url": fake.gateway_url},
         "digest": digest,
+        "database": {"path": db},
     })
-    async with Store.open(db) as store:
-        bot = FactdeskBot(settings, Factdesk(load_claimset(DEFAULT_CLAIMSET)), store=store,
-                          extensions=("cogs.digest",))
+    async with open_desk(settings) as desk:
+        bot = FactdeskBot(settings, desk, extensions=("cogs.digest",))
         task = asyncio.create_task(bot.start(fake.token))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 15)

@@ -19,11 +19,10 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from yarl import URL
 
-from bot.claimset.loader import load_claimset
 from bot.client import FactdeskBot
+from bot.desk import open_desk
 from bot.paths import SEEDS_DIR
-from bot.record.store import Store
-from bot.settings import Settings
+from bot.settings import DatabaseSettings, Settings
 from tests.e2e.fake_discord import FakeDiscord
 
 APPLICATION_COMMAND = 2
@@ -34,7 +33,6 @@ EXTENSIONS = ("cogs.claims", "cogs.evidence", "cogs.factdesk", "cogs.editorial")
 
 @asynccontextmanager
 async def running_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[FactdeskBot]:
-    from bot.answers.engine import Factdesk
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
@@ -44,13 +42,11 @@ async def running_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Factde
                     "editor_role_ids": [int(fake.editor_role_id)],
                     "api_base": fake.api_base, "gateway_url": fake.gateway_url},
     })
-    async with Store.open(tmp_path / "factdesk.sqlite3") as store:
-        from bot.record.editorial import EditorialCache
-
-        editorial = await EditorialCache.load(store)
-        bot = FactdeskBot(settings, Factdesk(load_claimset(seeds), editorial=editorial),
-                          store=store, extensions=EXTENSIONS)
-        bot.editorial = editorial
+    settings = settings.model_copy(
+        update={"database": DatabaseSettings(path=tmp_path / "factdesk.sqlite3")}
+    )
+    async with open_desk(settings) as desk:
+        bot = FactdeskBot(settings, desk, extensions=EXTENSIONS)
         task = asyncio.create_task(bot.start(fake.token))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 15)

@@ -1,0 +1,117 @@
+"""What every subcommand shares: one way to find config, claim set and database, and the desk.
+
+Every command that reads the claim set or the database takes the same flags:
+``--config PATH`` (default ./config.toml when it exists), ``--claimset PATH`` and
+``--db PATH`` (each overriding the settings). :func:`desk_for` builds the services from
+them through :func:`bot.desk.open_desk`, the one place they are built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from bot.desk import Desk, StoreMode, open_desk
+from bot.settings import Settings, load_settings
+
+T = TypeVar("T")
+
+
+def add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=None, metavar="PATH",
+                        help="config.toml (default: ./config.toml when it exists)")
+
+
+def add_desk_options(
+    parser: argparse.ArgumentParser, *, claimset: bool = True, db: bool = True,
+    json_flag: bool = True,
+) -> None:
+    """--config, and --claimset / --db / --json where the command uses them."""
+    add_config(parser)
+    if claimset:
+        parser.add_argument("--claimset", type=Path, default=None, metavar="PATH",
+                            help="claimset.toml or its folder (default: from settings)")
+    if db:
+        parser.add_argument("--db", type=Path, default=None, metavar="PATH",
+                            help="the SQLite database (default: from settings)")
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings, with --claimset and --db applied. Raises SettingsError (exit 2)."""
+    settings = load_settings(getattr(args, "config", None))
+    claimset = getattr(args, "claimset", None)
+    db = getattr(args, "db", None)
+    if claimset is not None:
+        settings = settings.model_copy(
+            update={"claimset": settings.claimset.model_copy(update={"path": claimset})}
+        )
+    if db is not None:
+        settings = settings.model_copy(
+            update={"database": settings.database.model_copy(update={"path": db})}
+        )
+    return settings
+
+
+def with_desk(
+    args: argparse.Namespace, work: Callable[[Desk], Awaitable[T]], *, store: StoreMode
+) -> T:
+    """Build the desk from ``args``, run ``work`` on it, close it.
+
+    A claim set that cannot be read or is invalid, a bad setting, a database that
+    cannot be used: each raises the error :func:`bot.cli.main` maps to its exit code.
+    """
+    settings = settings_from(args)
+
+    async def go() -> T:
+        async with open_desk(settings, store=store) as desk:
+            return await work(desk)
+
+    return asyncio.run(go())
+
+
+def emit(args: argparse.Namespace, answer: BaseModel | Any, text: str) -> None:
+    """The answer as JSON with --json (the documented contract), else as text."""
+    if getattr(args, "json", False):
+        data = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+class DeskSession:
+    """The desk for synchronous code (the console): async calls run on a private loop."""
+
+    def __init__(self, settings: Settings, store: StoreMode) -> None:
+        self._settings = settings
+        self._store = store
+        self._loop = asyncio.new_event_loop()
+        self._context: Any = None
+        self.desk: Desk
+
+    def run(self, coro: Awaitable[T]) -> T:
+        return self._loop.run_until_complete(coro)
+
+    def __enter__(self) -> DeskSession:
+        self._context = open_desk(self._settings, store=self._store)
+        try:
+            self.desk = self.run(self._context.__aenter__())
+        except BaseException:
+            self._loop.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.run(self._context.__aexit__(*exc))
+        finally:
+            self._loop.close()

@@ -1,0 +1,128 @@
+"""The desk: every service built in one place (settings -> store -> editorial -> engine -> reload).
+
+The Discord bot, each CLI command, the console and the tests get their services from
+:func:`open_desk`, so they answer from the same engine with the same editorial record
+and never disagree:
+
+- the claim set, from ``settings.claimset`` (with its verified cache when configured);
+- the store (``settings.database.path``), opened for writing, or only when the file
+  already exists (answers read rulings and notes; they never create a database);
+- the editorial record (:class:`bot.record.editorial.EditorialDesk`) over that store,
+  whose cache the engine reads, so a ruling shows in the next answer;
+- the answer engine (:class:`bot.answers.engine.Factdesk`), swapped as a whole by
+  :meth:`Desk.reload` (a broken claim set keeps the last good one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from bot.answers.engine import Factdesk
+from bot.claimset.loader import load_claimset
+from bot.claimset.model import ClaimSet
+from bot.desk.reload import ReloadReport, reload_engine
+from bot.errors import FactdeskError
+from bot.record.editorial import EditorialCache, EditorialDesk
+from bot.record.store import Store
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class NoDatabase(FactdeskError):
+    """An editorial command with no database open."""
+
+    def __init__(self) -> None:
+        super().__init__("Editorial records are not available: the bot has no database.")
+
+
+class StoreMode(Enum):
+    """How :func:`open_desk` treats the database."""
+
+    WRITE = "write"  # open it, creating and migrating it when needed (the bot, editors)
+    IF_EXISTS = "if_exists"  # open it only when the file exists (answers, digest, export)
+    NONE = "none"  # no database (validate, sync)
+
+
+@dataclass(slots=True)
+class Desk:
+    """The services one face works with; ``engine`` is swapped as a whole on reload."""
+
+    settings: Settings
+    engine: Factdesk
+    store: Store | None = None
+    editorial: EditorialDesk | None = None
+
+    @property
+    def claimset(self) -> ClaimSet:
+        return self.engine.claimset
+
+    def make_engine(self, claimset: ClaimSet) -> Factdesk:
+        """An engine over ``claimset`` reading this desk's editorial record."""
+        cache = self.editorial.cache if self.editorial is not None else None
+        return Factdesk(claimset, editorial=cache)
+
+    def require_editorial(self) -> EditorialDesk:
+        if self.editorial is None:
+            raise NoDatabase()
+        return self.editorial
+
+    async def editorial_claim_ids(self) -> set[str]:
+        if self.store is None:
+            return set()
+        return await self.store.editorial_claim_ids()
+
+    async def sync_editorial(self) -> bool:
+        """Reread rulings and notes another process wrote; True when something changed."""
+        if self.editorial is None:
+            return False
+        return await self.editorial.cache.refresh_if_changed(self.editorial.store)
+
+    async def reload(self, path: Path | None = None) -> ReloadReport:
+        """Validate the claim set at ``path`` (default: the configured one) and swap it in.
+
+        The load runs in a worker thread; on any problem the running engine stays.
+        """
+        target = path or self.settings.claimset.path
+        ids = await self.editorial_claim_ids()
+        engine, report = await asyncio.to_thread(
+            reload_engine, target, self.engine, self.make_engine, ids
+        )
+        if report.ok and engine is not None:
+            self.engine = engine
+        return report
+
+
+def load_configured_claimset(settings: Settings) -> ClaimSet:
+    """The claim set ``settings`` names. Raises ClaimSetUnreadable or ClaimSetInvalid."""
+    return load_claimset(settings.claimset.path, cache_dir=settings.claimset.cache_dir)
+
+
+@asynccontextmanager
+async def open_desk(
+    settings: Settings,
+    *,
+    claimset: ClaimSet | None = None,
+    store: StoreMode = StoreMode.WRITE,
+) -> AsyncIterator[Desk]:
+    """Build the desk from ``settings``; the store is closed on exit.
+
+    ``claimset`` skips loading (the caller already holds a validated set).
+    """
+    cs = claimset if claimset is not None else load_configured_claimset(settings)
+    db_path = settings.database.path
+    if store is StoreMode.NONE or (store is StoreMode.IF_EXISTS and not db_path.is_file()):
+        yield Desk(settings, Factdesk(cs))
+        return
+    async with Store.open(db_path) as opened:
+        desk = Desk(settings, Factdesk(cs), store=opened)
+        cache = await EditorialCache.load(opened)
+        desk.editorial = EditorialDesk(opened, cache, lambda: desk.claimset)
+        desk.engine = desk.make_engine(cs)
+        yield desk
