@@ -66,7 +66,8 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths: list[Path] = args.paths or [settings_from(args).claimset.path]
+    settings = settings_from(args)  # a bad config is bad input even with PATHs given
+    paths: list[Path] = args.paths or [settings.claimset.path]
     worst = 0
     results = []
     for path in paths:
