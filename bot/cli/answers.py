@@ -1,4 +1,4 @@
-"""`python -m bot claim|figures|evidence|speaker|source QUERY [--json] [--limit N]`.
+"""`python -m bot claim|figures|evidence|speaker|source QUERY [--json] [--limit N] [--full]`.
 
 Readable text by default (:mod:`bot.rendering.text`); ``--json`` prints
 ``answer.model_dump(mode="json")``, the documented contract (README, "JSON contract").
@@ -17,7 +17,7 @@ from bot.cli import UsageError
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, StoreMode
 from bot.errors import QueryError
-from bot.rendering.text import render
+from bot.rendering.text import LISTINGS, render
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for command, help_text in COMMANDS.items():
         parser = subparsers.add_parser(command, help=help_text, description=help_text)
         parser.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
+        if command in LISTINGS:
+            parser.add_argument("--full", action="store_true",
+                                help="every claim in full (default: one line per claim)")
         if command in DEFAULT_LIMITS:
             parser.add_argument(
                 "--limit",
@@ -86,5 +89,5 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.answer_command}: {exc}") from None
 
     answer = with_desk(args, work, store=StoreMode.IF_EXISTS)
-    emit(args, answer, render(answer))
+    emit(args, answer, render(answer, full=getattr(args, "full", False)))
     return 0

@@ -60,7 +60,7 @@ CONSOLE_COMMANDS: dict[str, str] = {
 
 def help_text() -> str:
     lines = ["commands (the slash is optional; --limit N on claim/speaker/source, "
-             "--json on any):"]
+             "--full on speaker/source, --json on any):"]
     lines += [f"  /{name:<9} {what}" for name, what in CONSOLE_COMMANDS.items()]
     lines += ["  help       this list", "  quit       leave (also Ctrl-D)", "examples:"]
     lines += [f"  {e}" for e in EXAMPLES]
@@ -104,8 +104,9 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
     desk = session.desk
     if command in COMMANDS:
         limit = _limit(rest)
+        full = _take_flag(rest, "--full")
         answer = ask(desk.engine, command, " ".join(rest), limit)
-        return answer, render(answer)
+        return answer, render(answer, full=full)
     if command in {"notes", "note"}:
         if len(rest) != 1:
             raise ConsoleError("notes needs one claim id: /notes CLAIM")

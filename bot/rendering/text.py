@@ -87,7 +87,21 @@ def _no_match(query: str, suggestions: list[str]) -> str:
     return text
 
 
-def render_claims(answer: ClaimList) -> str:
+SUMMARY_STATEMENT_MAX = 90
+LISTINGS = {"speaker", "source"}  # answers listing everything one speaker or source said
+
+
+def claim_line(answer: ClaimAnswer, number: int) -> str:
+    """One line of a listing: number, status, statement (cut), id."""
+    statement = " ".join(answer.statement.split())
+    if len(statement) > SUMMARY_STATEMENT_MAX:
+        statement = statement[: SUMMARY_STATEMENT_MAX - 1].rstrip() + "…"
+    return f"{number:>3}. {style(answer.status).emoji} {statement} [{answer.id}]"
+
+
+def render_claims(answer: ClaimList, *, full: bool = False) -> str:
+    """Claims in full; a speaker's or a source's listing as one line per claim unless
+    ``full`` (the details of one claim: ``claim ID``)."""
     if not answer.results:
         return _no_match(answer.query, answer.suggestions)
     what = {"claim": "claims matching", "speaker": "claims by", "source": "claims from"}
@@ -95,6 +109,10 @@ def render_claims(answer: ClaimList) -> str:
     head = f"{what[answer.command]} {title} — {answer.total}"
     if answer.total > len(answer.results):
         head += f" (showing {len(answer.results)})"
+    if answer.command in LISTINGS and not full:
+        lines = [claim_line(c, i) for i, c in enumerate(answer.results, 1)]
+        tail = "details: claim ID for one claim (quotes, sources, why), or add --full for all"
+        return "\n".join([head, "", *lines, "", tail])
     body = [render_claim(c, i) for i, c in enumerate(answer.results, 1)]
     return "\n\n".join([head, *body])
 
@@ -175,10 +193,12 @@ def render_evidence(answer: EvidenceAnswer) -> str:
     return "\n".join(lines)
 
 
-def render(answer: ClaimList | FiguresAnswer | EvidenceAnswer | ClaimAnswer) -> str:
-    """The plain text for any answer object."""
+def render(
+    answer: ClaimList | FiguresAnswer | EvidenceAnswer | ClaimAnswer, *, full: bool = False
+) -> str:
+    """The plain text for any answer object (``full``: a listing with every detail)."""
     if isinstance(answer, ClaimList):
-        return render_claims(answer)
+        return render_claims(answer, full=full)
     if isinstance(answer, FiguresAnswer):
         return render_figures(answer)
     if isinstance(answer, EvidenceAnswer):
