@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.record.store as store_mod
+import bot.record.sqlite.migrations as migrations_mod
 from bot.claimset.status import EvidenceStatus
 from bot.record.store import MIGRATIONS, Migration, Store, StoreError, schema_version
 
@@ -51,14 +51,14 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path):
 async def test_older_database_upgrades_in_place_keeping_its_rows(tmp_path, monkeypatch):
     db = tmp_path / "old.sqlite3"
     # Build a database as the first release wrote it: only migration 1.
-    monkeypatch.setattr(store_mod, "MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", MIGRATIONS[:1])
     async with Store.open(db) as store:
         assert await store.user_version() == 1
         await store.set_status("a", "false", reason="fabricated", by="ann")
         await store.add_note("a", "see AFP", by="ann")
     # A newer release with one more migration opens it.
     extra = Migration(len(MIGRATIONS) + 1, "test: extra table", "CREATE TABLE extra (x INTEGER);")
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, extra])
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", [*MIGRATIONS, extra])
     async with Store.open(db) as store:
         assert await store.user_version() == extra.version
         assert [c.status for c in await store.history("a")] == [EvidenceStatus.FALSE]
@@ -74,7 +74,7 @@ async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monke
     broken = Migration(
         len(MIGRATIONS) + 1, "broken", "CREATE TABLE half (x);\nINSERT INTO nowhere VALUES (1);"
     )
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, broken])
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", [*MIGRATIONS, broken])
     with pytest.raises(StoreError, match=r"migration .* failed") as err:
         async with Store.open(db):
             pass

@@ -42,8 +42,9 @@ from bot.record.digest import (
     record_hashes,
     render_digest_messages,
 )
+from bot.record.protocols import DigestRecord
+from bot.record.records import DigestRun, DigestSnapshot, DigestSubscription
 from bot.record.schedule import Schedule, ScheduleError, due_period
-from bot.record.store import DigestRun, DigestSnapshot, DigestSubscription, Store
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class RunOutcome:
 class DigestRunner:
     def __init__(
         self,
-        store: Store,
+        store: DigestRecord,
         engine: Callable[[], DigestEngine],
         send: SendFn,
         *,

@@ -3,9 +3,10 @@
 :class:`EditorialCache` is the :class:`bot.answers.editorial_view.EditorialView` the engine reads:
 a synchronous in-memory copy of the store's current rulings and notes, refreshed after
 every write. :class:`EditorialDesk` is the one way to write: it checks the input against
-the claim set being served, writes through :class:`bot.record.store.Store`, then refreshes the
-cache, so the next answer already shows the change. The CLI and the Discord cog both use
-it, so they apply the same rules.
+the claim set being served, writes through the store (any
+:class:`bot.record.protocols.EditorialRecord`), then refreshes the cache, so the next
+answer already shows the change. The CLI and the Discord cog both use it, so they apply
+the same rules.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from bot.answers.models import EditorialRuling
 from bot.claimset.model import ClaimSet
 from bot.claimset.status import EDITORIAL_STATUSES, EvidenceStatus
 from bot.errors import FactdeskError
-from bot.record.store import CLEAR, Feedback, Note, RulingChange, Store
+from bot.record.protocols import EditorialReads, EditorialRecord
+from bot.record.records import CLEAR, Feedback, Note, RulingChange
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +73,19 @@ class EditorialCache:
     # -- loading -----------------------------------------------------------------------
 
     @classmethod
-    async def load(cls, store: Store) -> EditorialCache:
+    async def load(cls, store: EditorialReads) -> EditorialCache:
         cache = cls()
         await cache.refresh(store)
         return cache
 
-    async def refresh(self, store: Store) -> None:
+    async def refresh(self, store: EditorialReads) -> None:
         """Reread everything; the swap is one assignment each, never half-updated."""
         marker = await store.editorial_marker()
         rulings = await store.current_rulings()
         notes = await store.all_notes()
         self._rulings, self._notes, self.marker = rulings, notes, marker
 
-    async def refresh_claim(self, store: Store, claim_id: str) -> None:
+    async def refresh_claim(self, store: EditorialReads, claim_id: str) -> None:
         """Reread one claim after this process wrote it (cheap, whatever the store's size).
 
         When the store holds writes this cache has not seen (another process, such as
@@ -106,7 +108,7 @@ class EditorialCache:
         if marker[0] - before[0] > 1 or marker[1] - before[1] > 1:
             await self.refresh(store)
 
-    async def refresh_if_changed(self, store: Store) -> bool:
+    async def refresh_if_changed(self, store: EditorialReads) -> bool:
         """Reread everything when the store changed since the last read (any writer)."""
         if await store.editorial_marker() == self.marker:
             return False
@@ -158,7 +160,7 @@ class EditorialDesk:
 
     def __init__(
         self,
-        store: Store,
+        store: EditorialRecord,
         cache: EditorialCache,
         claimset: Callable[[], ClaimSet],
     ) -> None:
@@ -167,7 +169,9 @@ class EditorialDesk:
         self._claimset = claimset  # called each time: a reload swaps the set
 
     @classmethod
-    async def open(cls, store: Store, claimset: Callable[[], ClaimSet]) -> EditorialDesk:
+    async def open(
+        cls, store: EditorialRecord, claimset: Callable[[], ClaimSet]
+    ) -> EditorialDesk:
         return cls(store, await EditorialCache.load(store), claimset)
 
     # -- checks ------------------------------------------------------------------------
@@ -177,10 +181,7 @@ class EditorialDesk:
         key = claim_id.strip()
         if key in claims:
             return claims[key]
-        hint = _closest(key, claims)
-        raise EditorialError(
-            f"claim {key!r} is not in the claim set" + (f" (did you mean {hint}?)" if hint else "")
-        )
+        raise unknown_claim(key, claims)
 
     # -- writes ------------------------------------------------------------------------
 
@@ -220,7 +221,7 @@ class EditorialDesk:
         return note
 
     async def record_feedback(self, **fields) -> Feedback:
-        """Store a "Wrong match" report; fields as :meth:`bot.record.store.Store.add_feedback`."""
+        """Store a "Wrong match" report; fields as :meth:`EditorialRecord.add_feedback`."""
         return await self.store.add_feedback(**fields)
 
     # -- reads -------------------------------------------------------------------------
@@ -251,8 +252,18 @@ class EditorialDesk:
         return orphans(ids, claimset or self._claimset())
 
 
-def orphans(editorial_ids: Iterable[str], claimset: ClaimSet) -> list[str]:
-    return sorted(set(editorial_ids) - set(claimset.claims))
+def orphans(editorial_ids: Iterable[str], claimset: ClaimSet | None) -> list[str]:
+    """Claim ids with editorial records that ``claimset`` does not hold (kept, never deleted)."""
+    known = set(claimset.claims) if claimset is not None else set()
+    return sorted(set(editorial_ids) - known)
+
+
+def unknown_claim(key: str, claims: dict) -> EditorialError:
+    """The error for a claim id the set does not hold, with the closest id as a hint."""
+    hint = _closest(key, claims)
+    return EditorialError(
+        f"claim {key!r} is not in the claim set" + (f" (did you mean {hint}?)" if hint else "")
+    )
 
 
 def _closest(key: str, claims: dict) -> str | None:
@@ -260,3 +271,25 @@ def _closest(key: str, claims: dict) -> str | None:
         return None
     best = process.extractOne(key, list(claims), score_cutoff=60)
     return best[0] if best else None
+
+
+class ClaimNotes(BaseModel):
+    """Answer to the console's `/notes CLAIM` and `python -m bot note list CLAIM`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim_id: str
+    statement: str | None  # None when the claim left the claim set (an orphan)
+    notes: list[Note] = Field(default_factory=list)  # oldest first
+
+
+async def claim_notes(desk: EditorialDesk | None, claimset: ClaimSet, claim_id: str) -> ClaimNotes:
+    """The notes on one claim; no database means no notes (nothing was ever written)."""
+    key = claim_id.strip()
+    claim = claimset.claims.get(key)
+    notes = await desk.store.notes(key) if desk is not None else []
+    if claim is None and not notes:
+        raise unknown_claim(key, claimset.claims)
+    return ClaimNotes(
+        claim_id=key, statement=claim.statement if claim else None, notes=notes
+    )

@@ -1,0 +1,218 @@
+"""What each feature needs of the store: the interfaces a database implements.
+
+The features are typed against these, never against a database class:
+:class:`bot.record.editorial.EditorialCache` reads through :class:`EditorialReads`,
+:class:`bot.record.editorial.EditorialDesk` writes through :class:`EditorialRecord`,
+:class:`bot.record.digest_runner.DigestRunner` through :class:`DigestRecord`.
+:class:`RecordStore` is a whole database; :class:`bot.record.sqlite.SQLiteStore` is the
+one there is. A second one (PostgreSQL) implements :class:`RecordStore` with the same
+guarantees, written on each method below, and passes the same tests.
+
+Every write is one transaction: it lands whole or not at all, and once a call returns
+the write survives the process being killed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Literal, Protocol, runtime_checkable
+
+from bot.answers.models import EditorialRuling
+from bot.claimset.status import EvidenceStatus
+from bot.record.records import (
+    DigestRun,
+    DigestSnapshot,
+    DigestSubscription,
+    Feedback,
+    Note,
+    RulingChange,
+)
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class EditorialReads(Protocol):
+    """The editorial record as the answers read it: standing rulings and notes."""
+
+    async def editorial_marker(self) -> tuple[int, int]:
+        """A value that changes whenever anyone (any process) adds a ruling or a note."""
+        ...
+
+    async def current_rulings(self) -> dict[str, EditorialRuling]:
+        """Every claim's standing ruling; a claim whose latest row is ``clear`` is absent."""
+        ...
+
+    async def ruling(self, claim_id: str) -> EditorialRuling | None: ...
+
+    async def notes(self, claim_id: str) -> list[Note]:
+        """The claim's notes, oldest first."""
+        ...
+
+    async def all_notes(self) -> dict[str, list[Note]]: ...
+
+
+@runtime_checkable
+class EditorialRecord(EditorialReads, Protocol):
+    """The editorial record: the rulings audit log, notes and feedback.
+
+    The audit log is append-only (no row is ever changed or deleted). Each row records
+    the editorial status it replaced (``previous``, None for the derived status), read in
+    the same transaction as the write, so concurrent writers leave a chained history.
+    """
+
+    async def set_status(
+        self,
+        claim_id: str,
+        status: EvidenceStatus | str,
+        *,
+        reason: str,
+        by: str,
+        by_id: int | None = None,
+    ) -> RulingChange:
+        """Append a ruling: an editorial status or ``"clear"``; StoreError when refused."""
+        ...
+
+    async def history(self, claim_id: str) -> list[RulingChange]:
+        """The claim's audit trail, oldest first."""
+        ...
+
+    async def add_note(
+        self, claim_id: str, text: str, *, by: str, by_id: int | None = None
+    ) -> Note: ...
+
+    async def editorial_claim_ids(self) -> set[str]:
+        """Every claim id with a ruling row (cleared ones too) or a note."""
+        ...
+
+    async def add_feedback(
+        self,
+        *,
+        command: str,
+        query: str,
+        claim_id: str | None = None,
+        kind: str = "wrong_match",
+        user_id: int | None = None,
+        user_name: str = "",
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        comment: str = "",
+    ) -> Feedback: ...
+
+    async def latest_feedback(self, limit: int = 20) -> list[Feedback]:
+        """The newest feedback first."""
+        ...
+
+
+@runtime_checkable
+class DigestRecord(Protocol):
+    """The digest's record: snapshots, subscriptions, runs (exactly once), status changes.
+
+    A run (subscription, period) is recorded, its message contents fixed, *before*
+    anything is sent, and a period can be begun only once. Each sent part is recorded
+    with its message id; finishing a run moves its subscription's baseline to the run's
+    snapshot, so the next digest covers what changed after it.
+    """
+
+    async def digest_ruling_cursor(self) -> int:
+        """The position of the latest ruling (0 when none): later rulings are new."""
+        ...
+
+    async def digest_status_changes(
+        self, *, after: int, upto: int | None = None
+    ) -> list[RulingChange]:
+        """Rulings with ``after < position <= upto``, oldest first."""
+        ...
+
+    async def digest_take_snapshot(
+        self, hashes: Mapping[str, str], *, claimset: str, ruling_cursor: int
+    ) -> int: ...
+
+    async def digest_snapshot(self, snapshot_id: int) -> DigestSnapshot | None: ...
+
+    async def digest_subscribe(
+        self,
+        *,
+        channel_id: int,
+        guild_id: int | None,
+        time: str,
+        timezone: str,
+        post_when_empty: bool,
+        by: str,
+        hashes: Mapping[str, str],
+        claimset: str,
+    ) -> DigestSubscription:
+        """Subscribe a channel, or change its settings (keeping its baseline).
+
+        A new or re-activated subscription starts from a snapshot of ``hashes``."""
+        ...
+
+    async def digest_unsubscribe(
+        self, *, guild_id: int | None, channel_id: int | None = None
+    ) -> list[DigestSubscription]:
+        """Deactivate the guild's subscriptions, or one channel's; runs are kept."""
+        ...
+
+    async def digest_subscriptions(
+        self, *, guild_id: int | None = None, include_inactive: bool = False
+    ) -> list[DigestSubscription]: ...
+
+    async def digest_subscription(self, subscription_id: int) -> DigestSubscription | None: ...
+
+    async def digest_latest_run(self, subscription_id: int) -> DigestRun | None:
+        """The run of the latest period begun for the subscription (any state)."""
+        ...
+
+    async def digest_runs(self, subscription_id: int) -> list[DigestRun]: ...
+
+    async def digest_get_run(self, run_id: int) -> DigestRun | None: ...
+
+    async def digest_begin_run(
+        self,
+        *,
+        subscription_id: int,
+        period: dt.date,
+        payload: Sequence[str],
+        since_snapshot_id: int,
+        hashes: Mapping[str, str],
+        claimset: str,
+        ruling_cursor: int,
+        skipped: bool = False,
+    ) -> DigestRun | None:
+        """Record a run before sending it; None when the period was already begun.
+
+        ``skipped``: nothing to post; the run is done and the baseline moves on."""
+        ...
+
+    async def digest_attempt(self, run_id: int) -> int:
+        """Count one more delivery attempt (before sending); returns the count."""
+        ...
+
+    async def digest_record_message(
+        self, run_id: int, part: int, *, nonce: str, message_id: int
+    ) -> None:
+        """Record one sent part (a second record of the same part is ignored)."""
+        ...
+
+    async def digest_finish_run(self, run_id: int) -> None:
+        """Mark a run sent and move its subscription's baseline to the run's snapshot."""
+        ...
+
+    async def digest_stop_run(
+        self, run_id: int, *, state: Literal["failed", "abandoned"], error: str
+    ) -> None: ...
+
+    async def digest_note_error(self, run_id: int, error: str) -> None: ...
+
+
+@runtime_checkable
+class RecordStore(EditorialRecord, DigestRecord, Protocol):
+    """A whole database: both features, its schema version and its health."""
+
+    async def user_version(self) -> int: ...
+
+    async def integrity_check(self) -> str:
+        """``"ok"``, or what is wrong."""
+        ...

@@ -1,0 +1,135 @@
+"""What the desk's record holds: the row models every store returns, and its one error.
+
+Plain pydantic, frozen (the CLI prints them with ``--json``). They belong to no database:
+the SQLite store builds them from rows, a second store would build the same ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.answers.models import EditorialRuling
+from bot.claimset.status import EDITORIAL_STATUSES, EvidenceStatus
+from bot.errors import FactdeskError
+
+log = logging.getLogger(__name__)
+
+CLEAR = "clear"  # a ruling row that returns the claim to its derived status
+
+DigestRunState = Literal["sending", "sent", "skipped", "failed", "abandoned"]
+
+
+class StoreError(FactdeskError):
+    """The database cannot be used as is (newer schema, not a database, cannot open), or
+    a write it refuses (not an editorial status, an empty author...)."""
+
+
+def editorial_value(status: EvidenceStatus | str) -> str:
+    """``status`` as stored: an editorial status's value or ``"clear"``; else StoreError."""
+    value = str(getattr(status, "value", status)).strip().lower()
+    if value == CLEAR:
+        return CLEAR
+    try:
+        parsed = EvidenceStatus(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed not in EDITORIAL_STATUSES:
+        allowed = ", ".join(sorted(s.value for s in EDITORIAL_STATUSES))
+        raise StoreError(f"status: {value!r} is not an editorial status ({allowed}, or clear)")
+    return parsed.value
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- editorial -------------------------------------------------------------------------
+
+
+class RulingChange(_Record):
+    """One row of a claim's audit trail: who, when, from, to, reason."""
+
+    id: int
+    claim_id: str
+    status: EvidenceStatus | Literal["clear"]  # "clear": back to the derived status
+    previous: EvidenceStatus | None  # None: it was on its derived status
+    reason: str
+    by: str
+    by_id: int | None
+    at: dt.datetime
+
+    def as_ruling(self) -> EditorialRuling | None:
+        if self.status == CLEAR:
+            return None
+        return EditorialRuling(status=self.status, by=self.by, at=self.at, reason=self.reason)
+
+
+class Note(_Record):
+    id: int
+    claim_id: str
+    text: str
+    by: str
+    by_id: int | None
+    at: dt.datetime
+
+
+class Feedback(_Record):
+    """A "Wrong match" report (or another kind of feedback) from a user."""
+
+    id: int
+    kind: str
+    command: str
+    query: str
+    claim_id: str | None
+    user_id: int | None
+    user_name: str
+    guild_id: int | None
+    channel_id: int | None
+    comment: str
+    at: dt.datetime
+
+
+# -- digest ----------------------------------------------------------------------------
+
+
+class DigestSnapshot(_Record):
+    id: int
+    claimset: str
+    ruling_cursor: int  # rulings rows with a higher id came after the snapshot
+    taken_at: dt.datetime
+    hashes: dict[str, str]  # "claim:<id>" -> content hash
+
+
+class DigestSubscription(_Record):
+    id: int
+    guild_id: int | None
+    channel_id: int
+    time: str  # "08:00", local
+    timezone: str  # IANA name
+    post_when_empty: bool
+    active: bool
+    active_from: dt.datetime  # periods due before this are not owed
+    baseline_snapshot_id: int  # what the next digest is measured against
+    created_by: str  # who set it last: an editor's name, or "config.toml"
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class DigestRun(_Record):
+    id: int
+    subscription_id: int
+    period: dt.date  # the local date the digest is for
+    state: DigestRunState
+    payload: list[str]  # the message contents, fixed before the first send
+    snapshot_id: int
+    since_snapshot_id: int
+    attempts: int
+    last_error: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    message_id: int | None  # the first message, once sent
+    messages: dict[int, int]  # part -> message id, for the parts already sent

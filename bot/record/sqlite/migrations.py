@@ -1,0 +1,165 @@
+"""The SQLite schema, as migrations frozen in literal SQL.
+
+``MIGRATIONS`` is an ordered list: migration N brings a database from ``user_version``
+N-1 to N. Append only: a migration that has shipped is never edited (tests pin the
+sha256 of each one's SQL), and none is computed from live code, so changing Python
+(adding an evidence status, say) never rewrites a schema already in use. A change to the
+schema is a new migration.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int  # the user_version this migration brings the database to
+    name: str
+    sql: str  # one or more statements; no BEGIN/COMMIT (the runner wraps it)
+
+
+# The CHECK lists in migration 1 are the editorial statuses of its release, written out;
+# a new editorial status needs a migration that rebuilds ``rulings`` with a wider CHECK.
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "editorial: rulings audit log, notes, feedback",
+        """
+        CREATE TABLE rulings (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id  TEXT    NOT NULL CHECK (length(claim_id) > 0),
+            status    TEXT    NOT NULL CHECK (status IN ('confirmed', 'false', 'in_review', 'misleading', 'clear')),
+            previous  TEXT             CHECK (previous IS NULL
+                                              OR previous IN ('confirmed', 'false', 'in_review', 'misleading')),
+            reason    TEXT    NOT NULL DEFAULT '',
+            by_name   TEXT    NOT NULL CHECK (length(by_name) > 0),
+            by_id     INTEGER,
+            at        TEXT    NOT NULL
+        );
+        CREATE INDEX rulings_by_claim ON rulings (claim_id, id);
+        CREATE TRIGGER rulings_append_only_update BEFORE UPDATE ON rulings
+        BEGIN SELECT RAISE(ABORT, 'rulings is an append-only audit log'); END;
+        CREATE TRIGGER rulings_append_only_delete BEFORE DELETE ON rulings
+        BEGIN SELECT RAISE(ABORT, 'rulings is an append-only audit log'); END;
+
+        CREATE TABLE notes (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id  TEXT    NOT NULL CHECK (length(claim_id) > 0),
+            text      TEXT    NOT NULL CHECK (length(text) > 0),
+            by_name   TEXT    NOT NULL CHECK (length(by_name) > 0),
+            by_id     INTEGER,
+            at        TEXT    NOT NULL
+        );
+        CREATE INDEX notes_by_claim ON notes (claim_id, id);
+
+        CREATE TABLE feedback (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind       TEXT    NOT NULL DEFAULT 'wrong_match',
+            command    TEXT    NOT NULL,
+            query      TEXT    NOT NULL,
+            claim_id   TEXT,
+            user_id    INTEGER,
+            user_name  TEXT    NOT NULL DEFAULT '',
+            guild_id   INTEGER,
+            channel_id INTEGER,
+            comment    TEXT    NOT NULL DEFAULT '',
+            at         TEXT    NOT NULL
+        );
+        CREATE INDEX feedback_by_time ON feedback (id DESC);
+        """,  # noqa: E501
+    ),
+    Migration(
+        2,
+        "digest: snapshots, subscriptions, runs (exactly once), sent messages",
+        """
+        -- The claim set as a digest run saw it: every record's content hash (the item
+        -- set, shared by snapshots with the same content) and the rulings cursor.
+        CREATE TABLE digest_snapshots (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            claimset      TEXT    NOT NULL,
+            items_hash    TEXT    NOT NULL,
+            ruling_cursor INTEGER NOT NULL DEFAULT 0,
+            taken_at      TEXT    NOT NULL
+        );
+        CREATE TABLE digest_snapshot_items (
+            items_hash TEXT NOT NULL,
+            record     TEXT NOT NULL,
+            hash       TEXT NOT NULL,
+            PRIMARY KEY (items_hash, record)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE digest_subscriptions (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            guild_id        INTEGER,
+            channel_id      INTEGER NOT NULL UNIQUE CHECK (channel_id > 0),
+            time            TEXT    NOT NULL,
+            timezone        TEXT    NOT NULL,
+            post_when_empty INTEGER NOT NULL CHECK (post_when_empty IN (0, 1)),
+            active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            active_from     TEXT    NOT NULL,
+            baseline_snapshot_id INTEGER NOT NULL REFERENCES digest_snapshots (id),
+            created_by      TEXT    NOT NULL,
+            created_at      TEXT    NOT NULL,
+            updated_at      TEXT    NOT NULL
+        );
+
+        -- One row per subscription and period, written before anything is sent.
+        CREATE TABLE digest_runs (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            subscription_id   INTEGER NOT NULL REFERENCES digest_subscriptions (id),
+            period            TEXT    NOT NULL,
+            state             TEXT    NOT NULL CHECK (state IN
+                                ('sending', 'sent', 'skipped', 'failed', 'abandoned')),
+            payload           TEXT    NOT NULL,
+            snapshot_id       INTEGER NOT NULL REFERENCES digest_snapshots (id),
+            since_snapshot_id INTEGER NOT NULL REFERENCES digest_snapshots (id),
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            last_error        TEXT    NOT NULL DEFAULT '',
+            started_at        TEXT    NOT NULL,
+            finished_at       TEXT,
+            message_id        INTEGER,
+            UNIQUE (subscription_id, period)
+        );
+        CREATE TABLE digest_messages (
+            run_id     INTEGER NOT NULL REFERENCES digest_runs (id),
+            part       INTEGER NOT NULL CHECK (part >= 0),
+            nonce      TEXT    NOT NULL,
+            message_id INTEGER NOT NULL,
+            sent_at    TEXT    NOT NULL,
+            PRIMARY KEY (run_id, part)
+        );
+        """,
+    ),
+]
+
+
+def schema_version() -> int:
+    """The user_version this build of Factdesk writes."""
+    return MIGRATIONS[-1].version if MIGRATIONS else 0
+
+
+def check_migrations() -> None:
+    """Migration N is at index N-1, with no gap: raise AssertionError otherwise."""
+    for expected, migration in enumerate(MIGRATIONS, start=1):
+        if migration.version != expected:
+            raise AssertionError(f"MIGRATIONS[{expected - 1}] has version {migration.version}")
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements (triggers keep their inner ``;``)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
