@@ -7,8 +7,11 @@ import sqlite3
 
 import pytest
 
+from bot.record.digest import record_hashes
+from bot.record.digest_subscriptions import CONFIG_AUTHOR, DigestSubscriptions
 from bot.record.store import Store, StoreError
-from tests.digest_support import Clock
+from bot.settings import DigestSettings
+from tests.digest_support import Clock, engine_for, mini
 
 T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 HASHES = {"claim:a": "1", "claim:b": "2"}
@@ -102,3 +105,57 @@ async def test_status_changes_are_read_between_cursors(store):
 async def test_a_channel_id_of_zero_is_refused(store):
     with pytest.raises(StoreError, match="channel id 0"):
         await subscribe(store, 0)
+
+
+# -- bot.record.digest_subscriptions: what the faces call instead of the store --------
+
+
+def subscriptions(store: Store, claimset=None) -> DigestSubscriptions:
+    cs = claimset or mini()
+    return DigestSubscriptions(store, lambda: engine_for(cs))
+
+
+async def test_subscribing_through_the_service_snapshots_the_served_claim_set(store):
+    cs = mini()
+    sub = await subscriptions(store, cs).subscribe(
+        channel_id=10, guild_id=1, time="08:00", timezone="UTC", post_when_empty=True, by="ed"
+    )
+    snap = await store.digest_snapshot(sub.baseline_snapshot_id)
+    assert snap.hashes == record_hashes(cs)
+    assert snap.claimset == f"{cs.manifest.id}@{cs.version}"
+
+
+async def test_lookups_and_unsubscribe_through_the_service(store):
+    service = subscriptions(store)
+    await subscribe(store, 10, guild_id=1)
+    await subscribe(store, 11, guild_id=1)
+    await subscribe(store, 12, guild_id=2)
+    assert (await service.for_preview(1, 11)).channel_id == 11
+    assert (await service.for_preview(1, 99)).channel_id == 10  # the guild's first
+    assert await service.for_preview(3, 10) is None
+    assert [s.channel_id for s in await service.unsubscribe(guild_id=1, channel_id=10)] == [10]
+    assert [s.channel_id for s in await service.active()] == [11, 12]
+    assert (await service.for_channel(10)).active is False
+    assert await service.for_channel(99) is None
+
+
+async def test_the_config_channel_is_subscribed_until_an_editor_takes_it_over(tmp_path):
+    clock = Clock(T0)
+    async with Store.open(tmp_path / "db.sqlite3", clock=clock) as store:
+        await _config_subscription_steps(store, clock)
+
+
+async def _config_subscription_steps(store: Store, clock: Clock) -> None:
+    service = subscriptions(store)
+    conf = DigestSettings(channel_id=10, time="08:00", timezone="UTC")
+    assert await service.ensure_from_config(DigestSettings(), guild_id=1) is None
+    first = await service.ensure_from_config(conf, guild_id=1)
+    assert (first.created_by, first.time) == (CONFIG_AUTHOR, "08:00")
+    clock.advance(hours=1)
+    assert await service.ensure_from_config(conf, guild_id=1) == first  # unchanged: no write
+    moved = await service.ensure_from_config(conf.model_copy(update={"time": dt.time(9)}), 1)
+    assert (moved.id, moved.time) == (first.id, "09:00")
+    await subscribe(store, 10, by="Vera", time="07:00")
+    assert (await service.ensure_from_config(conf, guild_id=1)).created_by == "Vera"
+    await service.unsubscribe(guild_id=None, channel_id=10)
+    assert (await service.ensure_from_config(conf, guild_id=1)).active is False
