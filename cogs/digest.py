@@ -36,8 +36,8 @@ from bot.record.digest import (
 )
 from bot.record.digest_runner import DigestRunner, format_local
 from bot.record.schedule import Schedule, ScheduleError, zone_choices
-from cogs.editorial import NotEditor, is_editor
 from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.checks import require_editor
 from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -175,12 +175,6 @@ class DigestCog(FactdeskCog):
 
     # -- commands -----------------------------------------------------------------------
 
-    def _require_editor(self, interaction: discord.Interaction) -> None:
-        """The same rule as every editorial command: a role in editor_role_ids."""
-        roles = self.bot.settings.discord.editor_role_ids
-        if not is_editor(interaction.user, roles):
-            raise NotEditor(bool(roles))  # the tree replies with one ephemeral line
-
     @digest.command(name="subscribe", description="Post the digest in a channel every day")
     @app_commands.describe(
         channel="where to post it",
@@ -195,7 +189,7 @@ class DigestCog(FactdeskCog):
         time: app_commands.Range[str, 1, 5] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
-        self._require_editor(interaction)
+        require_editor(interaction)  # the tree replies with one ephemeral line
         if self.bot.store is None:
             await reply_ephemeral(interaction, "Digests need a database; none is configured.")
             return
@@ -241,7 +235,7 @@ class DigestCog(FactdeskCog):
     async def unsubscribe(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        self._require_editor(interaction)
+        require_editor(interaction)  # the tree replies with one ephemeral line
         if self.bot.store is None:
             await reply_ephemeral(interaction, "Digests need a database; none is configured.")
             return

@@ -1,4 +1,4 @@
-"""/factdesk about (claim-set version, counts, uptime) and owner-only /factdesk sync."""
+"""/factdesk: about (version, counts, uptime), sync (owners), feedback and reload (editors)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.rendering.editorial import render_feedback
 from cogs.utils.base import FactdeskCog
-from cogs.utils.rendering import about_page
-from cogs.utils.tree import NotOwner
+from cogs.utils.checks import editor_only, owner_only
+from cogs.utils.rendering import about_page, text_embed
 
 log = logging.getLogger(__name__)
 
-
-async def _owner_only(interaction: discord.Interaction) -> bool:
-    if await interaction.client.is_factdesk_owner(interaction.user):  # type: ignore[attr-defined]
-        return True
-    raise NotOwner()
+RELOADED_COLOUR = 0x2ECC71
+NOT_RELOADED_COLOUR = 0xE74C3C
 
 
 @app_commands.guild_only()
-class About(FactdeskCog, commands.GroupCog, group_name="factdesk"):
-    """Factdesk itself: what it answers from, and keeping its commands in sync."""
+class About(
+    FactdeskCog,
+    commands.GroupCog,
+    group_name="factdesk",
+    group_description="Factdesk itself: what it answers from, and keeping its commands in sync.",
+):
+    """/factdesk: the one cog that owns the group and every subcommand in it."""
 
     @app_commands.command(name="about", description="Claim-set version, counts and uptime")
     async def about(self, interaction: discord.Interaction) -> None:
@@ -43,7 +46,7 @@ class About(FactdeskCog, commands.GroupCog, group_name="factdesk"):
 
     @app_commands.command(name="sync", description="Owners only: publish the slash commands")
     @app_commands.describe(scope="guild: this server now (copies global commands); global: all")
-    @app_commands.check(_owner_only)
+    @owner_only()
     async def sync(
         self, interaction: discord.Interaction, scope: Literal["guild", "global"] = "guild"
     ) -> None:
@@ -61,6 +64,32 @@ class About(FactdeskCog, commands.GroupCog, group_name="factdesk"):
         await interaction.followup.send(
             f"Synced {len(synced)} commands to {where}.", ephemeral=True
         )
+
+    @app_commands.command(
+        name="feedback", description="Editors: the latest “Wrong match” reports"
+    )
+    @app_commands.describe(limit="how many (newest first)")
+    @editor_only()
+    async def feedback(
+        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
+    ) -> None:
+        answer = await self.desk.require_editorial().feedback(limit)
+        await interaction.response.send_message(
+            embed=text_embed("Wrong-match feedback", render_feedback(answer)), ephemeral=True
+        )
+
+    @app_commands.command(
+        name="reload", description="Editors: reload the claim set (a broken set keeps the old one)"
+    )
+    @editor_only()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self.desk.reload()
+        colour = RELOADED_COLOUR if report.ok else NOT_RELOADED_COLOUR
+        await interaction.followup.send(
+            embed=text_embed("Claim set reload", report.text(), colour), ephemeral=True
+        )
+        log.info("reload by %s: ok=%s", interaction.user.id, report.ok)
 
 
 async def setup(bot) -> None:

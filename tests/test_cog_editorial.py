@@ -188,7 +188,7 @@ async def test_reload_keeps_the_last_good_set_and_reports_the_problem(tmp_path: 
 
 @pytest.mark.parametrize("roles", [[EDITOR_ROLE], [OTHER_ROLE, EDITOR_ROLE]])
 def test_is_editor_reads_roles_from_the_payload(roles):
-    from cogs.editorial import is_editor
+    from cogs.utils.checks import is_editor
 
     class Member:  # a Member of an uncached guild: role ids only, no Role objects
         _roles = roles

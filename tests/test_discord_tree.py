@@ -53,7 +53,17 @@ async def test_every_extension_loads_and_no_command_clashes() -> None:
         assert len(names) == len(set(names))
         assert set(names) >= EXPECTED_TOP_LEVEL
         group = bot.tree.get_command("factdesk")
-        assert {c.name for c in group.commands} >= {"about", "sync"}
+        assert [c.name for c in group.commands] == ["about", "sync", "feedback", "reload"]
+
+
+async def test_one_cog_owns_factdesk() -> None:
+    """Every /factdesk subcommand is a method of the cog that owns the group (no grafting)."""
+    async with FactdeskBot(Settings(), None, extensions=("cogs.factdesk",)) as bot:
+        await bot.setup_hook()
+        group = bot.tree.get_command("factdesk")
+        owner = bot.get_cog("About")
+        assert {c.name for c in group.commands} == {"about", "sync", "feedback", "reload"}
+        assert all(c.binding is owner for c in group.commands)
 
 
 @pytest.mark.parametrize("name", EXTENSIONS)

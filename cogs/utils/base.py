@@ -15,12 +15,14 @@ from cogs.utils.tree import GuildNotEnabled, on_tree_error
 if TYPE_CHECKING:
     from bot.answers.engine import Factdesk
     from bot.client import FactdeskBot
+    from bot.desk import Desk
 
 log = logging.getLogger(__name__)
 
 # Five commands per user per 10 s: enough for a desk, not enough for a runaway script.
 COOLDOWN_RATE = 5
 COOLDOWN_PER = 10.0
+NOT_LOADED = "The claim set is not loaded; ask an owner to check the bot."
 
 
 # Keyed by bot too: the mapping lives on the command class, shared by every bot in a process.
@@ -35,10 +37,17 @@ class FactdeskCog(commands.Cog):
         bot.tree.error(on_tree_error)  # bot/ never imports cogs: the handler is injected here
 
     @property
+    def desk(self) -> Desk:
+        """The bot's services (engine, editorial record, digest subscriptions, reload)."""
+        if self.bot.desk is None:
+            raise FactdeskError(NOT_LOADED)
+        return self.bot.desk
+
+    @property
     def engine(self) -> Factdesk:
         """The bot's current engine (read at each call: a reload swaps it)."""
         if self.bot.engine is None:
-            raise FactdeskError("The claim set is not loaded; ask an owner to check the bot.")
+            raise FactdeskError(NOT_LOADED)
         return self.bot.engine
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:

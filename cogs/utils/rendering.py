@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -26,12 +27,18 @@ from bot.answers.models import (
     SourceRef,
 )
 from bot.claimset.status import EvidenceStatus, style
+from bot.rendering.editorial import render_history
 from cogs.utils import limits
+
+if TYPE_CHECKING:
+    from bot.record.editorial import StatusHistory
 
 log = logging.getLogger(__name__)
 
 NO_MATCH_COLOUR = 0x99AAB5
 INFO_COLOUR = 0x5865F2
+NEUTRAL_COLOUR = 0x607D8B  # editorial replies with no status to colour them
+HISTORY_SHOWN = 15  # at most this many newest changes in /status history
 FIGURES_EMOJI = "📊"
 # Room kept free in every embed, below Discord's 6000 total, for the page counter.
 EMBED_BUDGET = limits.EMBEDS_TOTAL_MAX - 100
@@ -437,6 +444,27 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     return _number_pages(
         [Page(embeds=[embed], match_id=answer.topic) for embed in _embeds(draft)]
     )
+
+
+# -- editors' replies ---------------------------------------------------------
+
+
+def text_embed(title: str, text: str, colour: int = NEUTRAL_COLOUR) -> discord.Embed:
+    """One embed holding an already-rendered text (editorial replies, reload reports)."""
+    return discord.Embed(
+        title=title[: limits.EMBED_TITLE_MAX],
+        description=truncate(text, limits.EMBED_DESCRIPTION_MAX),
+        colour=colour,
+    )
+
+
+def history_text(history: StatusHistory) -> str:
+    """The newest changes that fit one embed description (the older ones are on the CLI)."""
+    for shown in range(HISTORY_SHOWN, 0, -1):
+        text = render_history(history, shown)
+        if len(text) <= limits.EMBED_DESCRIPTION_MAX:
+            return text
+    return render_history(history, 1)
 
 
 # -- about --------------------------------------------------------------------

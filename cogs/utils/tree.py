@@ -13,17 +13,11 @@ import discord
 from discord import app_commands
 
 from bot.errors import FactdeskError
+from cogs.utils.checks import NotOwner
 
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Something went wrong on our side; it has been logged for the desk."
-
-
-class NotOwner(app_commands.CheckFailure):
-    """Raised by the owner-only check."""
-
-    def __init__(self) -> None:
-        super().__init__("Only the bot's owners can use this command.")
 
 
 class GuildNotEnabled(app_commands.CheckFailure):
