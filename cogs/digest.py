@@ -32,12 +32,12 @@ from bot.record.digest import (
     build_digest,
     changes_from_snapshot,
     record_hashes,
-    render_digest_messages,
 )
 from bot.record.digest_runner import DigestRunner, format_local
 from bot.record.schedule import Schedule, ScheduleError, zone_choices
 from cogs.utils.base import FactdeskCog, cooldown
 from cogs.utils.checks import require_editor
+from cogs.utils.digest_rendering import render_digest_messages
 from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ class DigestCog(FactdeskCog):
             self.bot.store,
             self._engine,
             self._send,
+            render=render_digest_messages,
             clock=lambda: self.clock(),
             find_sent=self._find_sent,
         )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.record.digest_runner import DigestRunner
 from bot.record.store import Store
+from cogs.utils.digest_rendering import render_digest_messages
 from tests.digest_support import engine_for, mini
 
 
@@ -42,7 +43,8 @@ async def main(db: Path, channel_file: Path, now: dt.datetime, kill: bool) -> No
 
     claimset = mini()
     async with Store.open(db, clock=lambda: now) as store:
-        runner = DigestRunner(store, lambda: engine_for(claimset), send, clock=lambda: now)
+        runner = DigestRunner(store, lambda: engine_for(claimset), send,
+                              render=render_digest_messages, clock=lambda: now)
         outcomes = await runner.tick()
         print(json.dumps([o.state for o in outcomes]))
 

@@ -1,4 +1,4 @@
-"""bot.record.digest: what is new (by dates, by snapshots), the answer, its renderings, the CLI."""
+"""The digest: what is new (by dates, by snapshots), the answer, its renderings, the CLI."""
 
 from __future__ import annotations
 
@@ -13,16 +13,15 @@ from hypothesis import strategies as st
 from bot.claimset.schema import Figure
 from bot.cli import main
 from bot.record.digest import (
-    MESSAGE_MAX,
     DigestAnswer,
     build_digest,
     changes_from_snapshot,
     changes_since_date,
     first_seen,
     record_hashes,
-    render_digest_messages,
-    render_digest_text,
 )
+from bot.rendering.digest import render_digest_text
+from cogs.utils.digest_rendering import MESSAGE_MAX, render_digest_messages
 from cogs.utils.limits import message_problems
 from tests.digest_support import MINI, engine_for, mini, new_claim, with_claims
 
@@ -239,11 +238,11 @@ async def test_the_commands_items_link_to_exist_in_the_bot_with_those_options():
     footer=st.sampled_from(["", "Factdesk digest for 23 Nov 2026 (Europe/Paris) · ref fd1.2"]),
 )
 def test_packing_fits_every_message_and_keeps_every_line_in_order(lengths, footer):
-    from bot.record.digest import _pack, _with_footers
+    from cogs.utils.digest_rendering import pack, with_footers
 
     lines = [f"**Section {i}**" if n % 7 == 0 else f"{i}:" + "x" * n
              for i, n in enumerate(lengths)]
-    parts = _with_footers(_pack(lines), footer)
+    parts = with_footers(pack(lines), footer)
     assert all(len(p) <= MESSAGE_MAX for p in parts)
     seen = [line for p in parts for line in p.split("\n")
             if not line.startswith("-# ") and not line.endswith("(continued)**")]

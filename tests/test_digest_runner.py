@@ -16,6 +16,7 @@ import pytest
 from bot.record.digest import record_hashes
 from bot.record.digest_runner import DigestRunner, digest_nonce
 from bot.record.store import Store
+from cogs.utils.digest_rendering import render_digest_messages
 from tests.digest_support import (
     Clock,
     Crash,
@@ -47,7 +48,8 @@ class Desk:
         self.store = await self._cm.__aenter__()
         self.runner = DigestRunner(
             self.store, lambda: engine_for(self.claimset), self.channels.send,
-            clock=self.clock, find_sent=self.channels.find_sent if self.history else None,
+            render=render_digest_messages, clock=self.clock,
+            find_sent=self.channels.find_sent if self.history else None,
         )
         return self
 

@@ -31,8 +31,8 @@ from bot.cli.common import DeskSession, add_desk_options, settings_from
 from bot.cli.digest import digest_since
 from bot.desk import Desk, StoreMode
 from bot.errors import FactdeskError
-from bot.record.digest import render_digest_text
 from bot.record.editorial import StatusHistory, claim_notes, unknown_claim
+from bot.rendering.digest import render_digest_text
 from bot.rendering.editorial import render_history, render_notes
 from bot.rendering.text import render
 

@@ -16,7 +16,8 @@ import logging
 
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, StoreMode
-from bot.record.digest import DigestAnswer, build_digest, changes_since_date, render_digest_text
+from bot.record.digest import DigestAnswer, build_digest, changes_since_date
+from bot.rendering.digest import render_digest_text
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The digest: what changed in the claim set, as an answer object, and its renderings.
+"""The digest: what changed in the claim set, as an answer object.
 
 Two ways to know "what changed since":
 
@@ -15,8 +15,8 @@ Two ways to know "what changed since":
 
 :func:`build_digest` turns the changes into a :class:`DigestAnswer` (plus the open
 figure conflicts, most important topic first, from the engine's own figures
-reasoning, and counts). :func:`render_digest_text` is the CLI's rendering;
-:func:`render_digest_messages` splits the same lines into Discord messages that fit.
+reasoning, and counts). Its renderings are elsewhere: plain text in
+:mod:`bot.rendering.digest`, Discord messages in ``cogs.utils.digest_rendering``.
 """
 
 from __future__ import annotations
@@ -34,18 +34,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.answers.models import FiguresAnswer, Interval
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Claim
-from bot.claimset.status import EvidenceStatus, style
+from bot.claimset.status import EvidenceStatus
 
 if TYPE_CHECKING:
     from bot.answers.editorial_view import EditorialView
     from bot.record.store import RulingChange
 
 log = logging.getLogger(__name__)
-
-MESSAGE_MAX = 2000  # Discord's message content limit
-# At most this many items per section; the rest is one "and N more" line, so a digest
-# of a huge update stays a few messages long instead of flooding the channel.
-SECTION_MAX = 15
 
 
 # --------------------------------------------------------------------------------------
@@ -431,203 +426,4 @@ def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
                 command=figures_command(topic.id),
             )
         )
-    return out
-
-
-# --------------------------------------------------------------------------------------
-# Renderings.
-# --------------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIALS = "\\*_~`|>#[]"
-
-
-def escape_markdown(text: str) -> str:
-    """Text from the claim set shown literally in Discord (no bold, links, mentions)."""
-    out = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in text)
-    return out.replace("@", "@\u200b")  # no @everyone, even if mentions were allowed
-
-
-def _oneline(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "open"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
-
-
-def _envelope(envelope: Interval) -> str:
-    low, high = envelope.low, envelope.high
-    if low is not None and high is None:
-        return f"{_number(low)} or more"
-    if low is None and high is not None:
-        return f"up to {_number(high)}"
-    return f"{_number(low)}–{_number(high)}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _sections(
-    answer: DigestAnswer, md: bool, cap: int | None = SECTION_MAX
-) -> list[tuple[str, list[str]]]:
-    """(heading, lines) pairs in the order a reader wants them; ``cap`` items a section."""
-
-    def esc(text: str) -> str:
-        return escape_markdown(_oneline(text)) if md else _oneline(text)
-
-    def cmd(command: str) -> str:
-        return f"`{command}`"
-
-    def capped(lines: list[str], more: str) -> list[str]:
-        if cap is None or len(lines) <= cap:
-            return lines
-        return [*lines[:cap], f"… and {len(lines) - cap} more: {more}"]
-
-    sections: list[tuple[str, list[str]]] = []
-    for title, items, more in (
-        ("Sources", answer.sources, "`/source`"),
-        ("Claims", answer.claims, "`/claim`"),
-        ("Figures", answer.figures, "`/figures`"),
-    ):
-        if not items:
-            continue
-        lines = []
-        for item in items:
-            mark = style(item.status).emoji + " " if item.status else ""
-            tag = "new" if item.change == "new" else "revised"
-            lines.append(f"• {tag}: {mark}{esc(item.summary)} → {cmd(item.command)}")
-        new = sum(1 for i in items if i.change == "new")
-        heading = f"{title}: {new} new, {len(items) - new} revised"
-        sections.append((heading, capped(lines, more)))
-    if answer.status_changes:
-        lines = []
-        for ch in answer.status_changes:
-            before, after = style(ch.previous), style(ch.status)
-            what = "cleared the ruling" if ch.cleared else "set"
-            reason = f" — “{esc(ch.reason)}”" if ch.reason else ""
-            subject = esc(ch.statement) if ch.statement else f"{ch.claim_id} (no longer in set)"
-            lines.append(
-                f"• {before.emoji} {before.label} → {after.emoji} {after.label}: {subject}"
-                f" ({what} by {esc(ch.by)}, {ch.at.day} {ch.at:%b %H:%M} UTC){reason}"
-                f" → {cmd(ch.command)}"
-            )
-        sections.append((f"Status changes: {len(lines)}", capped(lines, "`/claim`")))
-    if answer.removed:
-        lines = [f"• {esc(key)}" for key in answer.removed]
-        sections.append((f"Removed: {len(lines)}", capped(lines, "the claim-set history")))
-    if answer.conflicts:
-        lines = []
-        for conflict in answer.conflicts:
-            env = f" ({_envelope(conflict.envelope)})" if conflict.envelope else ""
-            tag = "contradiction" if conflict.kind == "contradiction" else "unsettled"
-            lines.append(
-                f"• {esc(conflict.topic_label)}{env}, {tag}: {esc(conflict.summary)}"
-                f" → {cmd(conflict.command)}"
-            )
-        sections.append((f"Open conflicts: {len(lines)}", capped(lines, "`/figures`")))
-    c = answer.counts
-    statuses = ", ".join(
-        f"{style(s).emoji} {n} {style(s).label.lower()}" for s, n in c.by_status.items()
-    )
-    sections.append(
-        (
-            "Counts",
-            [
-                f"{_plural(c.sources, 'source')} · {_plural(c.claims, 'claim')} · "
-                f"{_plural(c.figures, 'figure')} · {_plural(c.open_conflicts, 'open conflict')}"
-                + (f" · {statuses}" if statuses else "")
-            ],
-        )
-    )
-    return sections
-
-
-def _header(answer: DigestAnswer, md: bool) -> str:
-    title = answer.title if not md else escape_markdown(answer.title)
-    head = f"Factdesk digest — {title}"
-    return f"**{head}** · changes since {answer.since_label}" if md else (
-        f"{head}\nChanges since {answer.since_label}"
-    )
-
-
-def nothing_new_line(answer: DigestAnswer, md: bool = True) -> str:
-    line = f"Nothing new since {answer.since_label}."
-    if md:
-        line = f"**Factdesk digest** · {line[0].lower()}{line[1:]}"
-    if answer.conflicts:
-        first = answer.conflicts[0]
-        command = f"`{first.command}`" if md else first.command
-        line += f" {_plural(len(answer.conflicts), 'open conflict')}, first: {command}"
-    return line
-
-
-def render_digest_text(answer: DigestAnswer) -> str:
-    """Plain text for the console: every item (Discord messages cap each section)."""
-    if answer.nothing_new:
-        return nothing_new_line(answer, md=False)
-    out = [_header(answer, md=False)]
-    for heading, lines in _sections(answer, md=False, cap=None):
-        out += ["", heading, *lines]
-    return "\n".join(out).replace("`", "")
-
-
-def render_digest_messages(answer: DigestAnswer, footer: str = "") -> list[str]:
-    """Discord message contents, each within 2000 characters, split between lines.
-
-    ``footer`` is appended (as small text) to every message, with "i/n" when there are
-    several: the runner puts the period and nonce there, so a sent digest can be
-    recognised in the channel's history. "Nothing new" is one line without it.
-    """
-    if answer.nothing_new:  # one line, no footer: nothing to split or tell apart
-        return [nothing_new_line(answer)]
-    else:
-        lines: list[str] = [_header(answer, md=True)]
-        for heading, body in _sections(answer, md=True):
-            lines.append(f"**{heading}**")
-            lines += body
-        parts = _pack(lines)
-    return _with_footers(parts, footer)
-
-
-_FOOTER_ROOM = 120  # kept free in every message for the footer line
-
-
-def _pack(lines: list[str]) -> list[str]:
-    budget = MESSAGE_MAX - _FOOTER_ROOM
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    heading = ""
-    for line in lines:
-        if line.startswith("**") and line.endswith("**"):
-            heading = line
-        if len(line) > budget:
-            line = line[: budget - 1] + "…"
-        if current and size + 1 + len(line) > budget:
-            carried = [current.pop()] if current[-1] == heading and line != heading else []
-            if current:
-                parts.append("\n".join(current))
-            current, size = carried, sum(len(x) + 1 for x in carried)
-            if heading and line != heading and not carried:
-                cont = heading[:-2] + " (continued)**"
-                current, size = [cont], len(cont)
-        current.append(line)
-        size += len(line) + (1 if size else 0)
-    if current:
-        parts.append("\n".join(current))
-    return parts
-
-
-def _with_footers(parts: list[str], footer: str) -> list[str]:
-    if not footer:
-        return parts
-    total = len(parts)
-    out = []
-    for i, part in enumerate(parts, start=1):
-        tail = f"-# {footer}" + (f" · {i}/{total}" if total > 1 else "")
-        out.append(f"{part}\n{tail[: _FOOTER_ROOM - 2]}")
     return out

@@ -1,8 +1,9 @@
-"""Posting digests exactly once: the schedule, the store and an injected ``send``.
+"""Posting digests exactly once: the schedule, the store, an injected ``render`` and ``send``.
 
-The runner knows nothing of Discord: the cog gives it ``send(channel_id, content,
-nonce) -> message id`` (and optionally ``find_sent``), tests give it fakes that can
-crash between any two steps. For each active subscription, on every :meth:`tick`:
+The runner knows nothing of Discord: the cog gives it ``render(answer, footer) ->
+message contents`` and ``send(channel_id, content, nonce) -> message id`` (and
+optionally ``find_sent``), tests give it fakes that can crash between any two steps.
+For each active subscription, on every :meth:`tick`:
 
 1. Work out the due period (:func:`bot.record.schedule.due_period`: the latest local date whose
    time has passed and that was not begun yet, so downtime yields one catch-up).
@@ -40,7 +41,6 @@ from bot.record.digest import (
     build_digest,
     changes_from_snapshot,
     record_hashes,
-    render_digest_messages,
 )
 from bot.record.protocols import DigestRecord
 from bot.record.records import DigestRun, DigestSnapshot, DigestSubscription
@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 
 NONCE_MAX = 25  # Discord's limit on a message nonce (string form)
 
+# (answer, footer) -> the contents of a run's messages, fixed before the first is sent.
+RenderFn = Callable[[DigestAnswer, str], list[str]]
 # (channel_id, content, nonce) -> the id of the message Discord created (or returned).
 SendFn = Callable[[int, str, str], Awaitable[int]]
 # (channel_id, content, not_before) -> the id of a message of ours with exactly that
@@ -88,6 +90,7 @@ class DigestRunner:
         engine: Callable[[], DigestEngine],
         send: SendFn,
         *,
+        render: RenderFn,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         find_sent: FindSentFn | None = None,
         max_attempts: int = 10,
@@ -95,6 +98,7 @@ class DigestRunner:
         self.store = store
         self._engine = engine  # a callable: the bot swaps its engine on reload
         self._send = send
+        self._render = render
         self._clock = clock
         self._find_sent = find_sent
         self.max_attempts = max_attempts
@@ -194,7 +198,7 @@ class DigestRunner:
             return RunOutcome(sub.id, sub.channel_id, period, "skipped")
         ref = digest_nonce(sub.id, period, 0).rsplit(".", 1)[0]
         footer = f"Factdesk digest for {period.day} {period:%b %Y} ({sub.timezone}) · ref {ref}"
-        payload = render_digest_messages(answer, footer=footer)
+        payload = self._render(answer, footer)
         run = await self.store.digest_begin_run(
             subscription_id=sub.id, period=period, payload=payload, since_snapshot_id=since_id,
             hashes=hashes, claimset=claimset, ruling_cursor=cursor,

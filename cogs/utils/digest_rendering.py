@@ -1,0 +1,111 @@
+"""The digest as Discord messages: escaped markdown, split into messages that fit.
+
+:func:`render_digest_messages` is what the digest runner is given to fix a run's
+message contents before sending (and what ``/digest preview`` shows): the sections of
+:func:`bot.rendering.digest.digest_sections`, with text from the claim set made inert,
+commands in code spans, each section capped, packed between lines into messages of at
+most 2,000 characters, each ending with a small footer line.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.record.digest import DigestAnswer
+from bot.rendering.digest import conflicts_hint, digest_sections
+from cogs.utils.limits import CONTENT_MAX
+
+log = logging.getLogger(__name__)
+
+MESSAGE_MAX = CONTENT_MAX  # Discord's message content limit
+FOOTER_ROOM = 120  # kept free in every message for the footer line
+_MARKDOWN_SPECIALS = "\\*_~`|>#[]"
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the claim set shown literally in Discord (no bold, links, mentions)."""
+    out = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in text)
+    return out.replace("@", "@\u200b")  # no @everyone, even if mentions were allowed
+
+
+def code(command: str) -> str:
+    return f"`{command}`"
+
+
+def nothing_new_line(answer: DigestAnswer) -> str:
+    """The whole digest when nothing changed: one line."""
+    return (
+        f"**Factdesk digest** · nothing new since {answer.since_label}."
+        + conflicts_hint(answer, code)
+    )
+
+
+def digest_lines(answer: DigestAnswer) -> list[str]:
+    """The header, then each section's bold heading and its lines."""
+    lines = [
+        f"**Factdesk digest — {escape_markdown(answer.title)}**"
+        f" · changes since {answer.since_label}"
+    ]
+    for heading, body in digest_sections(answer, escape=escape_markdown, code=code):
+        lines.append(f"**{heading}**")
+        lines += body
+    return lines
+
+
+def render_digest_messages(answer: DigestAnswer, footer: str = "") -> list[str]:
+    """Discord message contents, each within 2000 characters, split between lines.
+
+    ``footer`` is appended (as small text) to every message, with "i/n" when there are
+    several: the runner puts the period and nonce there, so a sent digest can be
+    recognised in the channel's history. "Nothing new" is one line without it.
+    """
+    if answer.nothing_new:  # one line, no footer: nothing to split or tell apart
+        return [nothing_new_line(answer)]
+    return with_footers(pack(digest_lines(answer)), footer)
+
+
+def _is_heading(line: str) -> bool:
+    return line.startswith("**") and line.endswith("**")
+
+
+def pack(lines: list[str]) -> list[str]:
+    """Lines joined into messages that leave room for a footer; a heading is never last.
+
+    A line too long for a message is cut with an ellipsis; a section split over two
+    messages repeats its heading, marked "(continued)".
+    """
+    budget = MESSAGE_MAX - FOOTER_ROOM
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    heading = ""
+    for line in lines:
+        if _is_heading(line):
+            heading = line
+        if len(line) > budget:
+            line = line[: budget - 1] + "…"
+        if current and size + 1 + len(line) > budget:
+            carried = [current.pop()] if current[-1] == heading and line != heading else []
+            if current:
+                parts.append("\n".join(current))
+            current, size = carried, sum(len(x) + 1 for x in carried)
+            if heading and line != heading and not carried:
+                cont = heading[:-2] + " (continued)**"
+                current, size = [cont], len(cont)
+        current.append(line)
+        size += len(line) + (1 if size else 0)
+    if current:
+        parts.append("\n".join(current))
+    return parts
+
+
+def with_footers(parts: list[str], footer: str) -> list[str]:
+    """Each part with a small "-# footer" line, numbered "i/n" when there are several."""
+    if not footer:
+        return parts
+    total = len(parts)
+    out = []
+    for i, part in enumerate(parts, start=1):
+        tail = f"-# {footer}" + (f" · {i}/{total}" if total > 1 else "")
+        out.append(f"{part}\n{tail[: FOOTER_ROOM - 2]}")
+    return out
