@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.claimset import cache as claimset_cache
-from bot.claimset.loader import ClaimSetInvalid, _Loader, load_claimset
+from bot.claimset import loader
+from bot.claimset.loader import ClaimSetInvalid, load_claimset
 
 MINI = Path(__file__).parent / "data" / "mini"
 CLAIMS = "claims/main.toml"
@@ -31,10 +32,10 @@ def cache(tmp_path: Path) -> Path:
 def no_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, any load that reads and validates the files fails the test."""
 
-    def refuse(self: _Loader) -> None:
+    def refuse(*args: object) -> None:
         raise AssertionError("validated from the files")
 
-    monkeypatch.setattr(_Loader, "load", refuse)
+    monkeypatch.setattr(loader, "load_files", refuse)
 
 
 def replace(root: Path, rel: str, old: str, new: str) -> None:
@@ -106,6 +107,18 @@ def test_other_loader_code_is_a_miss(
     no_validation(monkeypatch)
     with pytest.raises(Exception, match="validated from the files"):
         load_claimset(mini, cache_dir=cache)
+
+
+def test_the_code_key_covers_every_module_of_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validation rules live in a subpackage: a change there is a miss too."""
+    hashed: list[Path] = []
+    monkeypatch.setattr(claimset_cache, "_code_key", None)
+    monkeypatch.setattr(claimset_cache, "_hash_file", lambda h, path: hashed.append(path))
+    claimset_cache.code_key()
+    package = Path(claimset_cache.__file__).parent
+    assert set(hashed) == set(package.rglob("*.py"))
+    assert package / "rules" / "status.py" in hashed
+    assert package / "loader.py" in hashed
 
 
 def test_a_damaged_cache_file_is_ignored(mini: Path, cache: Path) -> None:

@@ -3,8 +3,8 @@
 The key is a hash of every input the loader reads, each file by its content (never its
 modification time): the manifest, every file its globs match (in load order, by path),
 the sources manifest, every ``*.txt`` in the sources folder, plus the absolute root, the
-source code of the modules that decide validity (loader, schema, numbers, text, origins,
-status) and the versions of Python, pydantic and rtoml. Any changed byte, added or
+source code of every module of :mod:`bot.claimset` (its subpackages included: they decide
+validity) and the versions of Python, pydantic and rtoml. Any changed byte, added or
 removed file, or code change is a miss, and the loader validates everything again.
 
 Only claim sets that validated are written. The cache file holds the key first and the
@@ -62,8 +62,8 @@ def code_key() -> bytes:
     global _code_key
     if _code_key is None:
         h = hashlib.blake2b(_FORMAT, digest_size=16)
-        here = Path(__file__).parent  # every module of the claim-set package
-        for path in sorted(here.glob("*.py")):
+        here = Path(__file__).parent  # every module of the claim-set package, rules/ too
+        for path in sorted(here.rglob("*.py")):
             _hash_file(h, path)
         for dist in ("pydantic", "pydantic_core", "rtoml"):
             try:

@@ -8,6 +8,7 @@ file. Origins are compared case- and whitespace-insensitively.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -26,6 +27,7 @@ def origin_of(attribution: Attribution, source: Source | None) -> str:
     return source.label
 
 
+@functools.lru_cache(maxsize=8192)  # a set names a few thousand origins, each many times
 def _key(origin: str) -> str:
     return " ".join(origin.split()).casefold()
 
@@ -62,3 +64,28 @@ def content_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
             claimset.claims[cid] for cid in current.evidence.supported_by if cid in claimset.claims
         )
     return _distinct(origins)
+
+
+def origin_key(attribution: Attribution, source: Source | None) -> str:
+    """Which origin an attribution counts as: the first link of ``via``, else its
+    source's outlet, stated or inferred (or its file when the outlet is unknown), case
+    and whitespace aside. Unlike :func:`origin_of`, an inferred outlet is the same
+    origin as a relay chain that starts at that outlet."""
+    if attribution.via:
+        return _key(attribution.via[0])
+    if source is None:
+        return _key(f"source {attribution.source}")
+    return _key(source.outlet or source.file)
+
+
+def content_origin_count(claim: Claim, claimset: ClaimSet) -> int:
+    """How many independent origins the validation rules count for ``claim``: with
+    backers (``supported_by``), ``len(content_origins(claim, claimset))``; without (nearly
+    every claim), its attributions' distinct :func:`origin_key`s, no names built."""
+    if claim.evidence.supported_by:
+        return len(content_origins(claim, claimset))
+    attributions = claim.attributions
+    if len(attributions) < 2:
+        return len(attributions)
+    sources = claimset.sources
+    return len({origin_key(a, sources.get(a.source)) for a in attributions})

@@ -1,0 +1,43 @@
+"""The validation rules of a claim set, in the order they run: a new rule is added to RULES.
+
+Each rule is one function ``rule(state)`` over a
+:class:`~bot.claimset.records.LoadState` after every file is read: it reads the records
+that validated (``state.valid(array)``), the source texts and, for the rules that need
+it, the claim set built from them (``state.claimset``, None when the manifest is
+invalid), and notes each problem with ``state.report_at``. Rules never raise: every
+problem is collected, and the loader raises them all at once. What a single record can
+check on its own belongs in :mod:`bot.claimset.schema`, not here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.claimset.records import LoadState
+from bot.claimset.rules.figures import figure_words_give_bounds
+from bot.claimset.rules.quotes import quotes_are_in_sources
+from bot.claimset.rules.references import references_resolve
+from bot.claimset.rules.sources import source_files_match
+from bot.claimset.rules.status import status_fits_record
+from bot.claimset.rules.uniqueness import ids_are_unique, spellings_are_unique
+
+log = logging.getLogger(__name__)
+
+Rule = Callable[[LoadState], None]
+
+RULES: tuple[Rule, ...] = (
+    source_files_match,  # each source entry names a text file, each text file has an entry
+    ids_are_unique,  # per kind, source files, and across claims and figures
+    spellings_are_unique,  # speaker names and aliases, case aside
+    references_resolve,  # speakers, topics, sources, supported_by, disputed_by
+    quotes_are_in_sources,  # attributions, evidence basis, figures
+    figure_words_give_bounds,  # a figure's words are in its quote and give its low/high
+    status_fits_record,  # each evidence status's own rule: see rules/status.py
+)
+
+
+def run_rules(state: LoadState) -> None:
+    """Every rule, in order, noting its problems on ``state``."""
+    for rule in RULES:
+        rule(state)
