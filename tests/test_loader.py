@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, Problem, load_claimset
 from bot.claimset.numbers import interval_from_words
-from bot.claimset.origins import content_origins, independent_origins, origin_of
+from bot.claimset.origins import (
+    content_origin_count,
+    content_origins,
+    independent_origins,
+    origin_key,
+    origin_of,
+)
 from bot.claimset.quotes import contains_quote, normalize_quote
 from bot.claimset.schema import Attribution, Claim, Figure, Source
 from bot.claimset.status import EvidenceStatus
@@ -561,6 +567,23 @@ def test_content_origins_follow_supported_by(mini: Path) -> None:
         "Gamma Daily (inferred)",
         "outlet unknown (002_beta.txt)",
     ]
+
+
+def test_status_rule_counts_an_inferred_outlet_as_its_relays_origin(mini: Path) -> None:
+    """The status rule counts origins by :func:`origin_key`: a relay chain that starts at
+    an outlet is the same origin as that outlet's own article, inferred or not (the
+    generated bench sets rely on it); answers still name the two apart."""
+    edit(mini, CLAIMS, 'source = "001"\nquote', 'source = "001"\nvia = ["gamma  daily"]\nquote')
+    status = line_of(mini, CLAIMS, 'status = "corroborated"')
+    assert_problem(
+        mini, f"{CLAIMS}:{status}: claim arrests-7939: evidence.status: corroborated needs two"
+    )
+    att = Attribution(source="003", quote="x")
+    shipped = load_claimset(MINI)
+    assert origin_key(att, shipped.sources["003"]) == "gamma daily"
+    assert origin_of(att, shipped.sources["003"]) == "Gamma Daily (inferred)"
+    for claim in shipped.claims.values():
+        assert content_origin_count(claim, shipped) == len(content_origins(claim, shipped))
 
 
 # -- whatever the files hold -----------------------------------------------------------
