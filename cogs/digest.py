@@ -1,9 +1,12 @@
 """/digest subscribe | unsubscribe | preview, and the loop that posts due digests.
 
-Thin: the schedule math is :mod:`bot.record.schedule`, the content :mod:`bot.record.digest`, the
-exactly-once posting :mod:`bot.record.digest_runner`; this cog gives the runner a ``send``
-(``channel.send`` with the run's nonce; discord.py then sets ``enforce_nonce``) and a
-``find_sent`` (the channel's recent history), and ticks it.
+Thin: the schedule math is :mod:`bot.record.schedule`, the content :mod:`bot.record.digest`,
+the subscriptions the desk's :class:`bot.record.digest_subscriptions.DigestSubscriptions`,
+the exactly-once posting :mod:`bot.record.digest_runner` (built by
+:meth:`bot.desk.Desk.digest_runner`). This cog gives the runner what only Discord
+knows: ``render`` (:mod:`cogs.utils.digest_rendering`), ``send`` (``channel.send`` with
+the run's nonce; discord.py then sets ``enforce_nonce``), ``find_sent`` (the channel's
+recent history) and the clock, and ticks it.
 
 Why ``tasks.loop(minutes=1)`` and not ``tasks.loop(time=[...])``: subscriptions come
 and go at run time, each with its own zone. ``time=`` needs the full list of times up
@@ -17,7 +20,6 @@ goes out within a minute of its time.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -27,12 +29,7 @@ import discord
 from discord import app_commands
 from discord.ext import tasks
 
-from bot.record.digest import (
-    DigestEngine,
-    build_digest,
-    changes_from_snapshot,
-    record_hashes,
-)
+from bot.record.digest import build_digest, changes_from_snapshot, record_hashes
 from bot.record.digest_runner import DigestRunner, format_local
 from bot.record.schedule import Schedule, ScheduleError, zone_choices
 from cogs.utils.base import FactdeskCog, cooldown
@@ -42,13 +39,14 @@ from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
     from bot.client import FactdeskBot
-    from bot.record.store import DigestSubscription
+    from bot.record.digest_subscriptions import DigestSubscriptions
+    from bot.record.records import DigestSubscription
 
 log = logging.getLogger(__name__)
 
-CONFIG_AUTHOR = "config.toml"
 TICK_SECONDS = 60.0
 HISTORY_LIMIT = 50  # messages read back when resuming a run whose nonce may have expired
+NO_DATABASE = "Digests need a database; none is configured."
 
 
 def _utcnow() -> dt.datetime:
@@ -66,28 +64,25 @@ class DigestCog(FactdeskCog):
         self.clock: Callable[[], dt.datetime] = _utcnow  # tests swap it
         self.runner: DigestRunner | None = None
 
+    @property
+    def subscriptions(self) -> DigestSubscriptions | None:
+        """The desk's digest subscriptions (None without a database)."""
+        return self.bot.desk.subscriptions if self.bot.desk is not None else None
+
     async def cog_load(self) -> None:
-        if self.bot.store is None:
+        if self.bot.desk is None or self.bot.desk.store is None:
             log.warning("no database: scheduled digests are off (preview still works)")
             return
-        self.runner = DigestRunner(
-            self.bot.store,
-            self._engine,
+        self.runner = self.bot.desk.digest_runner(
             self._send,
             render=render_digest_messages,
-            clock=lambda: self.clock(),
             find_sent=self._find_sent,
+            clock=lambda: self.clock(),
         )
         self.check_due.start()
 
     async def cog_unload(self) -> None:
         self.check_due.cancel()
-
-    def _engine(self) -> DigestEngine:
-        engine = self.bot.engine  # read each time: a reload swaps it
-        if engine is None:
-            raise RuntimeError("the claim set is not loaded")
-        return engine
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -111,42 +106,11 @@ class DigestCog(FactdeskCog):
     async def ensure_config_subscription(self) -> DigestSubscription | None:
         """config.toml's [digest] channel_id: subscribe it unless an editor unsubscribed it."""
         conf = self.bot.settings.digest
-        store = self.bot.store
-        if not conf.channel_id or store is None or self.bot.engine is None:
+        subscriptions = self.subscriptions
+        if not conf.channel_id or subscriptions is None or self.bot.engine is None:
             return None
-        existing = next(
-            (s for s in await store.digest_subscriptions(include_inactive=True)
-             if s.channel_id == conf.channel_id),
-            None,
-        )
-        time = conf.time.strftime("%H:%M")
-        if existing is not None and (
-            not existing.active
-            or existing.created_by != CONFIG_AUTHOR
-            or (existing.time, existing.timezone, existing.post_when_empty)
-            == (time, conf.timezone, conf.post_when_empty)
-        ):
-            return existing  # unsubscribed by an editor, set by an editor, or unchanged
-        channel = self.bot.get_channel(conf.channel_id)
-        guild = getattr(channel, "guild", None)
-        return await self._subscribe(
-            conf.channel_id, guild.id if guild else None, time, conf.timezone,
-            conf.post_when_empty, CONFIG_AUTHOR,
-        )
-
-    async def _subscribe(
-        self, channel_id: int, guild_id: int | None, time: str, timezone: str,
-        post_when_empty: bool, by: str,
-    ) -> DigestSubscription:
-        store = self.bot.store
-        assert store is not None and self.bot.engine is not None
-        claimset = self.bot.engine.claimset
-        return await store.digest_subscribe(
-            channel_id=channel_id, guild_id=guild_id, time=time, timezone=timezone,
-            post_when_empty=post_when_empty, by=by,
-            hashes=await asyncio.to_thread(record_hashes, claimset),
-            claimset=f"{claimset.manifest.id}@{claimset.version}",
-        )
+        guild = getattr(self.bot.get_channel(conf.channel_id), "guild", None)
+        return await subscriptions.ensure_from_config(conf, guild.id if guild else None)
 
     # -- what the runner is given -------------------------------------------------------
 
@@ -191,21 +155,17 @@ class DigestCog(FactdeskCog):
         timezone: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         require_editor(interaction)  # the tree replies with one ephemeral line
-        if self.bot.store is None:
-            await reply_ephemeral(interaction, "Digests need a database; none is configured.")
+        subscriptions = self.subscriptions
+        if subscriptions is None:
+            await reply_ephemeral(interaction, NO_DATABASE)
             return
-        me = channel.guild.me
-        if me is not None:
-            perms = channel.permissions_for(me)
-            missing = [name for name, ok in (
-                ("View Channel", perms.view_channel), ("Send Messages", perms.send_messages),
-                ("Read Message History", perms.read_message_history)) if not ok]
-            if missing:
-                await reply_ephemeral(
-                    interaction, f"I cannot post the digest in {channel.mention}: missing "
-                    f"{', '.join(missing)}.",
-                )
-                return
+        missing = _missing_permissions(channel)
+        if missing:
+            await reply_ephemeral(
+                interaction, f"I cannot post the digest in {channel.mention}: missing "
+                f"{', '.join(missing)}.",
+            )
+            return
         conf = self.bot.settings.digest
         try:
             schedule = Schedule.parse(time or conf.time.strftime("%H:%M"),
@@ -213,9 +173,10 @@ class DigestCog(FactdeskCog):
         except ScheduleError as exc:
             await reply_ephemeral(interaction, str(exc))
             return
-        sub = await self._subscribe(
-            channel.id, interaction.guild_id, schedule.time_text, schedule.zone_name,
-            conf.post_when_empty, str(interaction.user),
+        sub = await subscriptions.subscribe(
+            channel_id=channel.id, guild_id=interaction.guild_id, time=schedule.time_text,
+            timezone=schedule.zone_name, post_when_empty=conf.post_when_empty,
+            by=str(interaction.user),
         )
         _, next_at = schedule.next_fire(max(self.clock(), sub.active_from))
         await reply_ephemeral(
@@ -237,10 +198,11 @@ class DigestCog(FactdeskCog):
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         require_editor(interaction)  # the tree replies with one ephemeral line
-        if self.bot.store is None:
-            await reply_ephemeral(interaction, "Digests need a database; none is configured.")
+        subscriptions = self.subscriptions
+        if subscriptions is None:
+            await reply_ephemeral(interaction, NO_DATABASE)
             return
-        gone = await self.bot.store.digest_unsubscribe(
+        gone = await subscriptions.unsubscribe(
             guild_id=interaction.guild_id, channel_id=channel.id if channel else None
         )
         if not gone:
@@ -253,35 +215,47 @@ class DigestCog(FactdeskCog):
     @digest.command(name="preview", description="The digest as it would be posted now")
     @cooldown
     async def preview(self, interaction: discord.Interaction) -> None:
-        if self.bot.engine is None:
+        engine = self.bot.engine
+        if engine is None:
             await reply_ephemeral(interaction, "The claim set is not loaded.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        sub = None
-        store = self.bot.store
-        if store is not None:
-            subs = await store.digest_subscriptions(guild_id=interaction.guild_id)
-            sub = next((s for s in subs if s.channel_id == interaction.channel_id),
-                       subs[0] if subs else None)
+        subscriptions = self.subscriptions
+        sub = (
+            await subscriptions.for_preview(interaction.guild_id, interaction.channel_id)
+            if subscriptions is not None
+            else None
+        )
         if self.runner is not None:
             answer, *_ = await self.runner.build(sub)
         else:  # no database: everything is new, measured from nothing
-            engine = self.bot.engine
             answer = build_digest(
                 engine, changes_from_snapshot(None, record_hashes(engine.claimset)),
                 mode="snapshot", since=None, since_label="the beginning", now=self.clock(),
             )
-        if sub is not None:
-            schedule = Schedule.parse(sub.time, sub.timezone)
-            _, next_at = schedule.next_fire(self.clock())
-            when = format_local(next_at, schedule.zone)
-            footer = f"Preview for <#{sub.channel_id}> · next post {when}"
-        else:
-            footer = "Preview · no digest subscription in this server"
-        for part in render_digest_messages(answer, footer=footer):
+        for part in render_digest_messages(answer, footer=self._preview_footer(sub)):
             await interaction.followup.send(
                 part, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )
+
+    def _preview_footer(self, sub: DigestSubscription | None) -> str:
+        if sub is None:
+            return "Preview · no digest subscription in this server"
+        schedule = Schedule.parse(sub.time, sub.timezone)
+        _, next_at = schedule.next_fire(self.clock())
+        when = format_local(next_at, schedule.zone)
+        return f"Preview for <#{sub.channel_id}> · next post {when}"
+
+
+def _missing_permissions(channel: discord.TextChannel) -> list[str]:
+    """What the bot lacks in ``channel`` to post a digest (unknown: nothing)."""
+    me = channel.guild.me
+    if me is None:
+        return []
+    perms = channel.permissions_for(me)
+    return [name for name, ok in (
+        ("View Channel", perms.view_channel), ("Send Messages", perms.send_messages),
+        ("Read Message History", perms.read_message_history)) if not ok]
 
 
 async def setup(bot: FactdeskBot) -> None:

@@ -10,14 +10,18 @@ and never disagree:
 - the editorial record (:class:`bot.record.editorial.EditorialDesk`) over that store,
   whose cache the engine reads, so a ruling shows in the next answer;
 - the answer engine (:class:`bot.answers.engine.Factdesk`), swapped as a whole by
-  :meth:`Desk.reload` (a broken claim set keeps the last good one).
+  :meth:`Desk.reload` (a broken claim set keeps the last good one);
+- the digest: its subscriptions (:class:`bot.record.digest_subscriptions.DigestSubscriptions`)
+  over the store, and :meth:`Desk.digest_runner`, which builds the runner that posts due
+  digests from what only a face knows (how to render and send a message, the clock).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -28,6 +32,8 @@ from bot.claimset.loader import load_claimset
 from bot.claimset.model import ClaimSet
 from bot.desk.reload import ReloadReport, reload_engine
 from bot.errors import FactdeskError
+from bot.record.digest_runner import DigestRunner, FindSentFn, RenderFn, SendFn
+from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
 from bot.record.store import Store
 from bot.settings import Settings
@@ -58,6 +64,7 @@ class Desk:
     engine: Factdesk
     store: Store | None = None
     editorial: EditorialDesk | None = None
+    subscriptions: DigestSubscriptions | None = None  # None without a database
 
     @property
     def claimset(self) -> ClaimSet:
@@ -72,6 +79,30 @@ class Desk:
         if self.editorial is None:
             raise NoDatabase()
         return self.editorial
+
+    def digest_runner(
+        self,
+        send: SendFn,
+        *,
+        render: RenderFn,
+        find_sent: FindSentFn | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> DigestRunner:
+        """The runner that posts due digests from this desk's store and current engine.
+
+        The face gives what only it knows: how a message is rendered and sent, how a
+        sent one is found again, and the clock. Raises NoDatabase without a store.
+        """
+        if self.store is None:
+            raise NoDatabase()
+        return DigestRunner(
+            self.store,
+            lambda: self.engine,  # read at each run: a reload swaps it
+            send,
+            render=render,
+            find_sent=find_sent,
+            clock=clock or _utcnow,
+        )
 
     async def editorial_claim_ids(self) -> set[str]:
         if self.store is None:
@@ -99,6 +130,10 @@ class Desk:
         return report
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def load_configured_claimset(settings: Settings) -> ClaimSet:
     """The claim set ``settings`` names. Raises ClaimSetUnreadable or ClaimSetInvalid."""
     return load_claimset(settings.claimset.path, cache_dir=settings.claimset.cache_dir)
@@ -124,5 +159,6 @@ async def open_desk(
         desk = Desk(settings, Factdesk(cs), store=opened)
         cache = await EditorialCache.load(opened)
         desk.editorial = EditorialDesk(opened, cache, lambda: desk.claimset)
+        desk.subscriptions = DigestSubscriptions(opened, lambda: desk.engine)
         desk.engine = desk.make_engine(cs)
         yield desk
