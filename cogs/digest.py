@@ -4,9 +4,9 @@ Thin: the schedule math is :mod:`bot.record.schedule`, the content :mod:`bot.rec
 the subscriptions the desk's :class:`bot.record.digest_subscriptions.DigestSubscriptions`,
 the exactly-once posting :mod:`bot.record.digest_runner` (built by
 :meth:`bot.desk.Desk.digest_runner`). This cog gives the runner what only Discord
-knows: ``render`` (:mod:`cogs.utils.digest_rendering`), ``send`` (``channel.send`` with
-the run's nonce; discord.py then sets ``enforce_nonce``), ``find_sent`` (the channel's
-recent history) and the clock, and ticks it.
+knows: ``render`` (:mod:`cogs.utils.digest_rendering`), ``send`` and ``find_sent``
+(:mod:`cogs.utils.channels`: a post with the run's nonce, the channel's recent history)
+and the clock, and ticks it.
 
 Why ``tasks.loop(minutes=1)`` and not ``tasks.loop(time=[...])``: subscriptions come
 and go at run time, each with its own zone. ``time=`` needs the full list of times up
@@ -21,6 +21,7 @@ goes out within a minute of its time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from bot.record.digest import build_digest, changes_from_snapshot, record_hashes
 from bot.record.digest_runner import DigestRunner, format_local
 from bot.record.schedule import Schedule, ScheduleError, zone_choices
 from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.channels import find_own_message, send_with_nonce
 from cogs.utils.checks import require_editor
 from cogs.utils.digest_rendering import render_digest_messages
 from cogs.utils.tree import reply_ephemeral
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
-HISTORY_LIMIT = 50  # messages read back when resuming a run whose nonce may have expired
 NO_DATABASE = "Digests need a database; none is configured."
 
 
@@ -74,9 +75,9 @@ class DigestCog(FactdeskCog):
             log.warning("no database: scheduled digests are off (preview still works)")
             return
         self.runner = self.bot.desk.digest_runner(
-            self._send,
+            functools.partial(send_with_nonce, self.bot),
             render=render_digest_messages,
-            find_sent=self._find_sent,
+            find_sent=functools.partial(find_own_message, self.bot),
             clock=lambda: self.clock(),
         )
         self.check_due.start()
@@ -111,32 +112,6 @@ class DigestCog(FactdeskCog):
             return None
         guild = getattr(self.bot.get_channel(conf.channel_id), "guild", None)
         return await subscriptions.ensure_from_config(conf, guild.id if guild else None)
-
-    # -- what the runner is given -------------------------------------------------------
-
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.bot.get_channel(channel_id)
-        if channel is None:
-            channel = await self.bot.fetch_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise TypeError(f"channel {channel_id} cannot hold messages")
-        return channel
-
-    async def _send(self, channel_id: int, content: str, nonce: str) -> int:
-        channel = await self._channel(channel_id)
-        message = await channel.send(
-            content, nonce=nonce, allowed_mentions=discord.AllowedMentions.none()
-        )
-        return message.id
-
-    async def _find_sent(self, channel_id: int, content: str, after: dt.datetime) -> int | None:
-        channel = await self._channel(channel_id)
-        me = self.bot.user
-        since = discord.Object(discord.utils.time_snowflake(after - dt.timedelta(minutes=1)))
-        async for message in channel.history(limit=HISTORY_LIMIT, after=since):
-            if me is not None and message.author.id == me.id and message.content == content:
-                return message.id
-        return None
 
     # -- commands -----------------------------------------------------------------------
 

@@ -1,1 +1,1 @@
-"""Discord plumbing shared by the cogs: rendering to embeds, limits, views, checks, the tree."""
+"""Discord plumbing shared by the cogs: base cog, checks, tree errors, rendering, views, limits."""
