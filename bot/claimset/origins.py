@@ -2,8 +2,10 @@
 
 Two outlets relaying the same TASS dispatch are one origin. The origin of an
 attribution is the first link of its relay chain (``via``); with no chain, the source
-article itself is the origin, named by its outlet or, when the outlet is unknown, its
-file. Origins are compared case- and whitespace-insensitively.
+article itself is the origin: its outlet, stated or inferred (an inferred outlet is the
+same origin as a chain starting at it), or its file when the outlet is unknown. Origins
+are compared case- and whitespace-insensitively (:func:`origin_key`); answers name each
+by :func:`origin_of`. The validator's count and the answers' list use the same key.
 """
 
 from __future__ import annotations
@@ -32,15 +34,21 @@ def _key(origin: str) -> str:
     return " ".join(origin.split()).casefold()
 
 
-def _distinct(origins: Iterable[str]) -> list[str]:
+def _distinct(origins: Iterable[tuple[str, str]]) -> list[str]:
+    """The names of distinct origins (distinct by key), sorted by name."""
     seen: dict[str, str] = {}
-    for origin in origins:
-        seen.setdefault(_key(origin), origin)
-    return [seen[k] for k in sorted(seen)]
+    for key, name in origins:
+        seen.setdefault(key, name)
+    return sorted(seen.values(), key=_key)
 
 
-def _claim_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
-    return [origin_of(a, claimset.sources.get(a.source)) for a in claim.attributions]
+def _claim_origins(claim: Claim, claimset: ClaimSet) -> list[tuple[str, str]]:
+    """(key, name) of each attribution's origin."""
+    out = []
+    for a in claim.attributions:
+        source = claimset.sources.get(a.source)
+        out.append((origin_key(a, source), origin_of(a, source)))
+    return out
 
 
 def independent_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
@@ -51,7 +59,7 @@ def independent_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
 def content_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
     """Origins of the claim and of every claim that backs it (``supported_by``, followed
     transitively: what backs a backer backs the same content), distinct and sorted."""
-    origins: list[str] = []
+    origins: list[tuple[str, str]] = []
     seen: set[str] = set()
     todo = [claim]
     while todo:
@@ -69,8 +77,8 @@ def content_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
 def origin_key(attribution: Attribution, source: Source | None) -> str:
     """Which origin an attribution counts as: the first link of ``via``, else its
     source's outlet, stated or inferred (or its file when the outlet is unknown), case
-    and whitespace aside. Unlike :func:`origin_of`, an inferred outlet is the same
-    origin as a relay chain that starts at that outlet."""
+    and whitespace aside. An inferred outlet is the same origin as a relay chain that
+    starts at that outlet (its name, :func:`origin_of`, marks the inference)."""
     if attribution.via:
         return _key(attribution.via[0])
     if source is None:
@@ -79,9 +87,8 @@ def origin_key(attribution: Attribution, source: Source | None) -> str:
 
 
 def content_origin_count(claim: Claim, claimset: ClaimSet) -> int:
-    """How many independent origins the validation rules count for ``claim``: with
-    backers (``supported_by``), ``len(content_origins(claim, claimset))``; without (nearly
-    every claim), its attributions' distinct :func:`origin_key`s, no names built."""
+    """``len(content_origins(claim, claimset))``, without building names when the claim
+    has no backers (nearly every claim: this runs for each one at load)."""
     if claim.evidence.supported_by:
         return len(content_origins(claim, claimset))
     attributions = claim.attributions
