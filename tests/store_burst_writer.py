@@ -1,4 +1,4 @@
-"""A real writer process for tests/test_store.py: writes a burst of status changes and notes.
+"""A real writer process for tests/record/test_store.py: writes a burst of status changes and notes.
 
 ``python tests/store_burst_writer.py DB WRITER COUNT`` appends COUNT changes and prints
 ``committed <kind> <id>`` (flushed) after each commit returns, so the test knows exactly

@@ -302,7 +302,7 @@ async def test_a_sigkill_between_send_and_record_does_not_post_twice(db, tmp_pat
     async with Desk(db, clock, FakeChannels(clock)) as desk:
         await desk.subscribe(PARIS, "08:00", "Europe/Paris")
     channel_file = tmp_path / "channel.jsonl"
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
 
     def worker(now: dt.datetime, *flags: str) -> subprocess.CompletedProcess:
         return subprocess.run(

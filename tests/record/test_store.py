@@ -21,7 +21,7 @@ import bot.record.sqlite.migrations as migrations_mod
 from bot.claimset.status import EvidenceStatus
 from bot.record.store import MIGRATIONS, Migration, Store, StoreError, schema_version
 
-WRITER = Path(__file__).with_name("store_burst_writer.py")
+WRITER = Path(__file__).parents[1] / "store_burst_writer.py"
 
 
 def raw(path: Path) -> sqlite3.Connection:

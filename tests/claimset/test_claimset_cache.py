@@ -12,7 +12,7 @@ from bot.claimset import cache as claimset_cache
 from bot.claimset import loader
 from bot.claimset.loader import ClaimSetInvalid, load_claimset
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 CLAIMS = "claims/main.toml"
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.answers.engine import Factdesk
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLAIM_KEYS = {"id", "statement", "speaker", "status", "rationale", "sources"}
 SOURCE_KEYS = {"file", "outlet", "published", "quote", "via"}
 FIGURE_KEYS = {"low", "high", "qualifier", "words", "scope", "as_of", "speaker", "file",

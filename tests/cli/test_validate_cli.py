@@ -13,7 +13,7 @@ import pytest
 
 from bot.paths import PROJECT_ROOT
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 
 
 def validate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialDesk
 from bot.record.protocols import RecordStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _public_methods(cls: type) -> set[str]:

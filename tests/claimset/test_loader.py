@@ -27,7 +27,7 @@ from bot.claimset.quotes import contains_quote, normalize_quote
 from bot.claimset.schema import Attribution, Claim, Figure, Source
 from bot.claimset.status import EvidenceStatus
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parents[1] / "data" / "mini"
 CLAIMS = "claims/main.toml"
 DEATHS = "figures/deaths.toml"
 OTHER = "figures/other.toml"
@@ -668,7 +668,7 @@ def test_corrupted_claim_sets_fail_cleanly(ops: list[tuple[str, str, int, int, i
 
 
 def test_readme_examples_are_valid_records() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Editing the claim set") :]
     blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", section, re.S)]
     (source,) = [Source.model_validate(s) for b in blocks for s in b.get("sources", [])]

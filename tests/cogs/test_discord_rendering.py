@@ -1,7 +1,7 @@
 """Embeds from answer objects: every page fits Discord's limits, user text stays inert.
 
 The seed-claim-set sweep (every claim, topic, speaker and source) is in
-tests/test_discord_seed_answers.py; here, hand-built and hypothesis-built answers.
+tests/cogs/test_discord_seed_answers.py; here, hand-built and hypothesis-built answers.
 """
 
 from __future__ import annotations
