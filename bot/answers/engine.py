@@ -28,6 +28,7 @@ from bot.claimset.gc_pause import paused_gc
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Claim
 from bot.errors import QueryError
+from bot.rendering.formatting import one_line
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,7 @@ def check_query(query: str) -> str:
 
 def truncate(text: str, limit: int = NAME_MAX) -> str:
     """One line of at most ``limit`` characters, with an ellipsis when cut; never empty."""
-    line = " ".join(text.split()) or "?"
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return one_line(text, limit) or "?"
 
 
 class _Choices:

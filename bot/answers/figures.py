@@ -35,8 +35,8 @@ from bot.answers.models import (
     Relation,
 )
 from bot.claimset.model import ClaimSet
-from bot.claimset.numbers import format_number
 from bot.claimset.schema import Figure, Source, Speaker, Topic
+from bot.rendering.formatting import format_number, interval_words
 
 log = logging.getLogger(__name__)
 
@@ -173,18 +173,8 @@ def compare(a: Figure, b: Figure) -> FigureComparison:
     return out(
         "precision",
         f"Consistent, differing only in precision: {_name(a)} and {_name(b)} overlap "
-        f"(both allow {_interval_words(max(_lo(a), _lo(b)), min(_hi(a), _hi(b)))}).",
+        f"(both allow {interval_words(max(_lo(a), _lo(b)), min(_hi(a), _hi(b)))}).",
     )
-
-
-def _interval_words(low: float, high: float) -> str:
-    if high == float("inf"):
-        return f"{format_number(low)} or more"
-    if low == float("-inf"):
-        return f"up to {format_number(high)}"
-    if low == high:
-        return format_number(low)
-    return f"{format_number(low)} to {format_number(high)}"
 
 
 def envelope(figures: Sequence[Figure]) -> Interval | None:

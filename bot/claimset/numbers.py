@@ -286,14 +286,3 @@ def same_bound(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is b
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def format_number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def format_interval(low: float | None, high: float | None) -> str:
-    """``[167, open)``, ``(open, 50]``, ``[2,000,000,000, 3,000,000,000]``."""
-    left = "(open" if low is None else f"[{format_number(low)}"
-    right = "open)" if high is None else f"{format_number(high)}]"
-    return f"{left}, {right}"

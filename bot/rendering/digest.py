@@ -15,6 +15,7 @@ from collections.abc import Callable
 from bot.answers.models import Interval
 from bot.claimset.status import style
 from bot.record.digest import DigestAnswer
+from bot.rendering.formatting import interval_words, one_line
 
 log = logging.getLogger(__name__)
 
@@ -32,28 +33,16 @@ def _same(text: str) -> str:
 
 def oneline(text: str, limit: int = LINE_MAX) -> str:
     """``text`` on one line, cut with an ellipsis beyond ``limit`` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return one_line(text, limit)
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "open"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
-
-
 def envelope_text(envelope: Interval) -> str:
     """A conflict's envelope: "12 or more", "up to 40", "12–40"."""
-    low, high = envelope.low, envelope.high
-    if low is not None and high is None:
-        return f"{_number(low)} or more"
-    if low is None and high is not None:
-        return f"up to {_number(high)}"
-    return f"{_number(low)}–{_number(high)}"
+    return interval_words(envelope.low, envelope.high)
 
 
 def _capped(lines: list[str], more: str, cap: int | None) -> list[str]:

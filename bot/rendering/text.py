@@ -13,8 +13,8 @@ from bot.answers.models import (
     FiguresAnswer,
     SourceRef,
 )
-from bot.claimset.numbers import format_interval
 from bot.claimset.status import style
+from bot.rendering.formatting import format_interval, one_line
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +93,7 @@ LISTINGS = {"speaker", "source"}  # answers listing everything one speaker or so
 
 def claim_line(answer: ClaimAnswer, number: int) -> str:
     """One line of a listing: number, status, statement (cut), id."""
-    statement = " ".join(answer.statement.split())
-    if len(statement) > SUMMARY_STATEMENT_MAX:
-        statement = statement[: SUMMARY_STATEMENT_MAX - 1].rstrip() + "…"
+    statement = one_line(answer.statement, SUMMARY_STATEMENT_MAX)
     return f"{number:>3}. {style(answer.status).emoji} {statement} [{answer.id}]"
 
 

@@ -28,6 +28,7 @@ from bot.answers.models import (
 )
 from bot.claimset.status import EvidenceStatus, style
 from bot.rendering.editorial import render_history
+from bot.rendering.formatting import compact_interval
 from cogs.utils import limits
 
 if TYPE_CHECKING:
@@ -317,28 +318,6 @@ def render_evidence(answer: EvidenceAnswer, version: str) -> list[Page]:
 # -- figures ------------------------------------------------------------------
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "…"
-    if value == int(value):
-        n = int(value)
-        for size, suffix in ((1_000_000_000, "bn"), (1_000_000, "m")):
-            if abs(n) >= size and n % (size // 100) == 0:
-                return f"{n / size:g}{suffix}"
-        return f"{n:,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def interval(low: float | None, high: float | None) -> str:
-    if low is not None and low == high:
-        return _num(low)
-    if high is None:
-        return f"≥{_num(low)}"
-    if low is None:
-        return f"≤{_num(high)}"
-    return f"{_num(low)}–{_num(high)}"
-
-
 def _cell(text: str, width: int) -> str:
     text = discord.utils.escape_mentions(" ".join(text.replace("`", "ˋ").split()))
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -349,7 +328,7 @@ def _table_rows(figures: Sequence[FigureRow]) -> list[str]:
     rows = [
         [
             f.words,
-            interval(f.low, f.high),
+            compact_interval(f.low, f.high),
             f.scope,
             f.as_of.isoformat() if f.as_of else "?",
             f.outlet or f"source {f.source_id}",
@@ -432,7 +411,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         )
     for f in answer.figures:
         who = "the article itself" if f.own_voice else clean(f.speaker or "unattributed")
-        reads = clean(f.reads) or f"{interval(f.low, f.high)} {clean(f.unit)}"
+        reads = clean(f.reads) or f"{compact_interval(f.low, f.high)} {clean(f.unit)}"
         note = f"\n*{clean(f.note)}*" if f.note else ""
         chunks.append(
             f"**{clean(f.words)}** → {reads} (coded: {clean(f.qualifier.replace('_', ' '))})\n"

@@ -10,7 +10,6 @@ from bot.claimset.numbers import (
     VAGUE_CODING,
     NumberError,
     expected_interval,
-    format_interval,
     interval_from_words,
     is_counted,
     parse_numbers,
@@ -128,12 +127,6 @@ def test_counted_units() -> None:
     assert not is_counted("tenge")
     assert not is_counted("years")
 
-
-def test_format_interval() -> None:
-    assert format_interval(167, None) == "[167, open)"
-    assert format_interval(None, 49) == "(open, 49]"
-    assert format_interval(2e9, 3e9) == "[2,000,000,000, 3,000,000,000]"
-    assert format_interval(1.5, 1.5) == "[1.5, 1.5]"
 
 
 @settings(max_examples=100, deadline=None)

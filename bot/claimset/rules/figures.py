@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import logging
 
-from bot.claimset.numbers import NumberError, format_interval, interval_from_words, same_bound
+from bot.claimset.numbers import NumberError, interval_from_words, same_bound
 from bot.claimset.problems import short
 from bot.claimset.quotes import normalize_quote
 from bot.claimset.records import LoadState
 from bot.claimset.schema import Figure
+from bot.rendering.formatting import format_interval
 
 log = logging.getLogger(__name__)
 
