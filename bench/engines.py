@@ -226,8 +226,9 @@ class FactdeskWarmEngine(FactdeskEngine):
         import sys
 
         code = (
-            "import sys; from pathlib import Path; from bot.loader import load_claimset; "
-            "from bot.engine import Factdesk; "
+            "import sys; from pathlib import Path; "
+            "from bot.claimset.loader import load_claimset; "
+            "from bot.answers.engine import Factdesk; "
             "Factdesk(load_claimset(Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))"
         )
         subprocess.run([sys.executable, "-c", code, str(data_dir), str(self.cache_dir)],

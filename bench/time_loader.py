@@ -1,4 +1,4 @@
-"""Time bot.loader.load_claimset (and optionally the engine build) on one claim set.
+"""Time bot.claimset.loader.load_claimset (and optionally the engine build) on one claim set.
 
     .venv/bin/python -m bench.time_loader bench/out/data/100000 [--build] [--profile OUT]
         [--cache DIR] [--trace]
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("path", type=Path)
-    parser.add_argument("--build", action="store_true", help="also build bot.engine.Factdesk")
+    parser.add_argument("--build", action="store_true", help="also build the answer engine")
     parser.add_argument("--profile", type=Path, help="write a cProfile report of the load")
     parser.add_argument("--cache", type=Path, help="load_claimset(cache_dir=CACHE)")
     parser.add_argument("--trace", action="store_true", help="tracemalloc the loaded set")

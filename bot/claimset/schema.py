@@ -3,7 +3,7 @@
 Every model forbids unknown fields, so a typo in a claim file is an error, not a
 silently ignored key. The models check what one record can check on its own
 (shapes, vocabularies, bounds in order); cross-checks that need the source texts or
-other records (quotes, references, ids) live in :mod:`bot.claimset.loader`.
+other records (quotes, references, ids) live in :mod:`bot.claimset.rules`.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ Qualifier = Literal[
     "at_most",  # "up to 50" -> (open, 50]
     "fewer_than",  # "fewer than 50" -> (open, 49]
     "between",  # "between two and three billion" -> [2e9, 3e9]
-    "vague",  # "dozens", "thousands": coded by bot.numbers.VAGUE_CODING
+    "vague",  # "dozens", "thousands": coded by bot.claimset.numbers.VAGUE_CODING
 ]
 
 

@@ -25,7 +25,7 @@ from bot.record.editorial import orphans
 
 log = logging.getLogger(__name__)
 
-E = TypeVar("E")  # the engine type (bot.engine.Factdesk): anything holding a .claimset
+E = TypeVar("E")  # the engine type (bot.answers.engine.Factdesk): anything holding a .claimset
 
 MAX_LISTED = 20
 

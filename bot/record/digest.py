@@ -236,7 +236,7 @@ def changes_since_date(claimset: ClaimSet, since: dt.date | None) -> Changes:
 
 
 class DigestEngine(Protocol):
-    """What the digest uses of bot.engine.Factdesk."""
+    """What the digest uses of bot.answers.engine.Factdesk."""
 
     claimset: ClaimSet
     editorial: EditorialView
