@@ -28,7 +28,7 @@ from bot.claimset.gc_pause import paused_gc
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Claim
 from bot.errors import QueryError
-from bot.rendering.formatting import one_line
+from bot.formatting import one_line
 
 log = logging.getLogger(__name__)
 

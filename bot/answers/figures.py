@@ -36,7 +36,7 @@ from bot.answers.models import (
 )
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Figure, Source, Speaker, Topic
-from bot.rendering.formatting import format_number, interval_words
+from bot.formatting import format_number, interval_words
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""Plain-text rendering of answers, and the formatting every face shares."""
+"""Plain-text rendering of the answers: claims, figures, evidence, editorial records, digests."""

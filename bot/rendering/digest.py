@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from bot.answers.models import Interval
 from bot.claimset.status import style
+from bot.formatting import interval_words, one_line
 from bot.record.digest import DigestAnswer
-from bot.rendering.formatting import interval_words, one_line
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from bot.answers.models import (
     SourceRef,
 )
 from bot.claimset.status import style
-from bot.rendering.formatting import format_interval, one_line
+from bot.formatting import format_interval, one_line
 
 log = logging.getLogger(__name__)
 

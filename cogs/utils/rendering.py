@@ -27,8 +27,8 @@ from bot.answers.models import (
     SourceRef,
 )
 from bot.claimset.status import EvidenceStatus, style
+from bot.formatting import compact_interval
 from bot.rendering.editorial import render_history
-from bot.rendering.formatting import compact_interval
 from cogs.utils import limits
 
 if TYPE_CHECKING:

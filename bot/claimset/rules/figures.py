@@ -10,7 +10,7 @@ from bot.claimset.problems import short
 from bot.claimset.quotes import normalize_quote
 from bot.claimset.records import LoadState
 from bot.claimset.schema import Figure
-from bot.rendering.formatting import format_interval
+from bot.formatting import format_interval
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rendering.formatting import (
+from bot.formatting import (
     compact_interval,
     format_interval,
     format_number,
