@@ -22,7 +22,8 @@ from bot.answers import figures as figures_mod
 from bot.answers import search_index
 from bot.answers.editorial_view import NO_EDITORIAL, EditorialView
 from bot.answers.models import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
-from bot.answers.search_index import SearchIndex, normalize, tokenize, words
+from bot.answers.lexicon import LEXICON_PATH, load_lexicon
+from bot.answers.search_index import TAG, SearchIndex, normalize, words
 from bot.claimset import cache as claimset_cache
 from bot.claimset.gc_pause import paused_gc
 from bot.claimset.model import ClaimSet
@@ -38,17 +39,34 @@ CompleteKind = Literal["claim", "topic", "speaker", "source"]
 COMPLETE_KINDS: tuple[str, ...] = ("claim", "topic", "speaker", "source")
 
 # The code a cached search index depends on besides the claim set.
-_INDEX_CODE = (Path(__file__), Path(search_index.__file__))
+_INDEX_CODE = (Path(__file__), Path(search_index.__file__), LEXICON_PATH)
 
 # How much a word counts by the field it is found in.
 # Two weights only: each distinct weight is one more set of postings to build and probe.
 CLAIM_FIELDS: dict[str, float] = {
     "speaker": 1.0,  # name and every alias
     "statement": 1.0,
-    "topics": 1.0,  # topic labels
+    "topics": 0.7,  # topic labels, and a tag per topic (#deaths) that its synonyms find
     "quotes": 0.7,  # the sources' own words
     "context": 0.7,  # outlets, relays, the speaker's role
 }
+# What a synonym counts for, against the word itself (1): a topic's synonym finds the
+# claims filed under the topic; a lexicon entry finds its group's other entries.
+TOPIC_WEIGHT = 0.6
+LEXICON_WEIGHT = 0.7
+
+
+def expansions(topics: dict[str, Any], lexicon: list[list[str]]) -> dict[str, list[tuple[str, float]]]:
+    """Query-time synonyms: topic label, id and synonyms -> the topic's tag; each
+    lexicon entry -> the other entries of its group."""
+    out: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for tid, topic in topics.items():
+        for text in (topic.label, tid.replace("-", " "), *topic.synonyms):
+            out[text].append((TAG + tid, TOPIC_WEIGHT))
+    for group in lexicon:
+        for text in group:
+            out[text].extend((other, LEXICON_WEIGHT) for other in group if other != text)
+    return out
 
 
 def check_query(query: str) -> str:
@@ -138,7 +156,7 @@ class Factdesk:
                 found = word_cache[text] = words(text)
             return found
 
-        topic_words = {tid: words_of(text) for tid, text in topic_text.items()}
+        topic_words = {tid: words_of(text) | {TAG + tid} for tid, text in topic_text.items()}
         source_words = {sid: words_of(text) for sid, text in source_text.items()}
         role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
         no_words: frozenset[str] = frozenset()
@@ -162,18 +180,10 @@ class Factdesk:
                     "context": context,
                 }
 
-        # A topic's synonyms find claims filed under it: "servicemen" -> "troops".
-        expansions: dict[str, list[str]] = defaultdict(list)
-        for tid, topic in cs.topics.items():
-            label_words = tokenize(f"{topic.label} {tid.replace('-', ' ')}")
-            for synonym in topic.synonyms:
-                for word in tokenize(synonym):
-                    expansions[word].extend(w for w in label_words if w not in expansions[word])
-
         def build_index() -> SearchIndex:
             return SearchIndex(
-                documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
-                importance=importance, expansions=expansions,
+                documents(), CLAIM_FIELDS, importance=importance,
+                expansions=expansions(cs.topics, load_lexicon()),
                 word_fields=("topics", "context"),
             )
 
@@ -374,8 +384,7 @@ class Factdesk:
             if q:
                 ids = [
                     h.id
-                    for h in self.index.search(q, limit, prefix=True, rerank=False,
-                                               min_coverage=0.3)
+                    for h in self.index.search(q, limit, prefix=True, min_confidence=0.3)
                 ]
             else:
                 ids = self._top_claims[:limit]
