@@ -125,8 +125,9 @@ def tokenize(text: str) -> list[str]:
 
 
 def words(text: str) -> frozenset[str]:
-    """The distinct words of a text, for a ``word_fields`` field of SearchIndex."""
-    return frozenset(surface_words(text))
+    """The distinct words of a text, for a ``word_fields`` field of SearchIndex: exactly
+    what the index takes from the same text (stopwords are dropped when it is built)."""
+    return frozenset(_WORD.findall(normalize(text)))
 
 
 def query_tokens(text: str) -> list[str]:
@@ -536,11 +537,13 @@ class _Group:
             part_c: dict[int, float] = {}
             total_idf = sum(idf[t] for t in alt.tids) or 1.0
             n = len(alt.tids)
+            # A synonym never outweighs the word typed, however rare the synonym is.
+            cap = min(1.0, self.mass * n / total_idf)
             for tid in alt.tids:
                 tfs = tf_cache.get(tid)
                 if tfs is None:
                     tfs = tf_cache[tid] = self._tf(tid, pool)
-                w = alt.weight * idf[tid] / n
+                w = alt.weight * cap * idf[tid] / n
                 share = alt.weight * idf[tid] / total_idf
                 for doc, tf in tfs.items():
                     part_s[doc] = part_s.get(doc, 0.0) + w * tf * (K1 + 1) / (tf + norm[doc])
