@@ -348,7 +348,7 @@ class SearchIndex:
             ((tid, c * math.sqrt(like / best_like)) for tid, (c, like) in close.items()),
             key=lambda kv: -kv[1],
         )
-        return [(tid, w) for tid, w in ranked[:_CORRECTIONS * (3 if prefix else 1)]
+        return [(tid, w) for tid, w in ranked[:_CORRECTIONS * (2 if prefix else 1)]
                 if w >= _CORRECTION_MIN]
 
     def _groups(self, query: str, prefix: bool) -> list[_Group]:
@@ -412,7 +412,8 @@ class SearchIndex:
         if not groups or limit <= 0:
             return [], 0
         total_mass = sum(g.mass for g in groups) or 1.0
-        pool = self._candidates(groups, total_mass, min_confidence)
+        pool = self._candidates(groups, total_mass, min_confidence,
+                                _POOL_MAX // 3 if prefix else _POOL_MAX)
         if not pool:
             return [], 0
         score = dict.fromkeys(pool, 0.0)
@@ -421,11 +422,14 @@ class SearchIndex:
             if g.df:
                 g.accumulate(pool, score, conf)
         floor = min_confidence * total_mass - 1e-9
-        imp = self.importance
-        matches = [(s * (1.0 + 0.02 * imp[d]), d) for d, s in score.items() if conf[d] >= floor]
+        matches = [d for d, c in conf.items() if c >= floor]
         if not matches:
             return [], 0
-        best = heapq.nlargest(limit, matches)
+        # The best by score, a few spare; then importance (at most 2 %) breaks near ties.
+        imp = self.importance
+        best = sorted(((score[d] * (1.0 + 0.02 * imp[d]), d)
+                       for d in heapq.nlargest(limit + 8, matches, key=score.__getitem__)),
+                      reverse=True)[:limit]
         top_key = best[0][0] or 1.0
         top_conf = min(1.0, conf[best[0][1]] / total_mass)
         hits = [
@@ -436,7 +440,7 @@ class SearchIndex:
         return hits, len(matches)
 
     def _candidates(self, groups: list[_Group], total_mass: float,
-                    min_confidence: float) -> set[int]:
+                    min_confidence: float, pool_max: int) -> set[int]:
         """Documents that can reach ``min_confidence``: those holding at least one of the
         rarest groups whose weight, missing, would already sink a document below it."""
         order = sorted((i for i, g in enumerate(groups) if g.df), key=lambda i: groups[i].df)
@@ -454,22 +458,22 @@ class SearchIndex:
         small = [groups[i] for i in chosen if groups[i].df <= _SEED_MAX]
         if not small:
             # Every deciding group is common: the rarest one's documents, in order.
-            return set(groups[order[0]].iter_docs(limit=_POOL_MAX))
+            return set(groups[order[0]].iter_docs(limit=pool_max))
         base = small[0].doc_set()
         others = small[1:]
-        if len(base) > _POOL_MAX:
+        if len(base) > pool_max:
             # Too many: first the documents that also hold the other deciding groups.
             held = [g.hits_in(base) for g in others]
             pool: set[int] = set.intersection(*held) if held else set()
             for docs in [*held, base]:
-                if len(pool) >= _POOL_MAX:
+                if len(pool) >= pool_max:
                     break
-                pool.update(islice(docs - pool, _POOL_MAX - len(pool)))
-            return set(islice(pool, _POOL_MAX))
+                pool.update(islice(docs - pool, pool_max - len(pool)))
+            return set(islice(pool, pool_max))
         for g in others:
-            if len(base) >= _POOL_MAX or g.df > 4 * _POOL_MAX:
+            if len(base) >= pool_max or g.df > 4 * pool_max:
                 break
-            base.update(islice(g.doc_set() - base, _POOL_MAX - len(base)))
+            base.update(islice(g.doc_set() - base, pool_max - len(base)))
         return base
 
 
@@ -527,36 +531,53 @@ class _Group:
     def accumulate(self, pool: set[int], score: dict[int, float], conf: dict[int, float]) -> None:
         """Add this group's BM25F score and confidence to every pool document it matches,
         each at the best alternative the document holds."""
-        index = self.index
-        idf, norm = index.idf, index.norm
+        idf, norm = self.index.idf, self.index.norm
+        mass = self.mass
+        k1p = K1 + 1.0
+        if len(self.alts) == 1 and len(self.alts[0].tids) == 1:  # one word, as typed
+            alt = self.alts[0]
+            tid = alt.tids[0]
+            w = alt.weight * min(idf[tid], mass) * k1p
+            c = mass * alt.weight
+            for doc, tf in self._tf(tid, pool).items():
+                score[doc] += w * tf / (tf + norm[doc])
+                conf[doc] += c
+            return
         best_s: dict[int, float] = {}
         best_c: dict[int, float] = {}
         tf_cache: dict[int, dict[int, float]] = {}
         for alt in self.alts:
+            n = len(alt.tids)
+            total_idf = sum(idf[t] for t in alt.tids) or 1.0
+            # A synonym never outweighs the word typed, however rare the synonym is.
+            cap = min(1.0, mass * n / total_idf)
             part_s: dict[int, float] = {}
             part_c: dict[int, float] = {}
-            total_idf = sum(idf[t] for t in alt.tids) or 1.0
-            n = len(alt.tids)
-            # A synonym never outweighs the word typed, however rare the synonym is.
-            cap = min(1.0, self.mass * n / total_idf)
             for tid in alt.tids:
                 tfs = tf_cache.get(tid)
                 if tfs is None:
                     tfs = tf_cache[tid] = self._tf(tid, pool)
-                w = alt.weight * cap * idf[tid] / n
+                w = alt.weight * cap * idf[tid] / n * k1p
                 share = alt.weight * idf[tid] / total_idf
+                if n == 1:
+                    for doc, tf in tfs.items():
+                        sc = w * tf / (tf + norm[doc])
+                        if sc > best_s.get(doc, 0.0):
+                            best_s[doc] = sc
+                        if share > best_c.get(doc, 0.0):
+                            best_c[doc] = share
+                    continue
                 for doc, tf in tfs.items():
-                    part_s[doc] = part_s.get(doc, 0.0) + w * tf * (K1 + 1) / (tf + norm[doc])
+                    part_s[doc] = part_s.get(doc, 0.0) + w * tf / (tf + norm[doc])
                     part_c[doc] = part_c.get(doc, 0.0) + share
-            for doc, s in part_s.items():
-                if s > best_s.get(doc, 0.0):
-                    best_s[doc] = s
+            for doc, sc in part_s.items():
+                if sc > best_s.get(doc, 0.0):
+                    best_s[doc] = sc
                 c = part_c[doc]
                 if c > best_c.get(doc, 0.0):
                     best_c[doc] = c
-        mass = self.mass
-        for doc, s in best_s.items():
-            score[doc] += s
+        for doc, sc in best_s.items():
+            score[doc] += sc
             conf[doc] += mass * best_c[doc]
 
     def hits_in(self, docs: set[int]) -> set[int]:
