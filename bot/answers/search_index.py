@@ -338,9 +338,8 @@ class SearchIndex:
             top = 0.95 if prefix else 0.85
             for word in self._sorted_words[lo : min(hi, lo + 400)]:
                 if word != token:
-                    # an unfinished word: each missing letter a little less likely
-                    offer(self._word_tid[word], top - 0.25 * (1 - n / len(word)),
-                          0.0 if prefix else (len(word) - n) / 4)
+                    # an unfinished word: its closeness is the share of it typed
+                    offer(self._word_tid[word], top - 0.25 * (1 - n / len(word)), 0.0)
         if not close:
             return []
         best_like = max(like for _c, like in close.values())
