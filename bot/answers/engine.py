@@ -22,8 +22,8 @@ from bot.answers import evidence as evidence_mod
 from bot.answers import figures as figures_mod
 from bot.answers import search_index
 from bot.answers.editorial_view import NO_EDITORIAL, EditorialView
-from bot.answers.models import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
 from bot.answers.lexicon import LEXICON_PATH, load_lexicon
+from bot.answers.models import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
 from bot.answers.search_index import TAG, SearchIndex, normalize, query_tokens, stem, words
 from bot.claimset import cache as claimset_cache
 from bot.claimset.gc_pause import paused_gc
@@ -64,7 +64,9 @@ TOPIC_WEIGHT = 0.6
 LEXICON_WEIGHT = 0.7
 
 
-def expansions(topics: dict[str, Any], lexicon: list[list[str]]) -> dict[str, list[tuple[str, float]]]:
+def expansions(
+    topics: dict[str, Any], lexicon: list[list[str]]
+) -> dict[str, list[tuple[str, float]]]:
     """Query-time synonyms: topic label, id and synonyms -> the topic's tag; each
     lexicon entry -> the other entries of its group."""
     out: dict[str, list[tuple[str, float]]] = defaultdict(list)

@@ -232,14 +232,14 @@ class SearchIndex:
         self.size = len(self.ids)
         avg = (sum(lengths) / self.size) if self.size else 1.0
         # BM25's length normalisation per document: k1 * (1 - b + b * length / average).
-        self.norm = array("f", (K1 * (1 - B + B * n / (avg or 1.0)) for n in lengths))
+        self.norm = array("f", (K1 * (1 - B + B * ln / (avg or 1.0)) for ln in lengths))
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         if importance is not None and len(importance) != self.size:
             raise ValueError(f"importance has {len(importance)} values for {self.size} documents")
         self.importance: Sequence[float] = importance or [0.0] * self.size
-        n = self.size
-        self.idf: list[float] = [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self.df]
-        self.unknown_mass = UNKNOWN_MASS * math.log(1.0 + (n + 0.5) / 1.5)
+        size = self.size
+        self.idf: list[float] = [math.log(1.0 + (size - df + 0.5) / (df + 0.5)) for df in self.df]
+        self.unknown_mass = UNKNOWN_MASS * math.log(1.0 + (size + 0.5) / 1.5)
         self.expansions: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = {}
         for key, targets in (expansions or {}).items():
             k = _terms(key)
