@@ -37,6 +37,7 @@ from cogs.utils.base import FactdeskCog, cooldown
 from cogs.utils.channels import find_own_message, send_with_nonce
 from cogs.utils.checks import require_editor
 from cogs.utils.digest_rendering import render_digest_messages
+from cogs.utils.escape import escape
 from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class DigestCog(FactdeskCog):
             schedule = Schedule.parse(time or conf.time.strftime("%H:%M"),
                                       timezone or conf.timezone)
         except ScheduleError as exc:
-            await reply_ephemeral(interaction, str(exc))
+            await reply_ephemeral(interaction, escape(str(exc)))  # it echoes what was typed
             return
         sub = await subscriptions.subscribe(
             channel_id=channel.id, guild_id=interaction.guild_id, time=schedule.time_text,

@@ -218,3 +218,36 @@ async def test_a_long_history_shows_the_newest_changes_within_one_embed(tmp_path
         assert "earlier changes" in text
         body = rest.callbacks()[-1].body["data"]["embeds"][0]
         assert len(body["description"]) <= 4096
+
+
+HOSTILE = "[a](https://u.example)[b](https://v.example) @everyone <@&1> **x**\n# head"
+
+
+def _named(payload: dict[str, Any], name: str) -> dict[str, Any]:
+    payload["member"]["user"]["global_name"] = name
+    return payload
+
+
+async def test_user_text_in_editorial_replies_renders_as_written(tmp_path: Path):
+    """Reasons, notes, display names and wrong-match queries reach Discord escaped."""
+    from cogs.utils.escape import unescape
+    from tests.cogs.test_escape import live
+
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        await invoke(bot, _named(status_set(CLAIM, "false", HOSTILE, roles=[EDITOR_ROLE]),
+                                 HOSTILE))
+        await invoke(bot, _named(command_payload("note", {"claim": CLAIM, "text": HOSTILE},
+                                                 sub="add", roles=[EDITOR_ROLE]), HOSTILE))
+        await invoke(bot, command_payload("status", {"claim": CLAIM}, sub="history"))
+        user = discord.User(state=bot._connection, data=_user(USER_ID, HOSTILE))
+        await bot.record_feedback(user, HOSTILE, "claim", CLAIM)
+        await invoke(bot, command_payload("factdesk", {"limit": 5}, sub="feedback",
+                                          roles=[EDITOR_ROLE]))
+        replies = [r.body["data"] for r in rest.callbacks()] + [
+            r.body for r in rest.calls("POST", "/webhooks")]
+        embeds = [e for data in replies for e in data.get("embeds") or []]
+        assert len(embeds) == 4, replies
+        for embed in embeds:
+            assert live(embed["description"]) == [], embed["description"]
+        assert HOSTILE.replace("\n", " ")[:40] in unescape(embeds[0]["description"])
+        assert repr(HOSTILE) in unescape(embeds[3]["description"])  # the reporter's query
