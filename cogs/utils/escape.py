@@ -10,7 +10,8 @@ pings:
 - the colon of ``scheme://`` (``https\\://x`` is never auto-linked);
 - at the start of a line (or of the text, which a template may put at a line start),
   after any indent: ``#`` (headings), ``-`` (lists and ``-#`` subtext), ``+``, and the
-  ``.`` of ``1.`` (ordered lists); ``>`` and ``*`` are escaped everywhere anyway;
+  ``.`` of ``1. `` (ordered lists; "2026.11" is no list); ``>`` and ``*`` are
+  escaped everywhere anyway;
 - ``@`` is followed by a zero-width space, so ``@everyone``, ``@here`` and mentions are
   broken in the rendered text too (a copy-paste of it pings no one).
 
@@ -33,7 +34,7 @@ ALWAYS = frozenset("\\*_~`|[]<>")
 LINE_START = frozenset("#-+")
 # A line start: the text's start or just after a line break, then any indent.
 _LINE = re.compile(r"(^|[\n\r\u2028\u2029])([ \t]*)")
-_ORDERED = re.compile(r"\d+\.")
+_ORDERED = re.compile(r"\d+\.(?=[ \t\n\r\u2028\u2029]|$)")  # "1. item": a list
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 

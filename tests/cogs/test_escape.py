@@ -51,7 +51,8 @@ def live(text: str) -> list[str]:
             j = i
             while j < len(chars) and chars[j][0].isdigit():
                 j += 1
-            if j < len(chars) and chars[j] == (".", True):
+            after = chars[j + 1][0] if j + 1 < len(chars) else " "
+            if j < len(chars) and chars[j] == (".", True) and after in " \t" + LINE_BREAKS:
                 found.append(f"ordered list at {i}")
         if raw and ch == ":" and "".join(c for c, _ in chars[i + 1 : i + 3]) == "//":
             before = "".join(c for c, _ in chars[max(0, i - 5) : i]).lower()
