@@ -141,3 +141,38 @@ def test_notes_feedback_and_csv(db: Path, tmp_path: Path, capsys):
         "confirmed", "single_source", "confirmed", "bob")
     assert rows[CLAIM]["editorial_status"] == "" and rows[CLAIM]["status"] == "single_source"
     assert not list(tmp_path.glob(".claims.csv.*"))
+
+
+def test_export_out_replaces_only_a_regular_file_and_keeps_its_mode(db: Path, tmp_path: Path,
+                                                                    capsys):
+    import os
+    import stat
+
+    published = tmp_path / "published.csv"
+    published.write_text("old\n")
+    published.chmod(0o644)
+    assert main(["export", "--format", "csv", "--db", str(db), "--out", str(published)]) == 0
+    assert stat.S_IMODE(published.stat().st_mode) == 0o644
+    assert published.read_text(encoding="utf-8").startswith("id,")
+
+    target = tmp_path / "target.csv"
+    target.write_text("untouched\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    capsys.readouterr()
+    for out, what in ((link, "symbolic link"), (fifo, "FIFO"), (tmp_path, "folder")):
+        assert main(["export", "--format", "csv", "--db", str(db), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and what in err and str(out) in err, err
+    assert link.is_symlink() and target.read_text() == "untouched\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # a device is refused by the same check, before anything is written (not run through
+    # main: were it ever to regress, the test would replace /dev/null)
+    from bot.cli import UsageError
+    from bot.cli.export import _existing_mode
+
+    with pytest.raises(UsageError, match="character device"):
+        _existing_mode(Path(os.devnull))
