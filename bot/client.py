@@ -135,7 +135,9 @@ def setup_logging() -> None:
     discord.utils.setup_logging()
 
 
-async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> int:
+async def serve(
+    settings: Settings, claimset: Any, *, watch: bool = False, db_must_exist: bool = False
+) -> int:
     """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
     from bot.desk import open_desk
     from bot.desk.watch import watch_claimset
@@ -147,7 +149,10 @@ async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> in
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    async with open_desk(settings, claimset=claimset) as desk, FactdeskBot(settings, desk) as bot:
+    async with (
+        open_desk(settings, claimset=claimset, db_must_exist=db_must_exist) as desk,
+        FactdeskBot(settings, desk) as bot,
+    ):
         tasks = {
             asyncio.create_task(bot.start(settings.token.get_secret_value()), name="bot"),
             asyncio.create_task(stop.wait(), name="stop"),

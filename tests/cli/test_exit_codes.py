@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, build_parser, main
+from tests.conftest import create_database
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
 
@@ -98,7 +99,7 @@ def test_every_subcommand_is_in_the_table():
 def test_exit_codes(name: str, sets: dict[str, Path], tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     claim = first_claim_id(sets["good"])
-    db = tmp_path / "desk.sqlite3"
+    db = create_database(tmp_path / "desk.sqlite3")
     if name in NEEDS_TOKEN:
         assert main(argv(name, sets["good"], db, claim)) == EXIT_USAGE  # no token
         assert "DISCORD_TOKEN" in capsys.readouterr().err
