@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import logging
 
-from bot.cli import UsageError
+from bot.cli import LOG_HANDLER, UsageError
 from bot.cli.common import add_desk_options, db_must_exist, settings_from
 from bot.desk import load_configured_claimset
 from bot.settings import TOKEN_ENV
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bot import client  # imports discord: only when the bot really starts
 
+    logging.getLogger().removeHandler(LOG_HANDLER)  # the bot logs in full, its own way
     client.setup_logging()
     try:
         return asyncio.run(

@@ -183,6 +183,11 @@ class SQLiteConnection:
 
     async def _migrate(self) -> None:
         target = migrations.schema_version()
+        current = await self.user_version()
+        if current > target:
+            raise self._newer_schema(current, target)
+        if current == target:
+            return  # nothing to do: no write transaction (another writer may hold the lock)
         async with self._write() as conn:
             current = await self.user_version()
             if current > target:
