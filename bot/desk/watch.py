@@ -6,6 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+from bot.claimset.reading import MANIFEST_NAME, input_files
 from bot.desk import Desk
 from bot.errors import FactdeskError
 
@@ -20,11 +21,20 @@ class WatchFailed(FactdeskError):
     """The watcher failed too many times in a row to go on (one line: what, where)."""
 
 
-def claimset_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path, mtime, size) of every .toml and .txt under ``root``: changes on any edit."""
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".toml", ".txt"})
+def claimset_signature(root: Path, manifest: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every regular .toml and .txt file under ``root``, and of every
+    file a load of ``manifest`` reads (whatever its name): changes on any edit.
+
+    Only stat() is called: a FIFO or a device is never opened (and never read) here.
+    """
+    files = {p for p in root.rglob("*") if p.suffix in {".toml", ".txt"} and p.is_file()}
+    if manifest is not None:
+        try:
+            files.update(p for p in input_files(manifest) if p.is_file())
+        except (FactdeskError, OSError, ValueError):
+            pass  # the reload says what is wrong with the manifest
     out = []
-    for p in files:
+    for p in sorted(files):
         try:
             st = p.stat()
         except OSError:
@@ -78,7 +88,7 @@ async def check_once(
     desk: Desk, target: Path, root: Path, seen: tuple[tuple[str, int, int], ...] | None
 ) -> tuple[tuple[str, int, int], ...]:
     """One look: reload when the files differ from ``seen`` (None: first look, no reload)."""
-    now = claimset_signature(root)
+    now = claimset_signature(root, target if target.is_file() else root / MANIFEST_NAME)
     if seen is not None and now != seen:
         report = await desk.reload(target)
         (log.info if report.ok else log.error)("watch: %s", report.text())
