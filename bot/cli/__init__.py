@@ -151,5 +151,16 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except Exception as exc:  # the last line of defence: one line, never a traceback
         log.debug("unexpected error", exc_info=True)
-        error(f"{type(exc).__name__}: {exc}")
+        error(_unexpected(args, exc))
         return EXIT_USAGE
+
+
+def _unexpected(args: argparse.Namespace, exc: Exception) -> str:
+    """An error nothing named, as one line saying which command and what, never only a class."""
+    command = " ".join(
+        str(v) for v in (args.command, getattr(args, "status_action", None),
+                         getattr(args, "note_action", None)) if v
+    )
+    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+    what = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or "no details"
+    return f"{command}: unexpected {type(exc).__name__}{where}: {what}"

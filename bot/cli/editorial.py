@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.cli import UsageError
+from bot.cli.answers import limit_arg
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, StoreMode
 from bot.record.editorial import STATUS_CHOICES, EditorialDesk, claim_notes
@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_note_add)
 
     p = subparsers.add_parser("feedback", help='the latest "Wrong match" reports')
-    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    p.add_argument("--limit", type=limit_arg, default=20, help="how many (1-100, default 20)")
     add_desk_options(p)
     p.set_defaults(handler=_feedback)
 
@@ -148,9 +148,6 @@ def _note_add(args: argparse.Namespace) -> int:
 
 
 def _feedback(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
-
     async def work(desk: EditorialDesk):
         answer = await desk.feedback(args.limit)
         return answer, render_feedback(answer)
