@@ -103,11 +103,6 @@ def input_key(manifest: Path) -> str:
     return h.hexdigest()
 
 
-def cache_file(cache_dir: Path, manifest: Path) -> Path:
-    where = hashlib.blake2b(str(manifest).encode("utf-8", "surrogateescape"), digest_size=8)
-    return cache_dir / f"claimset-{where.hexdigest()}.pickle"
-
-
 # -- the folder and its secret ------------------------------------------------------------
 
 

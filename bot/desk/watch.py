@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 
@@ -21,7 +22,10 @@ class WatchFailed(FactdeskError):
     """The watcher failed too many times in a row to go on (one line: what, where)."""
 
 
-def claimset_signature(root: Path, manifest: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def claimset_signature(root: Path, manifest: Path | None = None) -> Signature:
     """(path, mtime, size) of every regular .toml and .txt file under ``root``, and of every
     file a load of ``manifest`` reads (whatever its name): changes on any edit.
 
@@ -29,10 +33,9 @@ def claimset_signature(root: Path, manifest: Path | None = None) -> tuple[tuple[
     """
     files = {p for p in root.rglob("*") if p.suffix in {".toml", ".txt"} and p.is_file()}
     if manifest is not None:
-        try:
+        # A manifest that cannot be read: the reload says what is wrong with it.
+        with contextlib.suppress(FactdeskError, OSError, ValueError):
             files.update(p for p in input_files(manifest) if p.is_file())
-        except (FactdeskError, OSError, ValueError):
-            pass  # the reload says what is wrong with the manifest
     out = []
     for p in sorted(files):
         try:
@@ -62,7 +65,7 @@ async def watch_claimset(
     """
     target = path or desk.settings.claimset.path
     root = target if target.is_dir() else target.parent
-    seen: tuple[tuple[str, int, int], ...] | None = None
+    seen: Signature | None = None
     failures = 0
     delay = 0.0  # the first look at once: an edit from then on is seen
     while True:
@@ -85,8 +88,8 @@ async def watch_claimset(
 
 
 async def check_once(
-    desk: Desk, target: Path, root: Path, seen: tuple[tuple[str, int, int], ...] | None
-) -> tuple[tuple[str, int, int], ...]:
+    desk: Desk, target: Path, root: Path, seen: Signature | None
+) -> Signature:
     """One look: reload when the files differ from ``seen`` (None: first look, no reload)."""
     now = claimset_signature(root, target if target.is_file() else root / MANIFEST_NAME)
     if seen is not None and now != seen:

@@ -45,7 +45,7 @@ def test_a_fifo_in_the_claim_set_is_refused_not_waited_on(mini: Path, where: str
 
 def test_a_fifo_is_refused_with_the_cache_too(mini: Path, tmp_path: Path):
     os.mkfifo(mini / "claims" / "zz_pipe.toml")
-    with pytest.raises(ClaimSetUnreadable, match="zz_pipe.toml: is a FIFO"):
+    with pytest.raises(ClaimSetUnreadable, match=r"zz_pipe\.toml: is a FIFO"):
         load_claimset(mini, cache_dir=tmp_path / "cache")
 
 

@@ -91,7 +91,7 @@ async def test_readonly_open_switches_nothing_and_refuses_writes(tmp_path: Path)
     async with Store.open(db, readonly=True) as store:
         assert store.read_only == "opened for reading"
         assert await store.current_rulings() == {}
-        with pytest.raises(StoreError, match="read-only .opened for reading.; nothing was"):
+        with pytest.raises(StoreError, match=r"read-only \(opened for reading\); nothing was"):
             await store.set_status("a", "false", reason="r", by="ann")
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -379,4 +379,4 @@ async def _schema_behind(path: Path) -> bool:
         return False  # the read-only open says what is wrong
     finally:
         await conn.close()
-    return bool(row) and int(row[0]) < migrations.schema_version()
+    return row is not None and int(row[0]) < migrations.schema_version()
