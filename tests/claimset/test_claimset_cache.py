@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import shutil
 import stat
 import subprocess
 import sys
@@ -21,13 +20,6 @@ from bot.claimset.loader import ClaimSetInvalid, load_claimset
 MINI = Path(__file__).parents[1] / "data" / "mini"
 CLAIMS = "claims/main.toml"
 
-
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "set"
-    shutil.copytree(MINI, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 @pytest.fixture

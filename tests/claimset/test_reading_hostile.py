@@ -18,13 +18,6 @@ from bot.claimset.reading import MAX_FILE_BYTES
 MINI = Path(__file__).parents[1] / "data" / "mini"
 
 
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "set"
-    shutil.copytree(MINI, root)
-    monkeypatch.chdir(root)
-    return root
-
 
 def validate(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`python -m bot validate`, killed after 60 s: a hang fails the test, never the suite."""
