@@ -17,7 +17,7 @@ claim set is loaded from its files):
 - it holds the secret ``key`` (32 random bytes, created 0600 on first use, owned by the
   bot's user, readable by no one else);
 - the entry is a regular file (not a symlink) owned by the bot's user;
-- the entry's MAC, keyed BLAKE2b with that secret over its key line and its bytes,
+- the entry's MAC, HMAC-SHA256 with that secret over its key line and its bytes,
   matches: a file planted by anyone who does not hold the secret is never unpickled.
 
 An unusable folder (cannot be created, not writable, refused) costs only time: one warning,
@@ -157,11 +157,9 @@ def _read_or_create_secret(path: Path) -> bytes:
 
 
 def _mac_hash(secret: bytes, key: str) -> Any:
-    """The MAC of an entry: keyed BLAKE2b (a MAC by design) over its key line, then its
-    pickled bytes (fed by the caller); 64 hex digits."""
-    h = hashlib.blake2b(key=secret, digest_size=32, person=b"factdesk-cache")
-    h.update(key.encode() + b"\n")
-    return h
+    """The MAC of an entry: HMAC-SHA256 with the folder's secret over its key line, then
+    its pickled bytes (fed by the caller); 64 hex digits."""
+    return hmac.new(secret, key.encode() + b"\n", "sha256")
 
 
 def _warn(message: str) -> None:

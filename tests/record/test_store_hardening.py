@@ -179,3 +179,18 @@ def test_a_directory_as_the_database_is_one_line(tmp_path: Path, path: str):
     sub.mkdir()
     done = run_cli("claim", CLAIM, "--db", str(sub), "--claimset", "seeds", cwd=tmp_path)
     assert done.stderr == f"error: {sub}: is a directory, not a database file\n"
+
+
+async def test_an_older_database_opened_for_reading_is_migrated_first_when_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import bot.record.sqlite.migrations as migrations_mod
+    from bot.record.store import MIGRATIONS, schema_version
+
+    db = tmp_path / "old.sqlite3"
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", MIGRATIONS[:1])
+    await create_database(db)
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", MIGRATIONS)
+    async with Store.open(db, readonly=True) as store:
+        assert store.read_only == "opened for reading"
+        assert await store.user_version() == schema_version()
