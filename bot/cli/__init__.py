@@ -109,10 +109,10 @@ LOG_HANDLER.addFilter(_only_warnings)
 
 
 def setup_logging() -> None:
-    """The terminal's view of the log (``run`` replaces it with the bot's own)."""
-    root = logging.getLogger()
-    if LOG_HANDLER not in root.handlers:
-        root.addHandler(LOG_HANDLER)
+    """The terminal's view of Factdesk's own log (``run`` replaces it with the bot's)."""
+    core = logging.getLogger("bot")
+    if LOG_HANDLER not in core.handlers:
+        core.addHandler(LOG_HANDLER)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bot import client  # imports discord: only when the bot really starts
 
-    logging.getLogger().removeHandler(LOG_HANDLER)  # the bot logs in full, its own way
+    logging.getLogger("bot").removeHandler(LOG_HANDLER)  # the bot logs in full, its own way
     client.setup_logging()
     try:
         return asyncio.run(
