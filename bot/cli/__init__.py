@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.claimset.loader import ClaimSetInvalid
+from bot.cli.terminal import printable
 from bot.errors import FactdeskError
 from bot.settings import SettingsError
 
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def error(line: object) -> None:
-    print(f"error: {line}", file=sys.stderr)
+    print(printable(f"error: {line}"), file=sys.stderr)
 
 
 def _invalid(exc: ClaimSetInvalid) -> int:
@@ -84,7 +85,7 @@ class _WarningLine(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         lines = record.getMessage().splitlines() or [""]
-        return f"warning: {lines[0]}"
+        return printable(f"warning: {lines[0]}")
 
 
 def _only_warnings(record: logging.LogRecord) -> bool:
