@@ -140,3 +140,17 @@ def desk(claimset: ClaimSet) -> Factdesk:
 @pytest.fixture()
 def tiny_claimset() -> ClaimSet:
     return build_tiny_claimset()
+
+
+def create_database(path: Path) -> Path:
+    """An empty Factdesk database at ``path`` (schema current): an existing ``--db``."""
+    import asyncio
+
+    from bot.record.store import Store
+
+    async def make() -> None:
+        async with Store.open(path):
+            pass
+
+    asyncio.run(make())
+    return path

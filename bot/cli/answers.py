@@ -51,7 +51,8 @@ def ask(engine: Factdesk, command: str, query: str, limit: int | None = None, *,
     raise QueryError(f"unknown command {command!r}: one of {', '.join(COMMANDS)}")
 
 
-def _limit(text: str) -> int:
+def limit_arg(text: str) -> int:
+    """--limit N: a whole number from 1 to 100 (argparse reports anything else, exit 2)."""
     try:
         value = int(text)
     except ValueError:
@@ -77,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         if command in DEFAULT_LIMITS:
             parser.add_argument(
                 "--limit",
-                type=_limit,
+                type=limit_arg,
                 default=None,
                 help=f"at most N claims (default {DEFAULT_LIMITS[command]})",
             )

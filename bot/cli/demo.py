@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.cli.answers import COMMANDS, ask
-from bot.cli.common import DeskSession, add_desk_options, settings_from
+from bot.cli.common import DeskSession, add_desk_options, db_must_exist, settings_from
 from bot.cli.digest import digest_since
 from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode
@@ -300,7 +300,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with DeskSession(settings_from(args), StoreMode.IF_EXISTS) as session:
+    with DeskSession(
+        settings_from(args), StoreMode.IF_EXISTS, must_exist=db_must_exist(args)
+    ) as session:
         if args.words:
             return execute(session, " ".join(args.words), sys.stdout, sys.stderr) or 0
         if sys.stdin.isatty():

@@ -5,8 +5,10 @@ The Discord bot, each CLI command, the console and the tests get their services 
 and never disagree:
 
 - the claim set, from ``settings.claimset`` (with its verified cache when configured);
-- the store (``settings.database.path``), opened for writing, or only when the file
-  already exists (answers read rulings and notes; they never create a database);
+- the store (``settings.database.path``), opened for writing (created when missing,
+  unless ``db_must_exist``), or for reading only, read-only, when the file exists (answers
+  read rulings and notes; they never create a database); ``db_must_exist`` refuses a
+  missing file in one line (a mistyped ``--db`` must not answer from an empty record);
 - the editorial record (:class:`bot.record.editorial.EditorialDesk`) over that store,
   whose cache the engine reads, so a ruling shows in the next answer;
 - the answer engine (:class:`bot.answers.engine.Factdesk`), swapped as a whole by
@@ -35,7 +37,7 @@ from bot.errors import FactdeskError
 from bot.record.digest_runner import DigestRunner, FindSentFn, RenderFn, SendFn
 from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
-from bot.record.store import Store
+from bot.record.store import Store, StoreError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,15 +46,16 @@ log = logging.getLogger(__name__)
 class NoDatabase(FactdeskError):
     """An editorial command with no database open."""
 
-    def __init__(self) -> None:
-        super().__init__("Editorial records are not available: the bot has no database.")
+    def __init__(self, path: Path | None = None) -> None:
+        where = f"no database at {path} yet" if path is not None else "the bot has no database"
+        super().__init__(f"Editorial records are not available: {where}.")
 
 
 class StoreMode(Enum):
     """How :func:`open_desk` treats the database."""
 
     WRITE = "write"  # open it, creating and migrating it when needed (the bot, editors)
-    IF_EXISTS = "if_exists"  # open it only when the file exists (answers, digest, export)
+    IF_EXISTS = "if_exists"  # open it read-only, only when it exists (answers, digest, export)
     NONE = "none"  # no database (validate, sync)
 
 
@@ -77,7 +80,7 @@ class Desk:
 
     def require_editorial(self) -> EditorialDesk:
         if self.editorial is None:
-            raise NoDatabase()
+            raise NoDatabase(self.settings.database.path)
         return self.editorial
 
     def digest_runner(
@@ -145,17 +148,25 @@ async def open_desk(
     *,
     claimset: ClaimSet | None = None,
     store: StoreMode = StoreMode.WRITE,
+    db_must_exist: bool = False,
 ) -> AsyncIterator[Desk]:
     """Build the desk from ``settings``; the store is closed on exit.
 
     ``claimset`` skips loading (the caller already holds a validated set).
+    ``db_must_exist``: a database path with no file is an error (StoreError), never a
+    new empty database nor answers without the record.
     """
     cs = claimset if claimset is not None else load_configured_claimset(settings)
     db_path = settings.database.path
-    if store is StoreMode.NONE or (store is StoreMode.IF_EXISTS and not db_path.is_file()):
+    if store is not StoreMode.NONE and db_must_exist and not db_path.exists():
+        raise StoreError(
+            f"{db_path}: no database there (a mistyped path?); a command that writes "
+            "creates one with --create-db"
+        )
+    if store is StoreMode.NONE or (store is StoreMode.IF_EXISTS and not db_path.exists()):
         yield Desk(settings, Factdesk(cs))
         return
-    async with Store.open(db_path) as opened:
+    async with Store.open(db_path, readonly=store is StoreMode.IF_EXISTS) as opened:
         desk = Desk(settings, Factdesk(cs), store=opened)
         cache = await EditorialCache.load(opened)
         desk.editorial = EditorialDesk(opened, cache, lambda: desk.claimset)

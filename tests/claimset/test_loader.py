@@ -33,14 +33,6 @@ DEATHS = "figures/deaths.toml"
 OTHER = "figures/other.toml"
 
 
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the mini claim set, as the working directory (short FILE names)."""
-    root = tmp_path / "set"
-    shutil.copytree(MINI, root)
-    monkeypatch.chdir(root)
-    return root
-
 
 def edit(root: Path, rel: str, old: str, new: str) -> int:
     """Replace the first ``old`` with ``new`` in a file; the line where ``new`` starts."""
