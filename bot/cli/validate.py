@@ -2,7 +2,8 @@
 
 Exit 0: valid (prints the counts and version); 1: invalid (every problem, one per line,
 then a count line, on stdout); 2: a file cannot be read or parsed (one line on stderr).
-With several paths the worst outcome sets the exit code.
+Warnings (``FILE:LINE: KIND ID: FIELD: warning: ...``) are listed in both cases and never
+change the exit code. With several paths the worst outcome sets the exit code.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
         "version": None,
         "counts": None,
         "problems": [],
+        "warnings": [],
         "error": None,
     }
     try:
@@ -59,9 +61,13 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
     except ClaimSetInvalid as exc:
         result["counts"] = {k: exc.counts.get(k, 0) for k in _KINDS}
         result["problems"] = [p.as_dict() for p in exc.problems]
+        result["warnings"] = [p.as_dict() for p in exc.warnings]
         result["_lines"] = [str(p) for p in exc.problems]
+        result["_warnings"] = [str(p) for p in exc.warnings]
         return 1, result
     result.update(valid=True, version=claimset.version, counts=claimset.counts())
+    result["warnings"] = [p.as_dict() for p in claimset.warnings]
+    result["_warnings"] = [str(p) for p in claimset.warnings]
     return 0, result
 
 
@@ -74,19 +80,27 @@ def run(args: argparse.Namespace) -> int:
         code, result = check(path)
         worst = max(worst, code)
         lines = result.pop("_lines", [])
+        warnings = result.pop("_warnings", [])
         results.append(result)
         if code == 2:
             print(f"error: {result['error']}", file=sys.stderr)
         if args.json:
             continue
         if code == 0:
+            for line in warnings:
+                print(line)
             counts = ", ".join(f"{n} {kind}" for kind, n in result["counts"].items())
-            print(f"{result['path']}: valid, version {result['version']}: {counts}")
+            print(f"{result['path']}: valid, version {result['version']}: {counts}{_noted(warnings)}")
         elif code == 1:
-            for line in lines:
+            for line in lines + warnings:
                 print(line)
             n = len(lines)
-            print(f"{result['path']}: {n} problem{'s' if n != 1 else ''}")
+            print(f"{result['path']}: {n} problem{'s' if n != 1 else ''}{_noted(warnings)}")
     if args.json:
         print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
     return worst
+
+
+def _noted(warnings: list[str]) -> str:
+    n = len(warnings)
+    return f" ({n} warning{'s' if n != 1 else ''})" if n else ""
