@@ -40,6 +40,8 @@ def no_evidence_basis_on_subject(state: LoadState) -> None:
         tags, names = _subject(claim, vocabulary)
         for i, basis in enumerate(claim.evidence.basis):
             text = with_sentence_before(claimset, basis.source, basis.quote)
+            if text is None:
+                continue  # not in its source: the quote rule says so
             words = words_of(text, vocabulary)
             if tags.isdisjoint(set().union(*words.tags)) and names.keys().isdisjoint(words.stems):
                 state.report_at(
@@ -63,16 +65,16 @@ def _subject(claim: Claim, vocabulary: Vocabulary) -> tuple[set[str], dict[str, 
     return tags, names
 
 
-def with_sentence_before(claimset: ClaimSet, source_id: str, quote: str) -> str:
-    """The quote with the sentence before it in its source (the quote alone when the
-    source or the quote is not there: reported elsewhere)."""
+def with_sentence_before(claimset: ClaimSet, source_id: str, quote: str) -> str | None:
+    """The quote with the sentence before it in its source; None when the source or the
+    quote is not there (reported by the quote rule)."""
     text = claimset.texts.get(source_id)
     if text is None:
-        return quote
+        return None
     text = normalize_quote(text)
     at = text.find(normalize_quote(quote))
-    if at <= 0:
-        return quote
+    if at < 0:
+        return None
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
     start = ends[-2] if len(ends) >= 2 else 0
     return text[start:at] + quote
