@@ -1,4 +1,4 @@
-"""Words of statements and quotes as the wording rules compare them: tokens, stems, dates, numbers, vocabulary.
+"""Words of statements and quotes as the wording rules compare them: stems, days, names.
 
 The rules in :mod:`bot.claimset.rules.wording` cannot read meaning; they compare what is
 checkable. A text becomes :class:`Words`: the stems of its words (``killed`` ->
@@ -23,26 +23,51 @@ from bot.claimset.schema import Speaker, Topic
 log = logging.getLogger(__name__)
 
 STOPWORDS = frozenset(
-    """a an the and or but nor of in on at to for from by with as into onto over under about
-    after before during since until than then also only just both all any each some such
-    is are was were be been being has have had do does did will would shall should can
-    could may might must it its this that these those there their they them he she his her
-    him we our us you your i me my which who whom whose what when where why how not no so
-    very up down out off again once here said says say saying told tell tells according
-    """.split()
+    """
+    a an the and or but nor of in on at to for from by with as into onto over under
+    about after before during since until than then also only just both all any each
+    some such is are was were be been being has have had do does did will would shall
+    should can could may might must it its this that these those there their they them
+    he she his her him we our us you your i me my which who whom whose what when where
+    why how not no so very up down out off again once here said says say saying told
+    tell tells according s
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
-_TOKEN = re.compile(r"[0-9]+(?:[,.][0-9]+)*|[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# A word or a number ("2,000", "3.5", "O'Brien"); a hyphen splits, a possessive "'s" is
+# left behind as the stopword "s". One findall: tokenising is most of the rules' time.
+_TOKEN = re.compile(r"\w+(?:[,.'\u2019](?!s\b)\w+)*")
 # Endings cut from a word (the first that fits, leaving four letters or more); "ies" and
 # "ied" become "y", and a final "e" goes, so "prices", "price" and "priced" meet.
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "ed", "er", "s")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "ed",
+    "er",
+    "s",
+)
 _MONTHS = {
     m.lower(): i
     for i, names in enumerate(
         (
-            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
-            ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
-            ("September", "Sep", "Sept"), ("October", "Oct"), ("November", "Nov"),
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sep", "Sept"),
+            ("October", "Oct"),
+            ("November", "Nov"),
             ("December", "Dec"),
         ),
         start=1,
@@ -58,13 +83,8 @@ _WEEKDAYS = {
 
 
 def tokens(text: str) -> list[str]:
-    """The words and numbers of ``text``: hyphenated words split, a possessive dropped."""
-    out = []
-    for word in _TOKEN.findall(text):
-        if word[-2:].lower() in ("'s", "\u2019s"):
-            word = word[:-2]
-        out.append(word)
-    return out
+    """The words and numbers of ``text``: hyphenated words split, a possessive "'s" apart."""
+    return _TOKEN.findall(text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -89,6 +109,8 @@ class Vocabulary:
     def __init__(self, topics: Iterable[Topic], speakers: Iterable[Speaker]) -> None:
         # first stem -> [(stems of the phrase, tag)], longest phrase first
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._terms: dict[tuple[str, dt.date | None], Terms] = {}
+        self._stems: dict[str, frozenset[str]] = {}
         for topic in topics:
             for phrase in (topic.label, *topic.synonyms):
                 self._add(phrase, f"topic:{topic.id}")
@@ -119,8 +141,60 @@ class Vocabulary:
                         out[j] = out[j] | {tag}
         return out
 
+    def stems(self, text: str) -> frozenset[str]:
+        """The stems of every word of a quote, computed once per text."""
+        found = self._stems.get(text)
+        if found is None:
+            found = self._stems[text] = frozenset(map(stem, _TOKEN.findall(text)))
+        return found
+
+    @staticmethod
+    def content_stems(text: str) -> list[str]:
+        """The stems of a text's content words, in order."""
+        return [stem(t) for t in tokens(text) if t.lower() not in STOPWORDS]
+
+    @staticmethod
+    def statement_stems(text: str) -> list[str] | None:
+        """The stems of a statement's content words; None when it names a month or a
+        weekday (the dates are then compared as days, by :func:`words_of`)."""
+        toks = _TOKEN.findall(text)
+        words = text.lower().replace("\u2019", "'").split()  # a cheap look for a day's name
+        if not _DAY_NAMES.isdisjoint(w.split("'")[0].strip(',.;:()"-') for w in words):
+            return None
+        return [s for s in map(stem, toks) if s not in _STOP_STEMS]
+
+    @staticmethod
+    def names_a_day(text: str) -> bool:
+        """Whether a month or weekday name is among the words of ``text``."""
+        return _DAY_WORD.search(text) is not None
+
+    def terms(self, text: str, published: dt.date | None) -> Terms:
+        """What a quote holds as sets, computed once per (text, date) in this vocabulary
+        (the same quote is often carried by several articles)."""
+        key = (text, published)
+        found = self._terms.get(key)
+        if found is None:
+            words = words_of(text, self, published)
+            found = self._terms[key] = Terms(
+                frozenset(words.stems),
+                frozenset().union(*words.tags),
+                frozenset(words.dates.values()),
+                frozenset(words.numbers.values()),
+            )
+        return found
+
 
 _NO_TAGS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What one quote holds, as sets: stems, vocabulary tags, days (month, day), numbers."""
+
+    stems: frozenset[str]
+    tags: frozenset[str]
+    days: frozenset[tuple[int, int]]
+    numbers: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -153,6 +227,8 @@ def words_of(text: str, vocabulary: Vocabulary, published: dt.date | None = None
 
 def _find_dates(words: Words, lower: list[str], published: dt.date | None) -> None:
     """Mark "10 January", "January 10", "Monday" (with ``published``) and their runs."""
+    if _MONTHS.keys().isdisjoint(lower) and _WEEKDAYS.keys().isdisjoint(lower):
+        return  # most texts name no day: no walk
     n = len(lower)
     i = 0
     while i < n:
@@ -176,6 +252,15 @@ def _find_dates(words: Words, lower: list[str], published: dt.date | None) -> No
         words.date_spans.append((start, i, day))
 
 
+_DAY_NAMES = frozenset((*_MONTHS, *_WEEKDAYS))
+# A stopword's stem ("these" -> "thes"), for lists of stems.
+_STOP_STEMS = STOPWORDS | frozenset(stem(w) for w in STOPWORDS)
+_DAY_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted((*_MONTHS, *_WEEKDAYS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
 def _day(token: str) -> bool:
     return token.isdigit() and 1 <= int(token) <= 31
 
@@ -186,6 +271,11 @@ _PART_BREAK = re.compile(
     r",(?!\d)|[;:()\u2013\u2014]|\s-\s|\b(?:and|which|who|while|but|whereas|with)\b",
     re.IGNORECASE,
 )
+
+
+def split_parts(text: str) -> list[str]:
+    """The parts of a statement as texts (see :func:`parts_of`)."""
+    return _PART_BREAK.split(text)
 
 
 def parts_of(text: str) -> list[tuple[int, int, str]]:

@@ -90,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
             for line in warnings:
                 print(line)
             counts = ", ".join(f"{n} {kind}" for kind, n in result["counts"].items())
-            print(f"{result['path']}: valid, version {result['version']}: {counts}{_noted(warnings)}")
+            print(
+                f"{result['path']}: valid, version {result['version']}: {counts}{_noted(warnings)}"
+            )
         elif code == 1:
             for line in lines + warnings:
                 print(line)

@@ -67,11 +67,16 @@ def test_a_part_in_one_quote_names_that_origin(wording: Path) -> None:
     edit(
         wording,
         CLAIMS,
-        'quote = "On January 10 the alliance sent 300 troops into Veldia at the request of the president." },',
-        'quote = "On January 10 the alliance sent 300 troops into Veldia at the request of the president." },\n'
+        'at the request of the president." },',
+        'at the request of the president." },\n'
         '  { source = "001", quote = "The convoy also brought armoured vehicles" },',
     )
-    edit(wording, CLAIMS, "on Monday 10 January.", "on Monday 10 January and brought armoured vehicles.")
+    edit(
+        wording,
+        CLAIMS,
+        "on Monday 10 January.",
+        "on Monday 10 January and brought armoured vehicles.",
+    )
     lines = errors(wording)
     assert any(
         "claim troops-sent: statement: statement part 'brought armoured vehicles' is "
@@ -84,13 +89,19 @@ def test_a_date_or_number_from_one_origin_is_named(wording: Path) -> None:
     edit(wording, CLAIMS, "on Monday 10 January.", "on Tuesday 11 January.")
     edit(wording, CLAIMS, "The alliance sent 300", "The alliance sent 3,000")
     lines = errors(wording)
-    assert any("statement part 'Tuesday 11 January' is in the quotes of no origin" in x for x in lines)
+    assert any(
+        "statement part 'Tuesday 11 January' is in the quotes of no origin" in x for x in lines
+    )
     assert any("statement part '3,000' is in the quotes of no origin" in x for x in lines)
 
 
 def test_single_source_claims_are_not_held_to_it(wording: Path) -> None:
-    edit(wording, CLAIMS, 'statement = "The harbour was reportedly closed."',
-         'statement = "The harbour was reportedly closed by 900 marines on Friday."')
+    edit(
+        wording,
+        CLAIMS,
+        'statement = "The harbour was reportedly closed."',
+        'statement = "The harbour was reportedly closed by 900 marines on Friday."',
+    )
     load_claimset(wording)
 
 
@@ -107,7 +118,9 @@ def test_a_basis_about_something_else_is_refused(wording: Path) -> None:
     lines = errors(wording)
     assert any(
         "claim rebels-from-abroad: evidence.basis[0].quote: a no_evidence basis must be about "
-        "the claim" in line and "foreign-involvement" in line
+        "the claim"
+        in line
+        and "foreign-involvement" in line
         for line in lines
     ), lines
 
@@ -125,7 +138,9 @@ def test_outlet_as_speaker_of_relayed_words_is_refused(wording: Path) -> None:
     lines = errors(wording)
     assert any(
         "claim curfew-unclear: speaker: 'north-post' is the outlet of source 001, which "
-        "relays these words via 'Wire Agency'" in line and "'wire-agency'" in line
+        "relays these words via 'Wire Agency'"
+        in line
+        and "'wire-agency'" in line
         for line in lines
     ), lines
 
@@ -139,7 +154,12 @@ def test_an_outlet_speaking_in_its_own_voice_is_fine(wording: Path) -> None:
 
 
 def test_a_dropped_hedge_is_a_warning_not_an_error(wording: Path) -> None:
-    edit(wording, CLAIMS, "The harbour was reportedly closed.\"\nspeaker", "The harbour was closed.\"\nspeaker")
+    edit(
+        wording,
+        CLAIMS,
+        'The harbour was reportedly closed."\nspeaker',
+        'The harbour was closed."\nspeaker',
+    )
     lines = warnings(wording)
     assert any(
         "claim harbour-closed: statement: warning: attributions[0].quote (001) hedges with "
@@ -151,7 +171,10 @@ def test_a_dropped_hedge_is_a_warning_not_an_error(wording: Path) -> None:
 def test_a_figure_note_without_the_hedge_warns(wording: Path) -> None:
     edit(wording, "figures/main.toml", "Hedged: 'are believed'.", "Counted in the capital.")
     lines = warnings(wording)
-    assert any("figure deaths-about-20: note: warning: the quote hedges with 'believed'" in x for x in lines)
+    assert any(
+        "figure deaths-about-20: note: warning: the quote hedges with 'believed'" in x
+        for x in lines
+    )
 
 
 def test_hedge_words_match_whole_words_only() -> None:
@@ -164,7 +187,9 @@ def test_hedge_words_match_whole_words_only() -> None:
     assert not HEDGE.search("an underestimatedness")
 
 
-def test_validate_lists_warnings_and_exits_0(wording: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_lists_warnings_and_exits_0(
+    wording: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bot.cli import main
 
     edit(wording, "figures/main.toml", "Hedged: 'are believed'.", "Counted in the capital.")
@@ -181,7 +206,7 @@ def test_stems_meet_across_forms_and_keep_acronyms() -> None:
     assert stem("prices") == stem("price") == stem("priced")
     assert stem("casualties") == stem("casualty")
     assert stem("US") != stem("us")
-    assert tokens("Almaty's 2,000 Russia-led") == ["Almaty", "2,000", "Russia", "led"]
+    assert tokens("Almaty's 2,000 Russia-led") == ["Almaty", "s", "2,000", "Russia", "led"]
 
 
 def test_a_weekday_is_the_day_before_the_article() -> None:
@@ -191,7 +216,10 @@ def test_a_weekday_is_the_day_before_the_article() -> None:
 
 
 def test_parts_split_at_joining_words_but_not_inside_numbers() -> None:
-    parts = [text for _, _, text in parts_of("Police and army used 2,000 troops, which fanned the flames")]
+    parts = [
+        text
+        for _, _, text in parts_of("Police and army used 2,000 troops, which fanned the flames")
+    ]
     assert parts == ["Police", "army used 2,000 troops", "fanned the flames"]
 
 
@@ -225,4 +253,7 @@ def test_every_pre_fix_defect_is_flagged() -> None:
         assert any(part in m for m in by_id.get(cid, [])), (cid, by_id.get(cid))
     assert any("7 January" in m for m in by_id["kazakh-authorities-order-restored"])
     hedged = {(p.id, p.field) for p in caught.value.warnings}
-    assert {("o2-more-than-150-killed", "statement"), ("deaths-002-more-than-150", "note")} <= hedged
+    assert {
+        ("o2-more-than-150-killed", "statement"),
+        ("deaths-002-more-than-150", "note"),
+    } <= hedged

@@ -24,6 +24,9 @@ def wire_words_not_given_to_outlets(state: LoadState) -> None:
     claimset = state.claimset
     if claimset is None:
         return
+    outlets = {s.id for s in claimset.speakers.values() if s.kind == "media"}
+    if not outlets:
+        return
     speakers = {
         " ".join(spelling.split()).casefold(): s
         for s in claimset.speakers.values()
@@ -31,12 +34,16 @@ def wire_words_not_given_to_outlets(state: LoadState) -> None:
     }
     for rec in state.valid("claims"):
         claim = rec.model
+        if claim.speaker not in outlets:
+            continue  # most claims: a person or body speaks
         for attribution in claim.attributions:
-            if _check(state, rec, claimset, speakers, claim.speaker, attribution.source, attribution.via):
+            if _check(
+                state, rec, claimset, speakers, claim.speaker, attribution.source, attribution.via
+            ):
                 break
     for rec in state.valid("figures"):
         figure = rec.model
-        if figure.speaker is not None:
+        if figure.speaker in outlets:
             _check(state, rec, claimset, speakers, figure.speaker, figure.source, figure.via)
 
 
