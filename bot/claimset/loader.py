@@ -82,8 +82,10 @@ def load_files(reader: Reader, path: Path) -> ClaimSet:
     if manifest is not None:
         state.claimset = build_claimset(state, manifest, manifest_file.path.parent)
     run_rules(state)
+    warnings = state.resolved_warnings() if state.warnings else []
     if state.problems or state.claimset is None:
-        raise ClaimSetInvalid(state.resolved_problems(), state.counts())
+        raise ClaimSetInvalid(state.resolved_problems(), state.counts(), warnings)
+    state.claimset.warnings = warnings
     return state.claimset
 
 
