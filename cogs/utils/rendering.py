@@ -425,6 +425,12 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     )
 
 
+def show_image(page: Page, filename: str) -> None:
+    """Point the page's first embed at an attached image (``attachment://filename``)."""
+    if page.embeds:
+        page.embeds[0].set_image(url=f"attachment://{filename}")
+
+
 # -- editors' replies ---------------------------------------------------------
 
 
