@@ -13,8 +13,8 @@ Fields the answer may carry (read with defaults, so the chart works on today's m
 - ``FigureRow.lifecycle`` (or ``.status``): a string, or an object with ``.status``;
   ``"retracted"``/``"withdrawn"`` strike the figure. Today: every figure is "reported".
 - ``FigureGroup.best`` (or ``.best_range``): an :class:`Interval`, the best current
-  range of the scope. Today: ``FigureGroup.envelope`` (the envelope of the figures no
-  later count supersedes).
+  range of the scope (:func:`bot.answers.models.best_range`). Today:
+  ``FigureGroup.envelope`` (the envelope of the figures no later count supersedes).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answers.models import FigureGroup, FigureRow, FiguresAnswer, Interval
+from bot.answers.models import FigureGroup, FigureRow, FiguresAnswer, Interval, best_range
 from bot.formatting import compact_interval
 
 log = logging.getLogger(__name__)
@@ -79,12 +79,6 @@ def lifecycle(row: FigureRow) -> str:
     value: Any = getattr(row, "lifecycle", None) or getattr(row, "status", None)
     value = getattr(value, "status", value)
     return str(value or "reported").lower()
-
-
-def best_range(group: FigureGroup) -> Interval | None:
-    """The scope's best current range: the new model's, else the current envelope."""
-    best = getattr(group, "best", None) or getattr(group, "best_range", None)
-    return best if isinstance(best, Interval) else group.envelope
 
 
 def _source_name(row: FigureRow) -> str:
@@ -224,7 +218,7 @@ def _x_axis(ax: Any, layout: Layout) -> None:
             return UNDATED
         if value < 1:
             return ""
-        day = dt.date.fromordinal(int(round(value)))
+        day = dt.date.fromordinal(round(value))
         return f"{day.day} {day:%b}"
 
     ax.xaxis.set_major_formatter(FuncFormatter(label))
