@@ -128,10 +128,7 @@ def measure(data_dir: Path, repeat: int, budget: float) -> dict[str, Any]:
         [[e.to_dict() for e in page.embeds] for page in render_pages(answer, version="bench")]
         return answer
 
-    start = time.perf_counter()
     from bot.rendering.chart import render_png
-
-    import_ms = (time.perf_counter() - start) * 1000
     rows: list[dict[str, Any]] = []
     every_handler: list[float] = []
     every_chart: list[float] = []
@@ -150,7 +147,7 @@ def measure(data_dir: Path, repeat: int, budget: float) -> dict[str, Any]:
                  len(answer.figures), statistics.median(calls), statistics.median(charts))
     return {
         "claims": len(claimset.claims), "figures": len(claimset.figures),
-        "load_s": round(load_s, 2), "matplotlib_import_ms": round(import_ms, 1),
+        "load_s": round(load_s, 2),
         "handler": _summary("handler", every_handler), "chart": _summary("chart", every_chart),
         "topics": rows,
     }
