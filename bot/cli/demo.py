@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from bot.cli.answers import COMMANDS, ask
 from bot.cli.common import DeskSession, add_desk_options, settings_from
 from bot.cli.digest import digest_since
+from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode
 from bot.errors import FactdeskError
 from bot.record.editorial import StatusHistory, claim_notes, unknown_claim
@@ -47,6 +48,8 @@ EXAMPLES = (
     "/evidence thousands of jihadists",
     "/speaker Qasim Jomart Tokayev",
     "/source 003",
+    "/claim coup --status disputed",
+    "how many people were arrested",
 )
 
 
@@ -62,7 +65,11 @@ def help_text() -> str:
     lines = ["commands (the slash is optional; --limit N on claim/speaker/source, "
              "--full on speaker/source, --json on any):"]
     lines += [f"  /{name:<9} {what}" for name, what in CONSOLE_COMMANDS.items()]
-    lines += ["  help       this list", "  quit       leave (also Ctrl-D)", "examples:"]
+    lines += ["  help       this list", "  quit       leave (also Ctrl-D)",
+              "  a plain question without a command goes to the command that answers it",
+              "  (how many people died -> /figures; is there evidence ... -> /evidence;",
+              "  anything else -> /claim; /claim takes --via NAME and --status STATUS)",
+              "examples:"]
     lines += [f"  {e}" for e in EXAMPLES]
     return "\n".join(lines)
 
@@ -105,7 +112,9 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
     if command in COMMANDS:
         limit = _limit(rest)
         full = _take_flag(rest, "--full")
-        answer = ask(desk.engine, command, " ".join(rest), limit)
+        via = _take_value(rest, "--via")
+        status = _take_value(rest, "--status")
+        answer = ask(desk.engine, command, " ".join(rest), limit, via=via, status=status)
         return answer, render(answer, full=full)
     if command in {"notes", "note"}:
         if len(rest) != 1:
@@ -131,6 +140,24 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
     raise ConsoleError(f"unknown command {command!r}; type help")
 
 
+# A line that starts with none of the commands is a question: how it is routed.
+_FIGURE_WORDS = ("how many", "how much", "death toll", "number of", "toll")
+_EVIDENCE_WORDS = ("evidence", "proof", "is it true", "backed", "confirmed")
+
+
+def route(line: str) -> str:
+    """The command a plain question goes to: figures for a count ("how many people
+    died", "7,939"), evidence for "is there evidence ...", else claim."""
+    text = " ".join(line.lower().split())
+    if text.startswith(_FIGURE_WORDS) or any(f" {w}" in f" {text}" for w in _FIGURE_WORDS[2:]):
+        return "figures"
+    if any(w.isdigit() for w in text.replace(",", "").split()) and len(text.split()) <= 3:
+        return "figures"
+    if any(w in text for w in _EVIDENCE_WORDS):
+        return "evidence"
+    return "claim"
+
+
 def execute(session: DeskSession, line: str, out: TextIO, err: TextIO | None = None) -> int | None:
     """Run one typed line; returns its exit code, or None to quit. Errors go to ``err``."""
     err = err or out
@@ -144,16 +171,21 @@ def execute(session: DeskSession, line: str, out: TextIO, err: TextIO | None = N
         print(help_text(), file=out)
         return 0
     rest = words[1:]
+    if command not in CONSOLE_COMMANDS and command not in {"note"} and not words[0].startswith("/"):
+        command = route(line)
+        rest = words[:]
+        print(f"(as /{command} {' '.join(w for w in rest if not w.startswith('--'))})",
+              file=err)
     as_json = _take_flag(rest, "--json")
     try:
         answer, text = answer_line(session, command, rest)
     except FactdeskError as exc:
-        print(f"error: {command}: {exc}", file=err)
+        print(printable(f"error: {command}: {exc}"), file=err)
         return 2
     if as_json:
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2), file=out)
     else:
-        print(text, file=out)
+        print(printable(text), file=out)
     return 0
 
 
@@ -210,7 +242,7 @@ def banner(session: DeskSession) -> str:
 
 def interactive(session: DeskSession) -> int:
     history = _setup_history()
-    print(f"{banner(session)} Type help, or quit.")
+    print(printable(f"{banner(session)} Type help, or quit."))
     try:
         while True:
             try:
@@ -239,14 +271,14 @@ def batch(session: DeskSession, lines: Iterable[str], out: TextIO) -> int:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         ran = True
-        print(f"> {line.strip()}", file=out)
+        print(printable(f"> {line.strip()}"), file=out)
         code = execute(session, line, out)
         if code is None:
             break
         worst = max(worst, code)
         print(file=out)
     if not ran:
-        print(f"{banner(session)}\nNo commands on standard input. Run `make demo` in a "
+        print(f"{printable(banner(session))}\nNo commands on standard input. Run `make demo` in a "
               "terminal for the prompt, give one command (`python -m bot demo figures "
               "arrests`), or pipe commands one per line "
               "(`printf '/figures arrests\\n' | python -m bot demo`).\n", file=out)
