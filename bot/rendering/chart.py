@@ -276,7 +276,7 @@ def render_png(answer: FiguresAnswer) -> bytes:
     fig = Figure(figsize=(8, 0.7 + 1.9 * n + bottom), dpi=_DPI)
     FigureCanvasAgg(fig)
     # not sharex: shared axes still make (hidden) ticks for every panel; one x range instead
-    axes = fig.subplots(n, 1, squeeze=False)[:, 0]
+    axes = list(fig.subplots(n, 1, squeeze=False)[:, 0])
     colours = _colours(layout)
     for ax, panel in zip(axes, layout.panels, strict=True):
         _draw_panel(ax, panel, colours)
