@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "claimset.toml"
 # The manifest keys that list files by glob, read in this order after the sources.
-FILE_LISTS = ("speakers", "topics", "claims", "figures")
+FILE_LISTS = ("speakers", "topics", "claims", "figures", "places", "groups", "units")
 
 
 class Reader:
