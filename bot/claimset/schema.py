@@ -193,7 +193,9 @@ class FigureEvent(_Strict):
     saying so: "described the publication as a technical error"."""
 
     kind: EventKind
-    by: RecordId  # a speaker id: who withdrew it, denied it, or is said to be its source
+    # A speaker id: who withdrew it, denied it, or is said to be its source; left out
+    # when the source does not say ("was withdrawn soon afterwards").
+    by: RecordId | None = None
     source: SourceId
     quote: NonEmpty
     on: dt.date | None = None

@@ -31,7 +31,7 @@ def figure_links_hold(state: LoadState) -> None:
         if fig.revised_by or fig.part_of or fig.same_as or fig.earlier_than:
             _check_links(state, rec, fig, figures, places, groups)
         for i, event in enumerate(fig.lifecycle):
-            if event.kind == "denied" and event.by != fig.speaker:
+            if event.kind == "denied" and event.by is not None and event.by != fig.speaker:
                 state.report_at(
                     rec, ("lifecycle", i, "by"),
                     f"a denial comes from the body the figure is credited to: {event.by!r} is "
@@ -87,6 +87,8 @@ def _breakdown(part: Figure, whole: Figure, places: dict, groups: dict) -> str |
 def _restatement(fig: Figure, first: Figure, _p: dict, _g: dict) -> str | None:
     if (first.topic, first.unit) != (fig.topic, fig.unit):
         return f"{first.id} counts {first.topic} in {first.unit}, this {fig.topic} in {fig.unit}"
+    if first.kind != fig.kind:
+        return f"{first.id} is an {first.kind}, this figure a {fig.kind}"
     if first.same_as is not None:
         return f"{first.id} is itself the same as {first.same_as}: name the first report"
     return None

@@ -83,12 +83,13 @@ def figure_units_known(state: LoadState) -> None:
 
 def figure_dates_fit_source(state: LoadState) -> None:
     """No date of a figure is after its source's publication date (nor an event's after
-    the publication of the source that reports it); an increment says its period."""
+    the publication of the source that reports it); an increment says its period (or is
+    the same as one that does)."""
     published = {r.model.id: r.model.published for r in state.valid("sources")}
     for rec in state.valid("figures"):
         fig: Figure = rec.model
         day = published.get(fig.source)
-        if fig.kind == "increment" and fig.period is None:
+        if fig.kind == "increment" and fig.period is None and fig.same_as is None:
             state.report_at(rec, ("kind",), "an increment needs its period ([figures.period]: "
                                             "what it adds over, e.g. 'in the previous 24 hours')")
         if day is None:
