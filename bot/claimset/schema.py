@@ -71,6 +71,11 @@ class Source(_Strict):
         return f"{self.outlet} (inferred)" if self.outlet_basis == "inferred" else self.outlet
 
     @property
+    def headline_label(self) -> str:
+        """The headline in typographic quotes, or "no headline" for an article without one."""
+        return f"“{self.headline}”" if self.headline else "no headline"
+
+    @property
     def published_label(self) -> str:
         """The publication date as an answer shows it, marked when only inferred."""
         if self.published is None:
