@@ -104,9 +104,8 @@ def test_source_by_id_file_outlet_and_headline(desk: Factdesk, claimset: ClaimSe
     for sid, source in claimset.sources.items():
         expected = [c.id for c in claimset.claims.values()
                     if any(a.source == sid for a in c.attributions)]
-        queries = [sid, source.file, source.file[:8], source.headline]
-        if source.outlet:
-            queries.append(source.outlet)
+        queries = [sid, source.file, source.file[:8]]
+        queries += [q for q in (source.headline, source.outlet) if q]  # both optional
         for q in queries:
             answer = desk.source(q, limit=100)
             assert [r.id for r in answer.results] == expected, (sid, q)

@@ -178,6 +178,6 @@ def test_an_inferred_outlet_and_date_are_never_shown_as_stated(desk: Factdesk) -
         assert f"{src.outlet} (inferred)" in out.splitlines()[0]
     digest = bot("digest", "--since", "2021-12-31").stdout
     for src in cs.sources.values():
-        line = next(ln for ln in digest.splitlines() if src.headline in ln)
+        line = next(ln for ln in digest.splitlines() if src.headline_label in ln)
         assert src.label in line
         assert (", inferred)" in line) == (src.published_basis == "inferred")
