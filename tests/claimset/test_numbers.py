@@ -133,7 +133,6 @@ def test_counted_units() -> None:
     assert not is_counted("years")
 
 
-
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=10**12))
 def test_digits_with_separators_round_trip(n: int) -> None:
@@ -192,15 +191,23 @@ def test_the_units_vocabulary_decides_what_is_counted() -> None:
         ("16", "at_least", "states no qualifier"),
     ],
 )
-def test_the_qualifier_must_be_the_one_the_words_state(words: str, qualifier: str, wrong: str) -> None:
+def test_the_qualifier_must_be_the_one_the_words_state(
+    words: str, qualifier: str, wrong: str
+) -> None:
     problem = qualifier_problem(words, qualifier)
     assert problem is not None and wrong in problem
 
 
 @pytest.mark.parametrize(
     ("words", "qualifier"),
-    [("1,000", "exact"), ("2,000", "about"), ("dozens", "vague"), ("more than 150", "more_than"),
-     ("between two and three billion", "between"), ("an estimated 40 bln tenge", "about")],
+    [
+        ("1,000", "exact"),
+        ("2,000", "about"),
+        ("dozens", "vague"),
+        ("more than 150", "more_than"),
+        ("between two and three billion", "between"),
+        ("an estimated 40 bln tenge", "about"),
+    ],
 )
 def test_the_qualifier_the_words_state_passes(words: str, qualifier: str) -> None:
     assert qualifier_problem(words, qualifier) is None
@@ -240,8 +247,11 @@ def test_ages_and_years_are_not_counts(words: str, text: str, what: str) -> None
 
 @pytest.mark.parametrize(
     ("words", "text"),
-    [("2,000", "with the help of 2,000 soldiers"), ("2000", "a force of 2000 troops"),
-     ("three", "three minors had been killed")],
+    [
+        ("2,000", "with the help of 2,000 soldiers"),
+        ("2000", "a force of 2000 troops"),
+        ("three", "three minors had been killed"),
+    ],
 )
 def test_counts_are_counts(words: str, text: str) -> None:
     assert not_a_count(words, text, text.index(words)) is None

@@ -78,7 +78,10 @@ def test_the_withdrawn_164_and_its_parts(practice: ClaimSet, by_key: dict[str, F
     assert toll.status == "retracted" and toll.withdrawn
     kinds = {(e.kind, e.by) for e in toll.lifecycle}
     assert ("denied", toll.speaker) in kinds  # denied by its supposed source
-    assert ("alleged", "health-ministry") in kinds and ("retracted", "information-ministry") in kinds
+    assert ("alleged", "health-ministry") in kinds and (
+        "retracted",
+        "information-ministry",
+    ) in kinds
     parts = [by_key[k] for k in ("105.3", "105.4", "105.5", "105.6")]
     assert all(p.part_of == toll.id and p.withdrawn for p in parts)
     assert sum(p.low or 0 for p in parts) == 142 < (toll.low or 0)  # an incomplete breakdown
@@ -92,7 +95,9 @@ def test_a_city_is_not_its_region(practice: ClaimSet, by_key: dict[str, Figure])
     city, region = by_key["105.3"].place, by_key["105.6"].place
     assert (city, region) == ("almaty", "almaty-region")
     assert not within_or_same(city, region, places) and not within_or_same(region, city, places)
-    assert within_or_same(city, "kazakhstan", places) and within_or_same(region, "kazakhstan", places)
+    assert within_or_same(city, "kazakhstan", places) and within_or_same(
+        region, "kazakhstan", places
+    )
 
 
 # (earlier, later, direction) for each revision the key's hard-case index names
@@ -145,7 +150,10 @@ def test_breakdowns_as_the_key_says(
 def test_an_increment_beside_the_total(by_key: dict[str, Figure]) -> None:
     day, total = by_key["107.9"], by_key["107.11"]
     assert (day.kind, day.place, total.kind, total.place) == (
-        "increment", "almaty", "total", "kazakhstan"
+        "increment",
+        "almaty",
+        "total",
+        "kazakhstan",
     )
     assert day.period and day.period.words == "in the previous 24 hours"
     assert total.period and total.period.start and total.period.start.isoformat() == "2022-01-02"

@@ -33,10 +33,11 @@ def figure_links_hold(state: LoadState) -> None:
         for i, event in enumerate(fig.lifecycle):
             if event.kind == "denied" and event.by is not None and event.by != fig.speaker:
                 state.report_at(
-                    rec, ("lifecycle", i, "by"),
+                    rec,
+                    ("lifecycle", i, "by"),
                     f"a denial comes from the body the figure is credited to: {event.by!r} is "
                     f"not its speaker ({fig.speaker!r}); a retraction by someone else is "
-                    "kind = \"retracted\"",
+                    'kind = "retracted"',
                 )
     for link in ("revised_by", "part_of"):
         _report_cycles(state, figures, link)
@@ -118,8 +119,7 @@ def _report_cycles(state: LoadState, figures: dict[str, Figure], link: str) -> N
         nxt = getattr(fig, link)
         while nxt is not None and nxt in figures:
             if nxt == start:
-                state.report_at(records[start], (link,),
-                                f"{link} runs in a circle back to {start}")
+                state.report_at(records[start], (link,), f"{link} runs in a circle back to {start}")
                 break
             if nxt in seen:
                 break

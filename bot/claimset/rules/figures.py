@@ -35,13 +35,24 @@ def figure_words_give_bounds(state: LoadState) -> None:
     for rec in state.valid("figures"):
         fig: Figure = rec.model
         quote = normalize_quote(fig.quote)
-        _check_amount(state, rec, (), quote, fig.words, fig.qualifier, fig.unit, fig.low, fig.high,
-                      units)
+        _check_amount(
+            state, rec, (), quote, fig.words, fig.qualifier, fig.unit, fig.low, fig.high, units
+        )
         eq = fig.equivalent
         if eq is not None:
             eq_quote = normalize_quote(eq.quote) if eq.quote else quote
-            _check_amount(state, rec, ("equivalent",), eq_quote, eq.words, eq.qualifier, eq.unit,
-                          eq.low, eq.high, units)
+            _check_amount(
+                state,
+                rec,
+                ("equivalent",),
+                eq_quote,
+                eq.words,
+                eq.qualifier,
+                eq.unit,
+                eq.low,
+                eq.high,
+                units,
+            )
 
 
 def figure_words_in_quote(state: LoadState) -> None:
@@ -74,11 +85,19 @@ def figure_units_known(state: LoadState) -> None:
                 continue
             known = ids.get(unit.casefold()) or aliases.get(unit.casefold())
             if known is not None:
-                state.report_at(rec, loc, f"unit {unit!r} is written {known!r} in the units "
-                                          f"vocabulary: write unit = {known!r}")
+                state.report_at(
+                    rec,
+                    loc,
+                    f"unit {unit!r} is written {known!r} in the units "
+                    f"vocabulary: write unit = {known!r}",
+                )
             else:
-                state.report_at(rec, loc, f"unknown unit {unit!r}: add it to the units "
-                                          f"vocabulary or use one of {_listed(units)}")
+                state.report_at(
+                    rec,
+                    loc,
+                    f"unknown unit {unit!r}: add it to the units "
+                    f"vocabulary or use one of {_listed(units)}",
+                )
 
 
 def figure_dates_fit_source(state: LoadState) -> None:
@@ -90,8 +109,12 @@ def figure_dates_fit_source(state: LoadState) -> None:
         fig: Figure = rec.model
         day = published.get(fig.source)
         if fig.kind == "increment" and fig.period is None and fig.same_as is None:
-            state.report_at(rec, ("kind",), "an increment needs its period ([figures.period]: "
-                                            "what it adds over, e.g. 'in the previous 24 hours')")
+            state.report_at(
+                rec,
+                ("kind",),
+                "an increment needs its period ([figures.period]: "
+                "what it adds over, e.g. 'in the previous 24 hours')",
+            )
         if day is None:
             continue
         dates: list[tuple[Loc, object]] = [
@@ -106,8 +129,11 @@ def figure_dates_fit_source(state: LoadState) -> None:
         for i, event in enumerate(fig.lifecycle):
             eday = published.get(event.source)
             if event.on is not None and eday is not None and event.on > eday:
-                state.report_at(rec, ("lifecycle", i, "on"),
-                                f"{event.on} is after source {event.source}'s date ({eday})")
+                state.report_at(
+                    rec,
+                    ("lifecycle", i, "on"),
+                    f"{event.on} is after source {event.source}'s date ({eday})",
+                )
 
 
 def _check_amount(

@@ -40,8 +40,12 @@ def figure_vocabularies_resolve(state: LoadState) -> None:
             if value is None or value in known:
                 continue
             if not known:
-                state.report_at(rec, (field,), f"{field} {value!r} but the claim set has no "
-                                               f"{field}s vocabulary ({field}s = [...] in "
-                                               "claimset.toml)")
+                state.report_at(
+                    rec,
+                    (field,),
+                    f"{field} {value!r} but the claim set has no "
+                    f"{field}s vocabulary ({field}s = [...] in "
+                    "claimset.toml)",
+                )
             else:
                 state.report_at(rec, (field,), f"unknown {field} {value!r}")
