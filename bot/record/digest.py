@@ -286,7 +286,7 @@ def build_digest(
             kind="source",
             id=sid,
             change=change_of(f"source:{sid}"),
-            summary=f"{cs.sources[sid].label}: “{cs.sources[sid].headline}”"
+            summary=f"{cs.sources[sid].label}: {cs.sources[sid].headline_label}"
             f" ({cs.sources[sid].published_label})",
             first_seen=seen.get(f"source:{sid}"),
             command=source_command(sid),

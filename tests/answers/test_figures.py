@@ -149,7 +149,8 @@ def test_figures_of_another_topic_are_left_out(tiny_claimset: ClaimSet) -> None:
     assert all("stray" not in (c.a, c.b) for c in result.comparisons)
 
 
-def test_seed_deaths_verdict_goes_scope_by_scope(desk: Factdesk) -> None:
+def test_seed_deaths_verdict_goes_scope_by_scope(story_desk: Factdesk) -> None:
+    desk = story_desk  # the five-article story: what it says is pinned here
     deaths = desk.figures("death toll")
     rows = {f.id: f for f in deaths.figures}
     assert deaths.groups[0].scope == "all"
@@ -172,7 +173,8 @@ def test_seed_deaths_verdict_goes_scope_by_scope(desk: Factdesk) -> None:
         assert caveat in text
 
 
-def test_seed_figure_rows_name_the_speaker_once(desk: Factdesk) -> None:
+def test_seed_figure_rows_name_the_speaker_once(story_desk: Factdesk) -> None:
+    desk = story_desk
     deaths = desk.figures("death toll")
     by_words = {f.words: f for f in deaths.figures}
     assert by_words["Dozens"].own_voice and not by_words["dozens"].own_voice

@@ -204,11 +204,13 @@ def test_cli_unreadable_claimset_is_one_line_exit_2(capsys):
     assert len(err.splitlines()) == 1 and "nonexistent" in err
 
 
-def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unsettled(capsys):
+def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unsettled(
+    capsys, story_path
+):
     from bot.claimset.loader import load_claimset
 
-    seeds = load_claimset()
-    assert main(["digest", "--since", "2021-12-31", "--json"]) == 0
+    seeds = load_claimset(story_path)  # the five-article story: its content is pinned here
+    assert main(["digest", "--since", "2021-12-31", "--json", "--claimset", str(story_path)]) == 0
     data = DigestAnswer.model_validate_json(capsys.readouterr().out)
     assert {i.id for i in data.claims} == set(seeds.claims)
     assert {i.id for i in data.figures} == set(seeds.figures)
