@@ -488,7 +488,9 @@ class Factdesk:
         best = max(self._topic_words.items(), key=lambda kv: (len(kv[1] & stems), -len(kv[1])))
         return best[0] if best[1] & stems else None
 
-    def figures(self, query: str) -> FiguresAnswer:
+    def figures(self, query: str, *, relations: bool = False) -> FiguresAnswer:
+        """The figures for the topic ``query`` names, led by their verdict; ``relations``:
+        every pair of one scope group related too (on request: it grows with the square)."""
         q = check_query(query)
         tid = self.resolve_topic(q)
         if tid is None:
@@ -500,7 +502,8 @@ class Factdesk:
                 ],
             )
         figs = [self.claimset.figures[f] for f in self._figures_by_topic.get(tid, [])]
-        return figures_mod.answer(q, self.claimset.topics[tid], figs, self.claimset)
+        return figures_mod.answer(q, self.claimset.topics[tid], figs, self.claimset,
+                                  relations_wanted=relations)
 
     def evidence(self, query: str) -> EvidenceAnswer:
         q = check_query(query)
