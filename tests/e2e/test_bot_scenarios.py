@@ -274,6 +274,27 @@ async def test_figures_attach_their_chart(checked: Desk) -> None:
     assert fake.attachment_bytes(posted, "figures-deaths.png") == png
 
 
+async def test_figures_lead_with_the_verdict_and_relate_pairs_on_request(checked: Desk) -> None:
+    fake = checked.fake
+    expected = checked.engine.figures("death toll")
+    sent, message = await ask(checked, "figures", "death toll")
+    first = plain(text_of(message))
+    assert 1 <= len(expected.verdict) <= 8
+    for line in expected.verdict:  # the whole verdict on the first page
+        assert line[:150] in " ".join(first.split()), line
+    assert "How the figures relate" not in plain("\n".join(await all_pages(checked, sent)))
+    click = await fake.click_label(message["id"], "Relations")
+    await fake.wait_answered(click)
+
+    def relations() -> dict[str, Any] | None:  # the deferred reply, once it is final
+        shown = fake.response_message(click)
+        return shown if shown is not None and not shown.get("flags", 0) & 128 else None
+
+    reply = await fake.wait_for(relations)
+    assert reply["flags"] & EPHEMERAL  # shown only to whoever asked
+    assert "How the figures relate" in plain(text_of(reply))
+
+
 async def test_evidence(checked: Desk) -> None:
     engine = checked.engine
     expected = engine.evidence("jihadists")
