@@ -425,11 +425,8 @@ class _Words:
         interval = _interval(amount)
         if interval is None:
             return "no range"
-        return reads(interval.low, interval.high, self.unit_name(unit))
+        return reads(interval.low, interval.high, unit)
 
-    def unit_name(self, unit: str) -> str:
-        u = self.claimset.units.get(unit)
-        return unit if u is None or u.measure == "count" else unit
 
     def place(self, place: str | None) -> str:
         return self.vocab.place_name(place) or "every place"
@@ -561,7 +558,8 @@ def _labels(t: tl.Timeline, words: _Words) -> list[str]:
     return out
 
 
-def _summary(scope: _Scope, words: _Words, origins: Mapping[str, tuple[str, str]]) -> str:
+def _summary(scope: _Scope, words: _Words, origins: Mapping[str, tuple[str, str]],
+             steps: Sequence[TimelineStep]) -> str:
     """The scope group's verdict line: best range, latest count (who, when), what it
     supersedes and how the count moved, labels, breakdowns."""
     t = scope.main
@@ -584,7 +582,7 @@ def _summary(scope: _Scope, words: _Words, origins: Mapping[str, tuple[str, str]
         text += (" supersedes " if len(t.core) == 1 else ", superseding ") + named
         if rest > 0:
             text += f" and {rest} earlier count{'s' if rest != 1 else ''}"
-        moves = _moves(_steps(t, words), words)
+        moves = _moves(steps, words)
         if moves:
             text += f" (revised {moves})"
     labels = _labels(t, words)
@@ -606,13 +604,14 @@ def _group(scope: _Scope, words: _Words, origins: Mapping[str, tuple[str, str]])
     current = [x.id for tline in scope.timelines for x in tline.current]
     superseded = [x.id for tline in scope.timelines for x in tline.superseded]
     best = _interval(t.best)
+    steps = _steps(t, words)
     return FigureGroup(
         scope=scope.name,
         figures=ids,
         current=current,
         superseded=superseded,
         envelope=best,
-        summary=_summary(scope, words, origins),
+        summary=_summary(scope, words, origins, steps),
         best=best,
         unit=t.unit,
         place=words.vocab.place_name(t.place),
@@ -622,7 +621,7 @@ def _group(scope: _Scope, words: _Words, origins: Mapping[str, tuple[str, str]])
             x.id for o in scope.others for x in o.current],
         labels=_labels(t, words),
         kind=scope.kind,
-        timeline=_steps(t, words),
+        timeline=steps,
     )
 
 
@@ -721,8 +720,7 @@ def _verdict(
 
 
 def relations(
-    figs: Sequence[Fig], scopes: Sequence[_Scope], origins: Mapping[str, tuple[str, str]],
-    vocab: Vocab,
+    figs: Sequence[Fig], origins: Mapping[str, tuple[str, str]], vocab: Vocab,
 ) -> list[FigureComparison]:
     """Every pair of the topic's figures, related (on request only; at most
     ``MAX_RELATIONS``)."""
@@ -788,7 +786,7 @@ def answer(
     withdrawn_line = _withdrawn_line(enriched, words)
     verdict = _verdict(groups, contradictions, withdrawn_line, assessed) if figs else []
     clash_lines = [c.explanation for c in contradictions[:3]]
-    comparisons = relations(enriched, scopes, origins, vocab) if relations_wanted else []
+    comparisons = relations(enriched, origins, vocab) if relations_wanted else []
     return FiguresAnswer(
         query=query,
         topic=topic.id,

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 INF = float("inf")
 ALL = "all"
-_MAX_LINKS = 32  # same_as / part_of chains followed at most this far (the validator refuses circles)
+_MAX_LINKS = 32  # same_as / part_of chains followed this far at most (circles are refused)
 
 # Scope words -> the group they count, for figures without a ``group`` in a claim set
 # without a groups vocabulary. Checked in order: "attackers killed by police" counts
@@ -325,9 +325,8 @@ def _later_supersedes(ordered: Sequence[Fig], unit: str, superseded: set[str]) -
             a = amounts[x.id]
             if not later_any:
                 continue
-            if a is None:  # another unit: any later count replaces it
-                superseded.add(x.id)
-            elif min_high < a[0] or max_low > a[1]:
+            # in another unit: any later count replaces it
+            if a is None or min_high < a[0] or max_low > a[1]:
                 superseded.add(x.id)
             else:
                 inner = tree.min_high_from(a[0])
@@ -382,9 +381,8 @@ def timeline(members: list[Fig], place: str | None, vocab: Vocab, kind: str) -> 
         superseded |= {x.id for x in placed if x.order != last}
     by_id = {x.id: x for x in live}
     for x in live:  # a restatement stands or falls with the first report
-        if x.root != x.id and x.root in by_id:
-            if x.root in superseded:
-                superseded.add(x.id)
+        if x.root != x.id and x.root in by_id and x.root in superseded:
+            superseded.add(x.id)
     t.superseded = [x for x in live if x.id in superseded]
     t.current = [x for x in live if x.id not in superseded]
     t.breakdowns = _breakdowns(t.current, vocab)
@@ -527,7 +525,8 @@ def part_clashes(figs: Sequence[Fig], vocab: Vocab) -> tuple[list[Clash], list[P
             sums.append(PartsSum(whole=whole, parts=tuple(members), low=low))
             live = not whole.withdrawn and not any(p.withdrawn for p in members)
             if live and low > w[1]:
-                why = "part_above_whole" if len(members) == 1 else "parts_above_whole"
+                why: ClashKind = "part_above_whole" if len(members) == 1 else (
+                    "parts_above_whole")
                 clashes.append(Clash(members[0], whole, why, tuple(members)))
     clashes += _implicit_part_clashes(figs, vocab, by_id)
     return clashes, sums

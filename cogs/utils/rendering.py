@@ -49,6 +49,10 @@ QUOTE_MAX = 900  # one quote in a block; longer ones are cut with an ellipsis
 TABLE_WIDTHS = {"words": 20, "range": 13, "scope": 16, "as of": 10, "source": 14}
 WITHDRAWN_MARK = "✗ "  # before a withdrawn figure's words in the table (code: no strike)
 VERDICT_LINE_MAX = 420  # one verdict line, escaped: eight fit the first page with room
+# A topic with thousands of figures: the table lists the first MAX_TABLE_ROWS (withdrawn
+# ones always), the figures in full the first MAX_FIGURES_IN_FULL; the CLI lists every one.
+MAX_TABLE_ROWS = 250
+MAX_FIGURES_IN_FULL = 40
 
 
 @dataclass
@@ -346,16 +350,26 @@ def _tables(figures: Sequence[FigureRow], budget: int) -> list[str]:
     """The figures table as code blocks, split by rows so each block fits ``budget``."""
     rows = _table_rows(figures)
     header, body = rows[:2], rows[2:]
+    fence = len("```\n") + len("\n```")
+    head_size = sum(len(h) + 1 for h in header)
     blocks: list[str] = []
     current: list[str] = []
+    size = fence + head_size  # the block's length with the rows so far (one pass)
     for row in body:
-        candidate = "```\n" + "\n".join([*header, *current, row]) + "\n```"
-        if current and len(candidate) > budget:
+        if current and size + len(row) + 1 > budget:
             blocks.append("```\n" + "\n".join([*header, *current]) + "\n```")
-            current = []
+            current, size = [], fence + head_size
         current.append(row)
+        size += len(row) + 1
     blocks.append("```\n" + "\n".join([*header, *current]) + "\n```")
     return blocks
+
+
+def _listed(figures: Sequence[FigureRow], limit: int) -> list[FigureRow]:
+    """The first ``limit`` figures in the answer's order, and every withdrawn one."""
+    if len(figures) <= limit:
+        return list(figures)
+    return [f for i, f in enumerate(figures) if i < limit or f.withdrawn]
 
 
 def _verdict_chunk(answer: FiguresAnswer, label: str) -> str:
@@ -412,14 +426,22 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         limits.EMBED_TITLE_MAX,
     )
     budget = DESCRIPTION_BUDGET - len(head) - 4
-    chunks = [head, *(_tables(answer.figures, budget) if answer.figures else [])]
+    listed = _listed(answer.figures, MAX_TABLE_ROWS)
+    chunks = [head, *(_tables(listed, budget) if listed else [])]
+    if len(listed) < len(answer.figures):
+        chunks.append(f"… and {len(answer.figures) - len(listed)} more figures: every one with "
+                      f"`python -m bot figures {code_text(answer.topic)}` (or `--json`).")
     if answer.caveats:
         chunks.append(
             "**Caveats in the sources**\n" + "\n".join(f"• {escape(c)}" for c in answer.caveats)
         )
     if answer.relations:
         chunks.extend(_relation_chunks(answer))
-    chunks.extend(_figure_chunk(f) for f in answer.figures)
+    in_full = _listed(answer.figures, MAX_FIGURES_IN_FULL)
+    chunks.extend(_figure_chunk(f) for f in in_full)
+    if len(in_full) < len(answer.figures):
+        chunks.append(f"{len(in_full)} of {len(answer.figures)} figures in full here; the table "
+                      "above lists them.")
     draft = _Draft(title=title, colour=colour, chunks=chunks, footer=footer)
     return _number_pages(
         [Page(embeds=[embed], match_id=answer.topic) for embed in _embeds(draft)]
