@@ -47,10 +47,11 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 _FILTER_DEPTH = 2_000
 # Words that, beside a via filter, only say "resting on" ("what rests on TASS", "claims
 # according to Reuters", "sourced from AFP"): taken out of the query with the relay's name.
-_VIA_WORDS = frozenset(
-    "rest rests resting relies rely relying based sourced source sources according "
-    "cited citing quoting quoted via from claims claim reports reported".split()
-)
+_VIA_WORDS = frozenset({
+    "rest", "rests", "resting", "relies", "rely", "relying", "based", "sourced", "source",
+    "sources", "according", "cited", "citing", "quoting", "quoted", "via", "from", "claims",
+    "claim", "reports", "reported",
+})
 
 # The code a cached search index depends on besides the claim set.
 _INDEX_CODE = (Path(__file__), Path(search_index.__file__), LEXICON_PATH)

@@ -373,13 +373,14 @@ class SearchIndex:
         """Likely words meant by ``token``: (term id, weight), best first.
 
         Words within :func:`max_typos` edits (unless not ``typos``), and (``prefix``,
-        or a token of three letters or more in a search) words that begin with it. A candidate's weight is
-        its closeness (:func:`typo_weight`, or the share of the word typed) times its
-        likelihood relative to the best candidate of its kind: how common the word is,
-        times ``_TYPO_ODDS`` per edit (a noisy channel: common words are meant more
-        often). Completions and corrections are weighed each among their own kind, so a
-        common word one slip away never pushes the completion of an unfinished word
-        below it ("shymk": Shymkent, not a five-letter word one edit off).
+        or a token of three letters or more in a search) words that begin with it. A
+        candidate's weight is its closeness (:func:`typo_weight`, or the share of the
+        word typed) times its likelihood relative to the best candidate of its kind:
+        how common the word is, times ``_TYPO_ODDS`` per edit (a noisy channel: common
+        words are meant more often). Completions and corrections are weighed each
+        among their own kind, so a common word one slip away never pushes the
+        completion of an unfinished word below it ("shymk": Shymkent, not a
+        five-letter word one edit off).
         """
         n = len(token)
         # tid -> (closeness, likelihood, kind: 0 a correction, 1 a completion)
@@ -444,7 +445,8 @@ class SearchIndex:
             if span == 1 and (own is None or last):
                 alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], prefix=last)
                          if own is None or tid != own[0]]
-            elif span == 1 and i == len(tokens) - 1 and not query[-1:].isspace():
+            elif own is not None and span == 1 and i == len(tokens) - 1 \
+                    and not query[-1:].isspace():
                 # The last word of a search may be unfinished even when it is a word
                 # ("alma" of "Almaty"): its completions too, below the word itself.
                 alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], typos=False)
@@ -676,12 +678,12 @@ class _Group:
             tid = alt.tids[0]
             w = alt.weight * min(idf[tid], mass) * k1p * self.boost
             c = mass * alt.weight
-            tfs = self._tf(tid, pool)
-            for doc, tf in tfs.items():
+            held = self._tf(tid, pool)
+            for doc, tf in held.items():
                 score[doc] += w * tf / (tf + norm[doc])
                 conf[doc] += c
             if explained is not None:
-                explained.update(dict.fromkeys(tfs, alt.weight))
+                explained.update(dict.fromkeys(held, alt.weight))
             return
         best_s: dict[int, float] = {}
         best_c: dict[int, float] = {}
