@@ -40,7 +40,8 @@ def add_desk_options(
                             help="claimset.toml or its folder (default: from settings)")
     if db:
         parser.add_argument("--db", type=Path, default=None, metavar="PATH",
-                            help="the SQLite database (default: from settings)")
+                            help="the SQLite database, even when settings name a PostgreSQL one"
+                            " (default: from settings)")
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print the answer as JSON")
 
@@ -56,7 +57,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         )
     if db is not None:
         settings = settings.model_copy(
-            update={"database": settings.database.model_copy(update={"path": db})}
+            update={"database": settings.database.model_copy(update={"path": db, "url": None})}
         )
     return settings
 

@@ -5,8 +5,10 @@ The Discord bot, each CLI command, the console and the tests get their services 
 and never disagree:
 
 - the claim set, from ``settings.claimset`` (with its verified cache when configured);
-- the store (``settings.database.path``), opened for writing, or only when the file
-  already exists (answers read rulings and notes; they never create a database);
+- the store, chosen here and nowhere else (:func:`open_store`): PostgreSQL when
+  ``settings.database.url`` is set, else the SQLite file ``settings.database.path``;
+  opened for writing, or only when it already exists (answers read rulings and notes;
+  they never create a database or its tables);
 - the editorial record (:class:`bot.record.editorial.EditorialDesk`) over that store,
   whose cache the engine reads, so a ruling shows in the next answer;
 - the answer engine (:class:`bot.answers.engine.Factdesk`), swapped as a whole by
@@ -26,6 +28,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answers.engine import Factdesk
 from bot.claimset.loader import load_claimset
@@ -35,8 +38,13 @@ from bot.errors import FactdeskError
 from bot.record.digest_runner import DigestRunner, FindSentFn, RenderFn, SendFn
 from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
+from bot.record.protocols import RecordStore
+from bot.record.records import StoreError
 from bot.record.store import Store
-from bot.settings import Settings
+from bot.settings import DatabaseSettings, Settings
+
+if TYPE_CHECKING:  # imported when used: asyncpg is the optional "postgres" extra
+    from bot.record.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +70,7 @@ class Desk:
 
     settings: Settings
     engine: Factdesk
-    store: Store | None = None
+    store: RecordStore | None = None
     editorial: EditorialDesk | None = None
     subscriptions: DigestSubscriptions | None = None  # None without a database
 
@@ -151,14 +159,51 @@ async def open_desk(
     ``claimset`` skips loading (the caller already holds a validated set).
     """
     cs = claimset if claimset is not None else load_configured_claimset(settings)
-    db_path = settings.database.path
-    if store is StoreMode.NONE or (store is StoreMode.IF_EXISTS and not db_path.is_file()):
-        yield Desk(settings, Factdesk(cs))
-        return
-    async with Store.open(db_path) as opened:
+    async with open_store(settings.database, store) as opened:
+        if opened is None:
+            yield Desk(settings, Factdesk(cs))
+            return
         desk = Desk(settings, Factdesk(cs), store=opened)
         cache = await EditorialCache.load(opened)
         desk.editorial = EditorialDesk(opened, cache, lambda: desk.claimset)
         desk.subscriptions = DigestSubscriptions(opened, lambda: desk.engine)
         desk.engine = desk.make_engine(cs)
         yield desk
+
+
+@asynccontextmanager
+async def open_store(
+    database: DatabaseSettings, mode: StoreMode = StoreMode.WRITE
+) -> AsyncIterator[RecordStore | None]:
+    """The store the settings name, or None (``mode`` NONE, or IF_EXISTS and none yet).
+
+    PostgreSQL when ``database.url`` is set (several processes, one record), else the
+    SQLite file at ``database.path`` (the embedded default: ``make demo``, one desk).
+    """
+    if mode is StoreMode.NONE:
+        yield None
+        return
+    if database.url is None:
+        if mode is StoreMode.IF_EXISTS and not database.path.is_file():
+            yield None
+            return
+        async with Store.open(database.path) as sqlite:
+            yield sqlite
+        return
+    postgres = _postgres_store()
+    if mode is StoreMode.IF_EXISTS and not await postgres.has_schema(database.url):
+        yield None
+        return
+    async with postgres.open(database.url) as pg:
+        yield pg
+
+
+def _postgres_store() -> type[PostgresStore]:
+    """The PostgreSQL store class; a one-line StoreError when asyncpg is not installed."""
+    try:
+        from bot.record.postgres import PostgresStore
+    except ModuleNotFoundError as exc:
+        raise StoreError(
+            f"database.url: PostgreSQL needs {exc.name}: pip install 'factdesk[postgres]'"
+        ) from None
+    return PostgresStore

@@ -1,4 +1,4 @@
-"""The digest's record in PostgreSQL: snapshots, subscriptions, runs and sent messages (migration 2).
+"""The digest's record in PostgreSQL: snapshots, subscriptions, runs, sent messages (migration 2).
 
 Exactly once, as in SQLite: a run row (subscription, period) is inserted in state
 'sending', its message contents fixed, *before* anything is sent, and UNIQUE(subscription,
