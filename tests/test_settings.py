@@ -188,3 +188,17 @@ def test_unreadable_and_broken_files(tmp_path: Path) -> None:
     path = write(tmp_path, "[discord\n")
     with pytest.raises(SettingsError, match=r"config\.toml: not valid TOML"):
         load_settings(path, env={})
+
+
+def test_database_url_picks_postgresql_and_a_bad_one_is_one_line_without_its_password(
+    tmp_path: Path,
+) -> None:
+    url = "postgresql://desk@db.example:5432/factdesk"
+    assert load_settings(None, env={"FACTDESK_DATABASE_URL": url}).database.url == url
+    assert load_settings(None, env={}).database.url is None  # SQLite, the default
+    path = write(tmp_path, '[database]\nurl = "mysql://desk:hunter2@db.example/factdesk"\n')
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, env={})
+    assert info.value.problems == [
+        f"{path}: database.url: must be a postgresql://USER@HOST/DATABASE URL"
+    ]
