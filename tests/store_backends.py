@@ -78,6 +78,7 @@ class Backend:
     migrations: ModuleType
     errors: tuple[type[BaseException], ...]  # what the database raises when it refuses
     target: str  # a path or a URL: what a store (or a writer process) opens
+    store_class: type  # the store class opened on it (tests patch a method of it)
 
     def open(self, **kw: Any) -> Any:
         return open_target(self.target, **kw)
@@ -99,6 +100,7 @@ class Backend:
 class SQLiteBackend(Backend):
     name = "sqlite"
     migrations = sqlite_migrations
+    store_class = Store
     errors = (sqlite3.IntegrityError,)
 
     def __init__(self, folder: Path) -> None:
@@ -129,8 +131,10 @@ class PostgresBackend(Backend):
         import asyncpg
 
         import bot.record.postgres.migrations as postgres_migrations
+        from bot.record.postgres import PostgresStore
 
         self.migrations = postgres_migrations
+        self.store_class = PostgresStore
         self.errors = (asyncpg.PostgresError,)
         self._asyncpg = asyncpg
         self.admin_url = admin_url

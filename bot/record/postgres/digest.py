@@ -12,7 +12,6 @@ their item rows by content hash.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -27,6 +26,7 @@ from bot.record.records import (
     DigestSubscription,
     RulingChange,
     StoreError,
+    items_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -86,22 +86,19 @@ class DigestQueries(PostgresConnection):
         claimset: str,
         ruling_cursor: int,
     ) -> int:
-        items = sorted(hashes.items())
-        items_hash = hashlib.sha256(
-            "\n".join(f"{k}\t{v}" for k, v in items).encode()
-        ).hexdigest()
+        name, items = items_hash(hashes)
         if await conn.fetchval(
-            "SELECT 1 FROM digest_snapshot_items WHERE items_hash = $1 LIMIT 1", items_hash
+            "SELECT 1 FROM digest_snapshot_items WHERE items_hash = $1 LIMIT 1", name
         ) is None:
             await conn.executemany(
                 "INSERT INTO digest_snapshot_items (items_hash, record, hash)"
                 " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                [(items_hash, k, v) for k, v in items],
+                [(name, k, v) for k, v in items],
             )
         return int(await conn.fetchval(
             "INSERT INTO digest_snapshots (claimset, items_hash, ruling_cursor, taken_at)"
             " VALUES ($1, $2, $3, $4) RETURNING id",
-            claimset, items_hash, int(ruling_cursor), self._now(),
+            claimset, name, int(ruling_cursor), self._now(),
         ))
 
     async def digest_snapshot(self, snapshot_id: int) -> DigestSnapshot | None:

@@ -16,7 +16,7 @@ import asyncpg
 from bot.answers.models import EditorialRuling
 from bot.claimset.status import EvidenceStatus
 from bot.record.postgres.connection import PostgresConnection
-from bot.record.records import CLEAR, Feedback, Note, RulingChange, StoreError, editorial_value
+from bot.record.records import CLEAR, Feedback, Note, RulingChange, checked_note, checked_ruling
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,7 @@ class EditorialQueries(PostgresConnection):
         by_id: int | None = None,
     ) -> RulingChange:
         """Append a status change; ``status`` is an editorial status or ``"clear"``."""
-        value = editorial_value(status)
-        reason = reason.strip()
-        by = by.strip()
-        if not by:
-            raise StoreError("status: who made the change (--by) is empty")
-        if value != CLEAR and not reason:
-            raise StoreError("status: the reason is empty")
+        value, reason, by = checked_ruling(status, reason, by)
         async with self._write(ordered="rulings") as conn:
             last = await conn.fetchval(
                 "SELECT status FROM rulings WHERE claim_id = $1 ORDER BY id DESC LIMIT 1",
@@ -110,12 +104,7 @@ class EditorialQueries(PostgresConnection):
     async def add_note(
         self, claim_id: str, text: str, *, by: str, by_id: int | None = None
     ) -> Note:
-        text = text.strip()
-        by = by.strip()
-        if not text:
-            raise StoreError("note: the text is empty")
-        if not by:
-            raise StoreError("note: who wrote it (--by) is empty")
+        text, by = checked_note(text, by)
         async with self._write(ordered="notes") as conn:
             row = await conn.fetchrow(
                 "INSERT INTO notes (claim_id, text, by_name, by_id, at)"
