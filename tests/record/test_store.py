@@ -61,6 +61,20 @@ async def test_reopening_applies_nothing_twice(backend: Backend):
         assert len(await store.history("a")) == 1
 
 
+async def test_two_processes_starting_at_once_migrate_once(backend: Backend):
+    """Two stores opened together on a fresh database: one migrates, the other waits."""
+
+    async def start(name: str) -> int:
+        async with backend.open() as store:
+            await store.add_note("a", f"from {name}", by=name)
+            return await store.user_version()
+
+    versions = await asyncio.gather(start("ann"), start("bob"))
+    assert versions == [backend.migrations.schema_version()] * 2
+    async with backend.open() as store:
+        assert sorted(n.text for n in await store.notes("a")) == ["from ann", "from bob"]
+
+
 async def test_older_database_upgrades_in_place_keeping_its_rows(backend: Backend, monkeypatch):
     migrations = backend.migrations.MIGRATIONS
     # Build a database as the first release wrote it: only migration 1.
