@@ -15,13 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    Strict,
+    ValidationError,
+    field_validator,
+)
+from rapidfuzz import process
 
 from bot.errors import FactdeskError
 from bot.paths import DEFAULT_CLAIMSET
@@ -34,7 +44,10 @@ DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg"
 TOKEN_ENV = "DISCORD_TOKEN"
 ENV_PREFIX = "FACTDESK_"
 
-Snowflake = int
+SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers, never 0
+Snowflake = Annotated[int, Strict()]  # an int, not a bool, a float or a string
+Flag = Annotated[bool, Strict()]  # true or false, not "yes" or 1
+_HH_MM = re.compile(r"\d{1,2}:\d{2}")
 
 
 class SettingsError(FactdeskError):
@@ -73,8 +86,8 @@ class DatabaseSettings(_Section):
 
 
 def _snowflakes(value: list[int]) -> list[int]:
-    if any(v < 0 for v in value):
-        raise ValueError("must be a list of integers")
+    if any(not 1 <= v <= SNOWFLAKE_MAX for v in value):
+        raise ValueError(f"must be a list of ids, each from 1 to {SNOWFLAKE_MAX}")
     return value
 
 
@@ -88,7 +101,7 @@ class DiscordSettings(_Section):
     editor_role_ids: list[Snowflake] = Field(
         default_factory=list, description="a list of integers (role ids)"
     )
-    ephemeral: bool = Field(True, description="true or false")
+    ephemeral: Flag = Field(True, description="true or false")
     api_base: str = Field(DEFAULT_API_BASE, description="an http:// or https:// URL")
     gateway_url: str = Field(DEFAULT_GATEWAY_URL, description="a ws:// or wss:// URL")
 
@@ -110,20 +123,25 @@ class DiscordSettings(_Section):
 
 
 class DigestSettings(_Section):
-    channel_id: Snowflake = Field(0, ge=0, description="a channel id (0 = no digest)")
+    channel_id: Snowflake = Field(
+        0, ge=0, le=SNOWFLAKE_MAX, description="a channel id (0 = no digest)"
+    )
     time: dt.time = Field(dt.time(8, 0), description='a time of day, "HH:MM"')
     timezone: str = Field("UTC", description='an IANA time zone name, "Europe/Berlin"')
-    post_when_empty: bool = Field(True, description="true or false")
+    post_when_empty: Flag = Field(True, description="true or false")
 
     @field_validator("time", mode="before")
     @classmethod
-    def _hh_mm(cls, value: Any) -> Any:
-        if isinstance(value, str):
+    def _hh_mm(cls, value: Any) -> dt.time:
+        """ "HH:MM" (or a TOML local time); a number such as 8 is refused, not read as 8 s."""
+        if isinstance(value, dt.time):
+            return value
+        if isinstance(value, str) and _HH_MM.fullmatch(value.strip()):
             try:
                 return dt.datetime.strptime(value.strip(), "%H:%M").time()
             except ValueError:
-                raise ValueError(f'must be a time of day "HH:MM", not {value!r}') from None
-        return value
+                pass
+        raise ValueError(f'must be a time of day "HH:MM" in quotes, not {value!r}')
 
     @field_validator("timezone")
     @classmethod
@@ -166,19 +184,48 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise SettingsError([f"{path}: not valid TOML: {exc}"]) from None
 
 
-def _env_value(field_type: Any, raw: str) -> Any:
-    """An environment string as the field wants it; pydantic checks the rest."""
-    text = raw.strip()
-    if getattr(field_type, "__origin__", None) is list:
-        text = text.strip("[]")
-        return [part.strip() for part in text.split(",") if part.strip()]
-    if field_type is bool:
+def _env_scalar(field_type: Any, text: str) -> Any:
+    """One environment word as a strict field wants it (left as text when it is not)."""
+    base = getattr(field_type, "__origin__", field_type)  # Annotated[int, ...] -> int
+    if base is bool:
         lowered = text.lower()
         if lowered in {"1", "true", "yes", "on"}:
             return True
         if lowered in {"0", "false", "no", "off"}:
             return False
+    if base is int and re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
     return text
+
+
+def _env_value(field_type: Any, raw: str) -> Any:
+    """An environment string as the field wants it; pydantic checks the rest."""
+    text = raw.strip()
+    if getattr(field_type, "__origin__", None) is list:
+        (item,) = field_type.__args__
+        text = text.strip("[]")
+        return [_env_scalar(item, part.strip()) for part in text.split(",") if part.strip()]
+    return _env_scalar(field_type, text)
+
+
+def _env_names() -> list[str]:
+    """Every ``FACTDESK_<SECTION>_<KEY>`` variable the settings read."""
+    return [
+        f"{ENV_PREFIX}{section}_{key}".upper()
+        for section, model in _SECTIONS.items()
+        for key in model.model_fields
+    ]
+
+
+def _unknown_env(env: Mapping[str, str]) -> list[str]:
+    """One line per ``FACTDESK_`` variable that names no setting, with the nearest one."""
+    known = _env_names()
+    problems = []
+    for var in sorted(v for v in env if v.upper().startswith(ENV_PREFIX) and v not in known):
+        nearest = process.extractOne(var.upper(), known)
+        hint = f"; did you mean {nearest[0]}?" if nearest else ""
+        problems.append(f"environment: {var}: unknown setting{hint}")
+    return problems
 
 
 def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
@@ -239,6 +286,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
             continue
         merged[key] = {k: v for k, v in value.items() if k != "token"}
 
+    problems.extend(_unknown_env(env))
     overrides, origin = _env_overrides(env)
     for section, values in overrides.items():
         merged.setdefault(section, {}).update(values)

@@ -37,6 +37,7 @@ from cogs.utils.base import FactdeskCog, cooldown
 from cogs.utils.channels import find_own_message, send_with_nonce
 from cogs.utils.checks import require_editor
 from cogs.utils.digest_rendering import render_digest_messages
+from cogs.utils.escape import escape
 from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -146,8 +147,9 @@ class DigestCog(FactdeskCog):
             schedule = Schedule.parse(time or conf.time.strftime("%H:%M"),
                                       timezone or conf.timezone)
         except ScheduleError as exc:
-            await reply_ephemeral(interaction, str(exc))
+            await reply_ephemeral(interaction, escape(str(exc)))  # it echoes what was typed
             return
+        await _defer_write(interaction)
         sub = await subscriptions.subscribe(
             channel_id=channel.id, guild_id=interaction.guild_id, time=schedule.time_text,
             timezone=schedule.zone_name, post_when_empty=conf.post_when_empty,
@@ -177,6 +179,7 @@ class DigestCog(FactdeskCog):
         if subscriptions is None:
             await reply_ephemeral(interaction, NO_DATABASE)
             return
+        await _defer_write(interaction)
         gone = await subscriptions.unsubscribe(
             guild_id=interaction.guild_id, channel_id=channel.id if channel else None
         )
@@ -220,6 +223,12 @@ class DigestCog(FactdeskCog):
         _, next_at = schedule.next_fire(self.clock())
         when = format_local(next_at, schedule.zone)
         return f"Preview for <#{sub.channel_id}> · next post {when}"
+
+
+async def _defer_write(interaction: discord.Interaction) -> None:
+    """Answer Discord before a write (the database may be locked for longer than 3 s);
+    the replies after it go out as followups (:func:`reply_ephemeral`)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 def _missing_permissions(channel: discord.TextChannel) -> list[str]:

@@ -77,6 +77,10 @@ class Editorial(FactdeskCog):
     def _ephemeral(self) -> bool:
         return self.bot.settings.discord.ephemeral
 
+    async def _defer(self, interaction: discord.Interaction) -> None:
+        """Answer Discord before a write: the database may be locked for longer than 3 s."""
+        await interaction.response.defer(ephemeral=self._ephemeral(), thinking=True)
+
     # -- /status -------------------------------------------------------------------------
 
     @status.command(name="set", description="Editors: set a claim's status, with a reason")
@@ -93,7 +97,9 @@ class Editorial(FactdeskCog):
         status: StatusChoice,
         reason: app_commands.Range[str, 1, MAX_REASON],
     ) -> None:
-        result = await self._editorial().set_status(
+        editorial = self._editorial()
+        await self._defer(interaction)
+        result = await editorial.set_status(
             claim, status, reason, by=_who(interaction.user), by_id=interaction.user.id
         )
         colour = (
@@ -101,7 +107,7 @@ class Editorial(FactdeskCog):
             if status == CLEAR
             else style(result.change.status).colour
         )
-        await interaction.response.send_message(
+        await interaction.followup.send(
             embed=text_embed(f"Status: {result.claim_id}", render_change(result), colour),
             ephemeral=self._ephemeral(),
         )
@@ -131,10 +137,12 @@ class Editorial(FactdeskCog):
         claim: app_commands.Transform[str, ClaimQuery],
         text: app_commands.Range[str, 1, MAX_NOTE],
     ) -> None:
-        note = await self._editorial().add_note(
+        editorial = self._editorial()
+        await self._defer(interaction)
+        note = await editorial.add_note(
             claim, text, by=_who(interaction.user), by_id=interaction.user.id
         )
-        await interaction.response.send_message(
+        await interaction.followup.send(
             embed=text_embed(f"Note: {note.claim_id}", render_note(note)),
             ephemeral=self._ephemeral(),
         )

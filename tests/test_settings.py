@@ -190,6 +190,55 @@ def test_unreadable_and_broken_files(tmp_path: Path) -> None:
         load_settings(path, env={})
 
 
+@pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ("[digest]\ntime = 8", 'digest.time: must be a time of day "HH:MM" in quotes, not 8'),
+        ("[digest]\ntime = 8.5", "digest.time: must be a time of day"),
+        ('[digest]\ntime = "8"', "digest.time: must be a time of day"),
+        ('[discord]\nephemeral = "yes"', "discord.ephemeral: must be true or false"),
+        ("[discord]\nephemeral = 1", "discord.ephemeral: must be true or false"),
+        ("[digest]\npost_when_empty = 0", "digest.post_when_empty: must be true or false"),
+        (f"[discord]\nguild_ids = [{2**64}]", "discord.guild_ids: must be a list of ids"),
+        ("[discord]\nowner_ids = [0]", "discord.owner_ids: must be a list of ids"),
+        ("[discord]\neditor_role_ids = [true]", "discord.editor_role_ids: must be a list"),
+        ("[discord]\nguild_ids = [1.0]", "discord.guild_ids: must be a list"),
+        (f"[digest]\nchannel_id = {2**64}", "digest.channel_id: must be a channel id"),
+    ],
+)
+def test_wrong_values_do_not_pass(tmp_path: Path, toml: str, fragment: str) -> None:
+    path = write(tmp_path, toml + "\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, env={})
+    assert len(info.value.problems) == 1 and fragment in info.value.problems[0], info.value
+
+
+def test_right_values_still_pass(tmp_path: Path) -> None:
+    path = write(tmp_path, f'[digest]\ntime = "8:05"\n[discord]\nguild_ids = [{2**64 - 1}]\n'
+                 "ephemeral = false\n")
+    settings = load_settings(path, env={"FACTDESK_DISCORD_OWNER_IDS": "5,6",
+                                        "FACTDESK_DIGEST_POST_WHEN_EMPTY": "no",
+                                        "FACTDESK_DIGEST_CHANNEL_ID": "7"})
+    assert settings.digest.time == dt.time(8, 5) and settings.discord.guild_ids == [2**64 - 1]
+    assert settings.discord.owner_ids == [5, 6] and settings.discord.ephemeral is False
+    assert settings.digest.post_when_empty is False and settings.digest.channel_id == 7
+
+
+def test_a_misspelt_environment_variable_is_reported_with_the_nearest_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no config.toml
+    with pytest.raises(SettingsError) as info:
+        load_settings(None, env={"FACTDESK_DISCORD_GUILD_ID": "1", "FACTDESK_DIGEST_TMIE": "x",
+                                 "FACTDESK_DISCORD_EPHEMERAL": "maybe"})
+    assert info.value.problems == [
+        "environment: FACTDESK_DIGEST_TMIE: unknown setting; did you mean FACTDESK_DIGEST_TIME?",
+        "environment: FACTDESK_DISCORD_GUILD_ID: unknown setting; "
+        "did you mean FACTDESK_DISCORD_GUILD_IDS?",
+        "FACTDESK_DISCORD_EPHEMERAL: discord.ephemeral: must be true or false",
+    ]
+
+
 def test_database_url_picks_postgresql_and_a_bad_one_is_one_line_without_its_password(
     tmp_path: Path,
 ) -> None:

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.claimset.loader import ClaimSetInvalid
+from bot.cli.terminal import printable
 from bot.errors import FactdeskError
 from bot.settings import SettingsError
 
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def error(line: object) -> None:
-    print(f"error: {line}", file=sys.stderr)
+    print(printable(f"error: {line}"), file=sys.stderr)
 
 
 def _invalid(exc: ClaimSetInvalid) -> int:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode, open_desk
 from bot.settings import Settings, load_settings
 
@@ -86,7 +87,7 @@ def emit(args: argparse.Namespace, answer: BaseModel | Any, text: str) -> None:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(text)
+        print(printable(text))
 
 
 class DeskSession:

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from bot.cli.answers import COMMANDS, ask
 from bot.cli.common import DeskSession, add_desk_options, settings_from
 from bot.cli.digest import digest_since
+from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode
 from bot.errors import FactdeskError
 from bot.record.editorial import StatusHistory, claim_notes, unknown_claim
@@ -148,12 +149,12 @@ def execute(session: DeskSession, line: str, out: TextIO, err: TextIO | None = N
     try:
         answer, text = answer_line(session, command, rest)
     except FactdeskError as exc:
-        print(f"error: {command}: {exc}", file=err)
+        print(printable(f"error: {command}: {exc}"), file=err)
         return 2
     if as_json:
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2), file=out)
     else:
-        print(text, file=out)
+        print(printable(text), file=out)
     return 0
 
 
@@ -210,7 +211,7 @@ def banner(session: DeskSession) -> str:
 
 def interactive(session: DeskSession) -> int:
     history = _setup_history()
-    print(f"{banner(session)} Type help, or quit.")
+    print(printable(f"{banner(session)} Type help, or quit."))
     try:
         while True:
             try:
@@ -239,14 +240,14 @@ def batch(session: DeskSession, lines: Iterable[str], out: TextIO) -> int:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         ran = True
-        print(f"> {line.strip()}", file=out)
+        print(printable(f"> {line.strip()}"), file=out)
         code = execute(session, line, out)
         if code is None:
             break
         worst = max(worst, code)
         print(file=out)
     if not ran:
-        print(f"{banner(session)}\nNo commands on standard input. Run `make demo` in a "
+        print(f"{printable(banner(session))}\nNo commands on standard input. Run `make demo` in a "
               "terminal for the prompt, give one command (`python -m bot demo figures "
               "arrests`), or pipe commands one per line "
               "(`printf '/figures arrests\\n' | python -m bot demo`).\n", file=out)

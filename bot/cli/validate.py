@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 from bot.claimset.loader import ClaimSetInvalid, ClaimSetUnreadable, display_path, load_claimset
+from bot.cli import error
 from bot.cli.common import add_config, settings_from
+from bot.cli.terminal import printable
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +77,17 @@ def run(args: argparse.Namespace) -> int:
         lines = result.pop("_lines", [])
         results.append(result)
         if code == 2:
-            print(f"error: {result['error']}", file=sys.stderr)
+            error(result["error"])
         if args.json:
             continue
         if code == 0:
             counts = ", ".join(f"{n} {kind}" for kind, n in result["counts"].items())
-            print(f"{result['path']}: valid, version {result['version']}: {counts}")
+            print(printable(f"{result['path']}: valid, version {result['version']}: {counts}"))
         elif code == 1:
             for line in lines:
-                print(line)
+                print(printable(line))
             n = len(lines)
-            print(f"{result['path']}: {n} problem{'s' if n != 1 else ''}")
+            print(printable(f"{result['path']}: {n} problem{'s' if n != 1 else ''}"))
     if args.json:
         print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
     return worst

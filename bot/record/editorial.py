@@ -39,10 +39,29 @@ assert set(STATUS_CHOICES) == {s.value for s in EDITORIAL_STATUSES} | {CLEAR}
 
 MAX_REASON = 500
 MAX_NOTE = 1000
+MAX_BY = 100  # who acted: a Discord display name is at most 32
 
 
 class EditorialError(FactdeskError):
     """An editorial write that cannot be done as asked (unknown claim, empty reason...)."""
+
+
+def checked_text(what: str, text: str, limit: int, *, required: bool = True) -> str:
+    """``text`` stripped, within ``limit`` characters and storable as UTF-8.
+
+    Raises :class:`EditorialError` naming ``what`` (empty, too long, or holding bytes that
+    are not UTF-8: a command-line argument decoded with surrogate escapes).
+    """
+    text = text.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EditorialError(f"{what} is not valid UTF-8 text; retype it") from None
+    if required and not text:
+        raise EditorialError(f"{what} is empty")
+    if len(text) > limit:
+        raise EditorialError(f"{what} is {len(text)} characters; at most {limit}")
+    return text
 
 
 def format_note(note: Note) -> str:
@@ -194,11 +213,10 @@ class EditorialDesk:
             raise EditorialError(
                 f"status {status!r} is not one of {', '.join(STATUS_CHOICES)}"
             )
-        reason = " ".join(reason.split())
+        by = checked_text("who is acting (--by)", " ".join(by.split()), MAX_BY)
+        reason = checked_text("the reason", " ".join(reason.split()), MAX_REASON, required=False)
         if value != CLEAR and not reason:
             raise EditorialError("a reason is required to set a status")
-        if len(reason) > MAX_REASON:
-            raise EditorialError(f"the reason is {len(reason)} characters; at most {MAX_REASON}")
         change = await self.store.set_status(claim.id, value, reason=reason, by=by, by_id=by_id)
         await self.cache.refresh_claim(self.store, claim.id)
         log.info("status %s -> %s on %s by %s", change.previous, change.status, claim.id, by)
@@ -211,11 +229,8 @@ class EditorialDesk:
         self, claim_id: str, text: str, *, by: str, by_id: int | None = None
     ) -> Note:
         claim = self._claim(claim_id)
-        text = text.strip()
-        if not text:
-            raise EditorialError("the note is empty")
-        if len(text) > MAX_NOTE:
-            raise EditorialError(f"the note is {len(text)} characters; at most {MAX_NOTE}")
+        by = checked_text("who is acting (--by)", " ".join(by.split()), MAX_BY)
+        text = checked_text("the note", text, MAX_NOTE)
         note = await self.store.add_note(claim.id, text, by=by, by_id=by_id)
         await self.cache.refresh_claim(self.store, claim.id)
         return note

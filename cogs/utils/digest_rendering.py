@@ -13,23 +13,17 @@ import logging
 
 from bot.record.digest import DigestAnswer
 from bot.rendering.digest import conflicts_hint, digest_sections
+from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import CONTENT_MAX
 
 log = logging.getLogger(__name__)
 
 MESSAGE_MAX = CONTENT_MAX  # Discord's message content limit
 FOOTER_ROOM = 120  # kept free in every message for the footer line
-_MARKDOWN_SPECIALS = "\\*_~`|>#[]"
-
-
-def escape_markdown(text: str) -> str:
-    """Text from the claim set shown literally in Discord (no bold, links, mentions)."""
-    out = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in text)
-    return out.replace("@", "@\u200b")  # no @everyone, even if mentions were allowed
 
 
 def code(command: str) -> str:
-    return f"`{command}`"
+    return f"`{code_text(command)}`"
 
 
 def nothing_new_line(answer: DigestAnswer) -> str:
@@ -43,10 +37,10 @@ def nothing_new_line(answer: DigestAnswer) -> str:
 def digest_lines(answer: DigestAnswer) -> list[str]:
     """The header, then each section's bold heading and its lines."""
     lines = [
-        f"**Factdesk digest — {escape_markdown(answer.title)}**"
+        f"**Factdesk digest — {escape(answer.title)}**"
         f" · changes since {answer.since_label}"
     ]
-    for heading, body in digest_sections(answer, escape=escape_markdown, code=code):
+    for heading, body in digest_sections(answer, escape=escape, code=code):
         lines.append(f"**{heading}**")
         lines += body
     return lines

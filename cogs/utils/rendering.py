@@ -30,6 +30,7 @@ from bot.claimset.status import EvidenceStatus, style
 from bot.formatting import compact_interval
 from bot.rendering.editorial import render_history
 from cogs.utils import limits
+from cogs.utils.escape import code_text, escape
 
 if TYPE_CHECKING:
     from bot.record.editorial import StatusHistory
@@ -71,13 +72,6 @@ class _Draft:
 # -- text helpers -------------------------------------------------------------
 
 
-def clean(text: str | None) -> str:
-    """User or claim-set text made inert: markdown escaped, mentions broken."""
-    if not text:
-        return ""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(str(text)))
-
-
 def truncate(text: str, limit: int) -> str:
     """At most ``limit`` characters, an ellipsis marking a cut; never ends in a lone ``\\``."""
     if len(text) <= limit:
@@ -91,7 +85,7 @@ def truncate(text: str, limit: int) -> str:
 
 
 def quoted(query: str, limit: int = 200) -> str:
-    return f"“{truncate(clean(query.strip()), limit)}”"
+    return f"“{truncate(escape(query.strip()), limit)}”"
 
 
 def _date(value: dt.date | None) -> str:
@@ -99,26 +93,26 @@ def _date(value: dt.date | None) -> str:
 
 
 def blockquote(text: str, limit: int = QUOTE_MAX) -> str:
-    body = truncate(clean(" ".join(text.split())), limit)
+    body = truncate(escape(" ".join(text.split())), limit)
     return "> " + body
 
 
 def _outlet(ref: SourceRef) -> str:
     if ref.outlet is None:
-        return f"unknown outlet ({clean(ref.file)})"
-    name = f"**{clean(ref.outlet)}**"
+        return f"unknown outlet ({escape(ref.file)})"
+    name = f"**{escape(ref.outlet)}**"
     return f"{name} (outlet inferred)" if ref.outlet_basis == "inferred" else name
 
 
 def _relay(via: Sequence[str]) -> str:
-    return f", via {clean(' → '.join(via))}" if via else ""
+    return f", via {escape(' → '.join(via))}" if via else ""
 
 
 def source_line(ref: SourceRef) -> str:
     published = _date(ref.published)
     if ref.published and ref.published_basis == "inferred":
         published += " (inferred)"
-    return f"— {_outlet(ref)}, {published}{_relay(ref.via)} · source {clean(ref.source_id)}"
+    return f"— {_outlet(ref)}, {published}{_relay(ref.via)} · source {escape(ref.source_id)}"
 
 
 def quote_block(ref: SourceRef) -> str:
@@ -127,7 +121,7 @@ def quote_block(ref: SourceRef) -> str:
 
 def _status_title(status: EvidenceStatus, text: str) -> str:
     st = style(status)
-    return truncate(f"{st.emoji} {clean(text)}", limits.EMBED_TITLE_MAX)
+    return truncate(f"{st.emoji} {escape(text)}", limits.EMBED_TITLE_MAX)
 
 
 # -- packing ------------------------------------------------------------------
@@ -206,11 +200,11 @@ def _no_match(what: str, query: str, suggestions: Sequence[str], version: str) -
         colour=NO_MATCH_COLOUR,
     )
     if suggestions:
-        lines = [f"• {truncate(clean(s), 150)}" for s in suggestions[:15]]
+        lines = [f"• {truncate(escape(s), 150)}" for s in suggestions[:15]]
         embed.description = "Did you mean:\n" + "\n".join(lines)
     else:
         embed.description = "Nothing close either. Try fewer or other words."
-    embed.set_footer(text=f"claim set {clean(version)}")
+    embed.set_footer(text=f"claim set {version}")  # footers are plain text: no escaping
     return [Page(embeds=[embed])]
 
 
@@ -221,14 +215,14 @@ def _ruling_field(ruling: EditorialRuling) -> tuple[str, str]:
     st = style(ruling.status)
     return (
         "Editor's ruling",
-        f"{st.emoji} {st.label} by {clean(ruling.by)} on {ruling.at:%Y-%m-%d}: "
-        f"{clean(ruling.reason)}",
+        f"{st.emoji} {st.label} by {escape(ruling.by)} on {ruling.at:%Y-%m-%d}: "
+        f"{escape(ruling.reason)}",
     )
 
 
 def _claim_draft(claim: ClaimAnswer, version: str) -> _Draft:
     st = style(claim.status)
-    chunks = [f"**{st.label}** · {clean(claim.rationale)}"]
+    chunks = [f"**{st.label}** · {escape(claim.rationale)}"]
     chunks.extend(quote_block(ref) for ref in claim.sources)
     fields: list[tuple[str, str]] = []
     if claim.editorial is not None:
@@ -260,8 +254,8 @@ def render_claim_list(answer: ClaimList, version: str) -> list[Page]:
         return _no_match(what, answer.query, answer.suggestions, version)
     head = {
         "claim": f"Claims matching {quoted(answer.query)}",
-        "speaker": f"Claims by **{clean(answer.resolved or answer.query)}**",
-        "source": f"Claims in **{clean(answer.resolved or answer.query)}**",
+        "speaker": f"Claims by **{escape(answer.resolved or answer.query)}**",
+        "source": f"Claims in **{escape(answer.resolved or answer.query)}**",
     }[answer.command]
     total = max(answer.total, len(answer.results))
     pages: list[Page] = []
@@ -284,24 +278,24 @@ def render_evidence(answer: EvidenceAnswer, version: str) -> list[Page]:
     st = style(status)
     chunks = [f"**{st.label}** — {st.meaning}."]
     if answer.attribution:
-        chunks.append(clean(answer.attribution))
+        chunks.append(escape(answer.attribution))
     if answer.content:
-        chunks.append(f"**Content:** {clean(answer.content)}")
+        chunks.append(f"**Content:** {escape(answer.content)}")
     why = answer.rationale or claim.rationale
     if why.strip() not in answer.content:
-        chunks.append(f"**Why:** {clean(why)}")
+        chunks.append(f"**Why:** {escape(why)}")
     if answer.basis:
         chunks.append("**What the sources say about evidence:**")
         chunks.extend(quote_block(ref) for ref in answer.basis)
     fields: list[tuple[str, str]] = []
-    origins = "\n".join(f"• {clean(o)}" for o in answer.origins) or "none named"
+    origins = "\n".join(f"• {escape(o)}" for o in answer.origins) or "none named"
     fields.append((f"Independent origins: {answer.independent_origins}", origins))
     fields.append(
         ("Reported in", ", ".join(sorted({_outlet(ref) for ref in claim.sources})) or "—")
     )
     if claim.editorial is not None:
         fields.append(_ruling_field(claim.editorial))
-    fields.extend(("Editor's note", clean(note)) for note in answer.notes)
+    fields.extend(("Editor's note", escape(note)) for note in answer.notes)
     draft = _Draft(
         title=_status_title(status, claim.statement),
         colour=st.colour,
@@ -319,7 +313,7 @@ def render_evidence(answer: EvidenceAnswer, version: str) -> list[Page]:
 
 
 def _cell(text: str, width: int) -> str:
-    text = discord.utils.escape_mentions(" ".join(text.replace("`", "ˋ").split()))
+    text = code_text(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -372,23 +366,22 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         emoji, colour = style(EvidenceStatus.DISPUTED).emoji, style(EvidenceStatus.DISPUTED).colour
     else:
         emoji, colour = FIGURES_EMOJI, INFO_COLOUR
-    verdict = clean(answer.explanation) or (
+    verdict = escape(answer.explanation) or (
         "The sources contradict each other." if answer.conflict else "No contradiction."
     )
     # No envelope over every figure here: it would mix scopes (demonstrators with all
     # deaths); the verdict and the "By scope" lines give each group its own range.
     head = f"**{truncate(verdict, 1500)}**"
     if answer.groups:  # the verdict as one line per scope group
-        label = clean(answer.topic_label or answer.topic)
-        lines = [f"• {clean(g.summary)}" for g in answer.groups]
+        lines = [f"• {escape(g.summary)}" for g in answer.groups]
         head = truncate(
-            "\n".join([f"**{label}, by scope:**", *lines,
-                       f"**{clean(answer.assessment)}**"]),
+            "\n".join([f"**{escape(label)}, by scope:**", *lines,
+                       f"**{escape(answer.assessment)}**"]),
             1500,
         )
     footer = f"topic {answer.topic} · claim set {version}"
     title = truncate(
-        f"{emoji} {clean(label)}: {len(answer.figures)} figure"
+        f"{emoji} {escape(label)}: {len(answer.figures)} figure"
         f"{'s' if len(answer.figures) != 1 else ''}",
         limits.EMBED_TITLE_MAX,
     )
@@ -396,7 +389,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     chunks = [head, *(_tables(answer.figures, budget) if answer.figures else [])]
     if answer.caveats:
         chunks.append(
-            "**Caveats in the sources**\n" + "\n".join(f"• {clean(c)}" for c in answer.caveats)
+            "**Caveats in the sources**\n" + "\n".join(f"• {escape(c)}" for c in answer.caveats)
         )
     # Pairs that count different groups are summed up by the scope lines above; only the
     # relations within a group (and a part larger than its whole) are listed one by one.
@@ -407,16 +400,16 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     if relations:
         chunks.append(
             "**How the figures relate**\n"
-            + "\n".join(f"• {clean(c.relation)}: {clean(c.explanation)}" for c in relations)
+            + "\n".join(f"• {escape(c.relation)}: {escape(c.explanation)}" for c in relations)
         )
     for f in answer.figures:
-        who = "the article itself" if f.own_voice else clean(f.speaker or "unattributed")
-        reads = clean(f.reads) or f"{compact_interval(f.low, f.high)} {clean(f.unit)}"
-        note = f"\n*{clean(f.note)}*" if f.note else ""
+        who = "the article itself" if f.own_voice else escape(f.speaker or "unattributed")
+        reads = escape(f.reads) or f"{compact_interval(f.low, f.high)} {escape(f.unit)}"
+        note = f"\n*{escape(f.note)}*" if f.note else ""
         chunks.append(
-            f"**{clean(f.words)}** → {reads} (coded: {clean(f.qualifier.replace('_', ' '))})\n"
-            f"{clean(f.scope)} · as of {_date(f.as_of)} · {who}{_relay(f.via)}, "
-            f"source {clean(f.source_id)} ({clean(f.outlet or 'outlet unknown')})\n"
+            f"**{escape(f.words)}** → {reads} (coded: {escape(f.qualifier.replace('_', ' '))})\n"
+            f"{escape(f.scope)} · as of {_date(f.as_of)} · {who}{_relay(f.via)}, "
+            f"source {escape(f.source_id)} ({escape(f.outlet or 'outlet unknown')})\n"
             f"{blockquote(f.quote)}{note}"
         )
     draft = _Draft(title=title, colour=colour, chunks=chunks, footer=footer)
@@ -429,19 +422,23 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
 
 
 def text_embed(title: str, text: str, colour: int = NEUTRAL_COLOUR) -> discord.Embed:
-    """One embed holding an already-rendered text (editorial replies, reload reports)."""
+    """One embed showing a plain text as written (editorial replies, reload reports).
+
+    The texts of :mod:`bot.rendering` carry reasons, notes, names and queries that
+    users typed, and no markdown of their own: all of it is escaped here.
+    """
     return discord.Embed(
-        title=title[: limits.EMBED_TITLE_MAX],
-        description=truncate(text, limits.EMBED_DESCRIPTION_MAX),
+        title=truncate(escape(title), limits.EMBED_TITLE_MAX),
+        description=truncate(escape(text), limits.EMBED_DESCRIPTION_MAX),
         colour=colour,
     )
 
 
 def history_text(history: StatusHistory) -> str:
-    """The newest changes that fit one embed description (the older ones are on the CLI)."""
+    """The newest changes whose escaped text fits one embed (the older ones are on the CLI)."""
     for shown in range(HISTORY_SHOWN, 0, -1):
         text = render_history(history, shown)
-        if len(text) <= limits.EMBED_DESCRIPTION_MAX:
+        if len(escape(text)) <= limits.EMBED_DESCRIPTION_MAX:
             return text
     return render_history(history, 1)
 
@@ -452,8 +449,8 @@ def history_text(history: StatusHistory) -> str:
 def about_page(
     *, title: str, version: str, counts: dict[str, int], uptime: dt.timedelta, latency_ms: float
 ) -> Page:
-    embed = discord.Embed(title=truncate(f"Factdesk — {clean(title)}", 256), colour=INFO_COLOUR)
-    embed.add_field(name="Claim set version", value=truncate(clean(version), 1024), inline=False)
+    embed = discord.Embed(title=truncate(f"Factdesk — {escape(title)}", 256), colour=INFO_COLOUR)
+    embed.add_field(name="Claim set version", value=truncate(escape(version), 1024), inline=False)
     for name, count in counts.items():
         embed.add_field(name=name.capitalize(), value=str(count))
     seconds = int(uptime.total_seconds())
@@ -464,7 +461,7 @@ def about_page(
     embed.add_field(name="Uptime", value=up)
     if latency_ms == latency_ms and latency_ms != float("inf"):  # not NaN, not inf
         embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms")
-    embed.set_footer(text=f"claim set {truncate(clean(version), 200)}")
+    embed.set_footer(text=f"claim set {truncate(version, 200)}")
     return Page(embeds=[embed])
 
 

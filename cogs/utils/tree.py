@@ -14,6 +14,7 @@ from discord import app_commands
 
 from bot.errors import FactdeskError
 from cogs.utils.checks import NotOwner
+from cogs.utils.escape import escape
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +44,16 @@ def user_message(error: Exception) -> str | None:
     """The short reply for a known error, or None when the error is unexpected."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    if isinstance(error, FactdeskError):
-        return str(error).splitlines()[0] if str(error) else "That query cannot be answered."
+    if isinstance(error, app_commands.TransformerError) and isinstance(
+        error.__cause__, FactdeskError
+    ):
+        error = error.__cause__
+    if isinstance(error, FactdeskError):  # its one line may echo what the user typed
+        text = str(error).splitlines()[0] if str(error) else "That query cannot be answered."
+        return escape(text)
     if isinstance(error, app_commands.TransformerError):
-        cause = error.__cause__
-        if isinstance(cause, FactdeskError):
-            return str(cause)
-        value = discord.utils.escape_markdown(str(error.value))[:100]
-        return f"“{discord.utils.escape_mentions(value)}” is not a valid value for this option."
+        value = escape(" ".join(str(error.value).split())[:100])
+        return f"“{value}” is not a valid value for this option."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.NoPrivateMessage):

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 VIEW_TIMEOUT = 300.0
 NOT_YOURS = "Only the person who asked can use these buttons."
 FEEDBACK_THANKS = "Thanks: the desk will review this match."
+ALREADY_POSTED = "This answer is already posted to the channel."
+ALREADY_REPORTED = "This match is already reported; thanks."
 
 
 class AnswerView(discord.ui.View):
@@ -44,6 +46,8 @@ class AnswerView(discord.ui.View):
         self.index = 0
         # The interaction whose response carries this view, to edit it on timeout.
         self.origin: discord.Interaction | None = None
+        # Buttons that act once per answer ("post", "wrong_match") already pressed.
+        self.done: set[str] = set()
         if len(self.pages) <= 1:
             for item in (self.previous, self.counter, self.next):
                 self.remove_item(item)
@@ -89,8 +93,28 @@ class AnswerView(discord.ui.View):
         self.index = min(self.index + 1, len(self.pages) - 1)
         await self._show(interaction)
 
+    def _first_press(self, key: str, button: discord.ui.Button) -> bool:
+        """Claim a once-per-answer button: True the first time, False ever after.
+
+        No await between the check and the mark, so of any number of presses arriving
+        together exactly one goes on; the button is disabled at once as well.
+        """
+        if key in self.done:
+            return False
+        self.done.add(key)
+        button.disabled = True
+        return True
+
+    def _release(self, key: str, button: discord.ui.Button) -> None:
+        """The press failed: the button may be pressed again."""
+        self.done.discard(key)
+        button.disabled = False
+
     @discord.ui.button(label="Post to channel", style=discord.ButtonStyle.primary, row=1)
     async def post(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        if not self._first_press("post", button):
+            await reply_ephemeral(interaction, ALREADY_POSTED)
+            return
         public = AnswerView(
             author_id=self.author_id,
             pages=self.pages,
@@ -106,9 +130,12 @@ class AnswerView(discord.ui.View):
         kwargs: dict[str, Any] = {"content": content[:2000], "embeds": self.page.embeds}
         if len(public.children) > 0:
             kwargs["view"] = public
-        await interaction.response.send_message(**kwargs, ephemeral=False)
+        try:
+            await interaction.response.send_message(**kwargs, ephemeral=False)
+        except Exception:
+            self._release("post", button)
+            raise
         public.origin = interaction
-        button.disabled = True
         await self._edit_origin()
         log.info("/%s answer posted to channel %s", self.command, interaction.channel_id)
 
@@ -116,11 +143,19 @@ class AnswerView(discord.ui.View):
     async def wrong_match(
         self, interaction: discord.Interaction, button: discord.ui.Button
     ) -> None:
-        await interaction.client.record_feedback(  # type: ignore[attr-defined]
-            interaction.user, self.query, self.command, self.page.match_id
-        )
+        if not self._first_press("wrong_match", button):
+            await reply_ephemeral(interaction, ALREADY_REPORTED)
+            return
+        # The write may wait on a locked database: answer Discord first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await interaction.client.record_feedback(  # type: ignore[attr-defined]
+                interaction.user, self.query, self.command, self.page.match_id
+            )
+        except Exception:
+            self._release("wrong_match", button)
+            raise
         await reply_ephemeral(interaction, FEEDBACK_THANKS)
-        button.disabled = True
         await self._edit_origin()
 
     async def _edit_origin(self) -> None:

@@ -141,3 +141,87 @@ def test_notes_feedback_and_csv(db: Path, tmp_path: Path, capsys):
         "confirmed", "single_source", "confirmed", "bob")
     assert rows[CLAIM]["editorial_status"] == "" and rows[CLAIM]["status"] == "single_source"
     assert not list(tmp_path.glob(".claims.csv.*"))
+
+
+def test_export_out_replaces_only_a_regular_file_and_keeps_its_mode(db: Path, tmp_path: Path,
+                                                                    capsys):
+    import os
+    import stat
+
+    published = tmp_path / "published.csv"
+    published.write_text("old\n")
+    published.chmod(0o644)
+    assert main(["export", "--format", "csv", "--db", str(db), "--out", str(published)]) == 0
+    assert stat.S_IMODE(published.stat().st_mode) == 0o644
+    assert published.read_text(encoding="utf-8").startswith("id,")
+
+    target = tmp_path / "target.csv"
+    target.write_text("untouched\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    capsys.readouterr()
+    for out, what in ((link, "symbolic link"), (fifo, "FIFO"), (tmp_path, "folder")):
+        assert main(["export", "--format", "csv", "--db", str(db), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and what in err and str(out) in err, err
+    assert link.is_symlink() and target.read_text() == "untouched\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # a device is refused by the same check, before anything is written (not run through
+    # main: were it ever to regress, the test would replace /dev/null)
+    from bot.cli import UsageError
+    from bot.cli.export import _existing_mode
+
+    with pytest.raises(UsageError, match="character device"):
+        _existing_mode(Path(os.devnull))
+
+
+def test_control_sequences_are_shown_not_obeyed(db: Path, capsys):
+    """Queries echoed and reasons replayed reach the terminal with escapes written out."""
+    hostile = "pwned\x1b]0;title\x07\x1b[2J\r\u202e\x9b31m"
+    assert main(["status", "set", CLAIM, "false", hostile, "--by", "ann\x1b[5m",
+                 "--db", str(db)]) == 0
+    assert main(["status", "history", CLAIM, "--db", str(db)]) == 0
+    assert main(["claim", hostile]) == 0
+    assert main(["status", "history", CLAIM + "\x1b[2J", "--db", str(db)]) == 2
+    out, err = capsys.readouterr()
+    for text in (out, err):
+        assert not any(ch in text for ch in "\x1b\x07\r\u202e\x9b"), text
+    assert "pwned\\x1b]0;title\\x07\\x1b[2J \\u202e\\x9b31m" in out  # \r is whitespace
+    assert "ann\\x1b[5m" in out and "\\x1b[2J" in err
+    assert main(["status", "history", CLAIM, "--db", str(db), "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)  # JSON keeps the exact text, escaped by json
+    assert history["editorial"]["reason"] == " ".join(hostile.split())
+
+
+@pytest.mark.parametrize(
+    ("by", "fragment"),
+    [("x" * 101, "who is acting (--by) is 101 characters; at most 100"),
+     ("caf\udce9", "who is acting (--by) is not valid UTF-8 text"),
+     ("   ", "who is acting (--by) is empty")],
+)
+def test_by_is_checked_in_one_line(db: Path, capsys, by: str, fragment: str):
+    assert main(["status", "set", CLAIM, "false", "why", "--by", by, "--db", str(db)]) == 2
+    assert main(["note", "add", CLAIM, "text", "--by", by, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and err.count(fragment) == 2, err
+    assert main(["status", "set", CLAIM, "false", "caf\udce9", "--by", "ann",
+                 "--db", str(db)]) == 2
+    assert "the reason is not valid UTF-8 text" in capsys.readouterr().err
+
+
+def test_invalid_utf8_by_from_a_real_command_line(db: Path):
+    r = subprocess.run([sys.executable, "-m", "bot", "note", "add", CLAIM, "hello", "--by",
+                        b"caf\xe9", "--db", str(db)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr == "error: who is acting (--by) is not valid UTF-8 text; retype it\n"
+
+
+def test_printable_keeps_lines_and_tabs_and_writes_out_the_rest():
+    from bot.cli.terminal import printable
+
+    assert printable("a\tb\nc") == "a\tb\nc"
+    assert printable("\x1b[2J\r\x00\x7f\x85\u2066\udcff") == (
+        "\\x1b[2J\\x0d\\x00\\x7f\\x85\\u2066\\udcff")

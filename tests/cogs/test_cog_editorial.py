@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,9 +27,12 @@ from tests.discord_harness import (
     EPHEMERAL,
     OTHER_USER_ID,
     USER_ID,
+    Recorded,
     RecordingDiscord,
     _user,
+    button_id,
     command_payload,
+    component_payload,
     invoke,
 )
 
@@ -38,7 +42,9 @@ CLAIM = "ms-others-claim-foreign-interference"
 
 
 @asynccontextmanager
-async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, RecordingDiscord, Path]]:
+async def desk_bot(
+    tmp_path: Path, extensions: tuple[str, ...] = ("cogs.factdesk", "cogs.editorial")
+) -> AsyncIterator[tuple[FactdeskBot, RecordingDiscord, Path]]:
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
     old_base = discord.http.Route.BASE
@@ -52,7 +58,7 @@ async def desk_bot(tmp_path: Path) -> AsyncIterator[tuple[FactdeskBot, Recording
         discord.http.Route.BASE = rest.api_base
         try:
             async with open_desk(settings) as desk, FactdeskBot(
-                settings, desk, extensions=("cogs.factdesk", "cogs.editorial"),
+                settings, desk, extensions=extensions,
             ) as bot:
                 await bot.login("test-token")
                 assert not bot.failed_extensions, bot.failed_extensions
@@ -218,3 +224,90 @@ async def test_a_long_history_shows_the_newest_changes_within_one_embed(tmp_path
         assert "earlier changes" in text
         body = rest.callbacks()[-1].body["data"]["embeds"][0]
         assert len(body["description"]) <= 4096
+
+
+HOSTILE = "[a](https://u.example)[b](https://v.example) @everyone <@&1> **x**\n# head"
+
+
+def _named(payload: dict[str, Any], name: str) -> dict[str, Any]:
+    payload["member"]["user"]["global_name"] = name
+    return payload
+
+
+async def test_user_text_in_editorial_replies_renders_as_written(tmp_path: Path):
+    """Reasons, notes, display names and wrong-match queries reach Discord escaped."""
+    from cogs.utils.escape import unescape
+    from tests.cogs.test_escape import live
+
+    async with desk_bot(tmp_path) as (bot, rest, _):
+        await invoke(bot, _named(status_set(CLAIM, "false", HOSTILE, roles=[EDITOR_ROLE]),
+                                 HOSTILE))
+        await invoke(bot, _named(command_payload("note", {"claim": CLAIM, "text": HOSTILE},
+                                                 sub="add", roles=[EDITOR_ROLE]), HOSTILE))
+        await invoke(bot, command_payload("status", {"claim": CLAIM}, sub="history"))
+        user = discord.User(state=bot._connection, data=_user(USER_ID, HOSTILE))
+        await bot.record_feedback(user, HOSTILE, "claim", CLAIM)
+        await invoke(bot, command_payload("factdesk", {"limit": 5}, sub="feedback",
+                                          roles=[EDITOR_ROLE]))
+        replies = [r.body.get("data") or {} for r in rest.callbacks()] + [
+            r.body for r in rest.calls("POST", "/webhooks")]
+        embeds = {e["title"].split(":")[0]: e for data in replies for e in data.get("embeds") or []}
+        assert set(embeds) == {"Status", "Note", "History", "Wrong-match feedback"}, replies
+        for embed in embeds.values():
+            assert live(embed["description"]) == [], embed["description"]
+            shown = unescape(embed["description"])
+            # names and reasons are kept on one line; the feedback list quotes the query
+            assert any(form in shown for form in (
+                HOSTILE, " ".join(HOSTILE.split()), repr(HOSTILE))), shown
+
+
+async def _first_response_while_locked(
+    bot: FactdeskBot, rest: RecordingDiscord, db: Path, deliver: Any
+) -> Recorded:
+    """Deliver an interaction while another connection holds the write lock; the bot's
+    first request must come at once (a deferral), the write only after the lock goes."""
+    lock = sqlite3.connect(db, isolation_level=None)
+    try:
+        lock.execute("BEGIN IMMEDIATE")  # a writer elsewhere: the store's write waits
+        before = len(rest.requests)
+        task = asyncio.ensure_future(deliver())
+        await rest.wait_for(before + 1, timeout=1.0)  # well within Discord's 3 s
+        first = rest.requests[before]
+        await asyncio.sleep(0.3)
+        assert len(rest.requests) == before + 1, rest.requests[before:]  # still waiting
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    await asyncio.wait_for(task, 15)
+    await rest.wait_for(before + 2, timeout=15)  # then the answer, as a followup
+    return first
+
+
+async def test_writes_are_deferred_before_waiting_on_a_locked_database(tmp_path: Path):
+    db = tmp_path / "desk.sqlite3"
+    extensions = ("cogs.factdesk", "cogs.editorial", "cogs.claims")
+    async with desk_bot(tmp_path, extensions) as (bot, rest, _):
+        for payload in (
+            status_set(CLAIM, "false", "locked out", roles=[EDITOR_ROLE]),
+            command_payload("note", {"claim": CLAIM, "text": "locked"}, sub="add",
+                            roles=[EDITOR_ROLE]),
+        ):
+            first = await _first_response_while_locked(
+                bot, rest, db, lambda payload=payload: invoke(bot, payload))
+            assert first.path.endswith("/callback") and first.body["type"] == 5, first
+            text, _ = reply(rest)
+            assert "locked" in text
+        assert (await bot.store.history(CLAIM))[-1].reason == "locked out"
+
+        await invoke(bot, command_payload("claim", {"query": "jihadists"}))
+        message = rest.messages[max(rest.messages)]
+        click = component_payload(message, button_id(message, "Wrong match"))
+
+        async def deliver() -> None:
+            bot._connection.parse_interaction_create(click)
+            await rest.wait_for(len(rest.requests) + 1, timeout=15)
+
+        first = await _first_response_while_locked(bot, rest, db, deliver)
+        assert first.path.endswith("/callback") and first.body["type"] == 5, first
+        await asyncio.sleep(0.2)
+        assert len(await bot.store.latest_feedback(5)) == 1

@@ -258,8 +258,9 @@ async def test_wrong_match_records_the_query_and_the_match(engine) -> None:
             bot, rest, component_payload(message, button_id(message, "Wrong match")), expect=2
         )
     assert recorded == [(USER_ID, "Tokayev", "claim", first)]
-    assert sent[0].body["data"]["content"] == views.FEEDBACK_THANKS
-    assert sent[0].body["data"]["flags"] & EPHEMERAL
+    # deferred (ephemeral, thinking) before the write, then thanked in a followup
+    assert sent[0].body["type"] == 5 and sent[0].body["data"]["flags"] & EPHEMERAL
+    assert sent[1].path.startswith("/webhooks") and sent[1].body["content"] == views.FEEDBACK_THANKS
 
 
 async def test_buttons_are_disabled_on_timeout(engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,6 +144,15 @@ def test_user_text_is_escaped() -> None:
     assert "\\|\\|spoiler\\|\\|" in embed.description
 
 
+def test_adjacent_masked_links_in_user_text_do_not_render() -> None:
+    from tests.cogs.test_escape import live
+
+    nasty = "[a](https://u.example)[b](https://v.example) https://w.example\n# big"
+    answer = ClaimList(command="claim", query=nasty, results=[], suggestions=[nasty])
+    embed = render(answer, version=VERSION)[0].embeds[0]
+    assert live(embed.title) == [] and live(embed.description) == [], embed.description
+
+
 def test_figures_table_is_aligned_with_the_verdict_on_top() -> None:
     answer = FiguresAnswer(
         query="deaths",

@@ -338,6 +338,47 @@ async def test_post_to_channel(checked: Desk) -> None:
         for b in fake.buttons(message["id"])))
 
 
+async def _five_quick_clicks(desk: Desk, message: dict[str, Any], label: str,
+                             ) -> list[dict[str, Any]]:
+    """Click ``label`` five times before any answer lands; each click's final message."""
+    fake = desk.fake
+    custom_id = next(b["custom_id"] for b in fake.buttons(message["id"]) if b["label"] == label)
+    clicks = [await fake.click(message["id"], custom_id) for _ in range(5)]
+    for click in clicks:
+        await fake.wait_answered(click)
+
+    def settled() -> list[dict[str, Any]] | None:
+        shown = [fake.response_message(c) for c in clicks]
+        if all(m is not None and not m.get("flags", 0) & 128 for m in shown):
+            return shown  # type: ignore[return-value]
+        return None
+
+    return await fake.wait_for(settled)
+
+
+async def test_five_quick_clicks_post_once_and_report_once(checked: Desk) -> None:
+    import sqlite3
+
+    from cogs.utils.views import ALREADY_POSTED, ALREADY_REPORTED, FEEDBACK_THANKS
+
+    _, message = await ask(checked, "claim", "jihadists")
+    posted = await _five_quick_clicks(checked, message, "Post to channel")
+    public = [m for m in posted if not m["flags"] & EPHEMERAL]
+    assert len(public) == 1 and public[0]["embeds"] == message["embeds"]
+    assert sorted(m["content"] for m in posted if m["flags"] & EPHEMERAL) == [ALREADY_POSTED] * 4
+
+    def rows() -> int:
+        with sqlite3.connect(checked.bot.database) as db:
+            return db.execute("SELECT count(*) FROM feedback").fetchone()[0]
+
+    before = rows()
+    reported = await _five_quick_clicks(checked, message, "Wrong match")
+    assert all(m["flags"] & EPHEMERAL for m in reported)
+    assert sorted(m["content"] for m in reported) == sorted(
+        [FEEDBACK_THANKS] + [ALREADY_REPORTED] * 4)
+    assert rows() == before + 1
+
+
 async def test_at_everyone_pings_no_one(checked: Desk) -> None:
     sent, message = await ask(checked, "claim", "@everyone jihadists <@&123> <@456>")
     body = sent.callback

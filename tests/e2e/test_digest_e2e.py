@@ -84,7 +84,12 @@ async def digest_command(fake: FakeDiscord, sub: str, options: list[dict[str, An
     payload = fake._interaction(APPLICATION_COMMAND, data, user=None, roles=roles, message=None)
     sent = await fake._send_interaction(payload)
     await fake.wait_answered(sent)
-    await fake.wait_for(lambda: fake.response_message(sent) is not None or sent.followups)
+
+    def final() -> bool:  # a deferred ("thinking", flag 128) answer is final once followed up
+        message = fake.response_message(sent)
+        return bool(sent.followups) or (message is not None and not message["flags"] & 128)
+
+    await fake.wait_for(final)
     return sent
 
 

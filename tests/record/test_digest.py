@@ -160,6 +160,18 @@ def test_markdown_and_mentions_in_the_data_are_shown_literally():
     assert r"\*\*shout\*\*" in part
 
 
+def test_links_in_the_data_do_not_render_in_the_digest():
+    from tests.cogs.test_escape import live
+
+    cs = mini()
+    links = "[a](https://u.example)[b](https://v.example) see https://w.example"
+    linky = with_claims(cs, new_claim("linky", links))
+    answer = digest(linky, changes_from_snapshot(record_hashes(cs), record_hashes(linky)))
+    (part,) = render_digest_messages(answer)
+    line = next(x for x in part.splitlines() if "u.example" in x)
+    assert live(line.split(" → ")[0]) == [], line  # the command after the arrow is a code span
+
+
 def test_cli_json_since_before_the_first_source_is_everything(capsys):
     code = main(["digest", "--claimset", str(MINI), "--since", "2000-01-01", "--json"])
     assert code == 0
