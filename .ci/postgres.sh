@@ -2,7 +2,7 @@
 #
 #   postgres_install   Debian's postgresql package, unless a server binary is already there
 #   postgres_start     a fresh cluster in a temp dir on a free 127.0.0.1 port, one database;
-#                      exports FACTDESK_TEST_POSTGRES_URL and FACTDESK_REQUIRE_POSTGRES=1;
+#                      exports TEST_POSTGRES_URL and TEST_POSTGRES_REQUIRED=1;
 #                      stops and removes the cluster on exit (trap), whatever the tests did
 #
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` OS user (the
@@ -87,7 +87,7 @@ postgres_start() {
         start >/dev/null \
         || { cat "$PG_DIR/server.log" >&2; return 1; }
     "${PG_RUN[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U factdesk factdesk_test
-    export FACTDESK_TEST_POSTGRES_URL="postgresql://factdesk@127.0.0.1:$port/factdesk_test"
-    export FACTDESK_REQUIRE_POSTGRES=1
-    echo "postgres.sh: $("$PG_BIN/postgres" --version) at $FACTDESK_TEST_POSTGRES_URL"
+    export TEST_POSTGRES_URL="postgresql://factdesk@127.0.0.1:$port/factdesk_test"
+    export TEST_POSTGRES_REQUIRED=1
+    echo "postgres.sh: $("$PG_BIN/postgres" --version) at $TEST_POSTGRES_URL"
 }

@@ -2,10 +2,10 @@
 
 A :class:`Backend` opens stores on one fresh database per test and reaches that database
 raw, outside the store (to try what the schema refuses, or to build an old or a future
-one). PostgreSQL runs when ``FACTDESK_TEST_POSTGRES_URL`` names a server whose user may
+one). PostgreSQL runs when ``TEST_POSTGRES_URL`` names a server whose user may
 create databases (``.ci/run`` starts one); each test gets a database of its own, dropped
 after. Without it the PostgreSQL tests are skipped with the reason, unless
-``FACTDESK_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) makes that a failure.
+``TEST_POSTGRES_REQUIRED=1`` (set by ``.ci/run``) makes that a failure.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from bot.record.store import Store
 
 log = logging.getLogger(__name__)
 
-URL_ENV = "FACTDESK_TEST_POSTGRES_URL"
-REQUIRE_ENV = "FACTDESK_REQUIRE_POSTGRES"
+URL_ENV = "TEST_POSTGRES_URL"
+REQUIRE_ENV = "TEST_POSTGRES_REQUIRED"
 
 
 def open_target(target: str | Path, **kw: Any) -> Any:
