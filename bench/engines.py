@@ -7,6 +7,9 @@
   full-text search a user would reach for. Columns: statement, speaker (name and
   aliases), topics (label and synonyms), quotes. Query words of three letters or more
   are ANDed; when that finds nothing, ORed.
+- ``fts5-porter``: SQLite FTS5 with the porter tokenizer (over unicode61), the query's
+  words ORed and ranked by bm25: the full-text search issue 16 compares real reporter
+  queries against (:mod:`bench.real`). Not in the synthetic default run.
 - ``naive``: a rapidfuzz ``WRatio`` scan over one string per claim (statement, speaker
   spellings, topic label and synonyms): no index at all.
 
@@ -28,6 +31,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 ENGINES = ("factdesk", "factdesk-warm", "fts5", "naive")
+EXTRA_ENGINES = ("fts5-porter",)
 
 
 class Engine:
@@ -124,6 +128,28 @@ class Fts5Engine(Engine):
 
     def complete(self, text: str, limit: int = 25) -> list[str]:
         return self.search(text, limit)
+
+
+class Fts5PorterEngine(Fts5Engine):
+    """FTS5, porter stemming, every query word ORed, bm25: no typo tolerance at all."""
+
+    name = "fts5-porter"
+
+    def build(self) -> None:
+        self.db.execute(
+            "CREATE VIRTUAL TABLE claims USING fts5("
+            "cid UNINDEXED, statement, speaker, topics, quotes, "
+            "tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        self.db.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?)", self.docs)
+        self.db.commit()
+        self.docs = []
+
+    def search(self, query: str, limit: int = 5) -> list[str]:
+        tokens = list(dict.fromkeys(_TOKEN.findall(query.lower())))
+        if not tokens:
+            return []
+        return self._match(" OR ".join(f'"{t}"' for t in tokens), limit)
 
 
 class NaiveEngine(Engine):
@@ -266,9 +292,12 @@ def make(name: str) -> Engine:
         return FactdeskWarmEngine()
     if name == "fts5":
         return Fts5Engine()
+    if name == "fts5-porter":
+        return Fts5PorterEngine()
     if name == "naive":
         return NaiveEngine()
-    raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
+    known = ", ".join((*ENGINES, *EXTRA_ENGINES))
+    raise ValueError(f"unknown engine {name!r}; known: {known}")
 
 
 def timed(fn: Callable[[], object]) -> float:

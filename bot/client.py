@@ -135,7 +135,9 @@ def setup_logging() -> None:
     discord.utils.setup_logging()
 
 
-async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> int:
+async def serve(
+    settings: Settings, claimset: Any, *, watch: bool = False, db_must_exist: bool = False
+) -> int:
     """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
     from bot.desk import open_desk
     from bot.desk.watch import watch_claimset
@@ -147,7 +149,10 @@ async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> in
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    async with open_desk(settings, claimset=claimset) as desk, FactdeskBot(settings, desk) as bot:
+    async with (
+        open_desk(settings, claimset=claimset, db_must_exist=db_must_exist) as desk,
+        FactdeskBot(settings, desk) as bot,
+    ):
         tasks = {
             asyncio.create_task(bot.start(settings.token.get_secret_value()), name="bot"),
             asyncio.create_task(stop.wait(), name="stop"),
@@ -160,11 +165,30 @@ async def serve(settings: Settings, claimset: Any, *, watch: bool = False) -> in
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        for task in done:
-            if task.get_name() == "bot" and task.exception() is not None:
-                exc = task.exception()
-                raise _one_line_error(exc, settings, connected=bot.ws is not None) from exc
+        failure = _why_stopped(done, stopped=stop.is_set())
+        if failure is not None:
+            raise _one_line_error(failure, settings, connected=bot.ws is not None) from failure
     return 0
+
+
+class TaskEnded(FactdeskError):
+    """A task that runs for the bot's whole life ended on its own."""
+
+
+def _why_stopped(done: set[asyncio.Task[Any]], *, stopped: bool) -> BaseException | None:
+    """What ended the bot's run other than SIGTERM/SIGINT: a task's error, or a task that
+    should run for as long as the bot (the bot, the watcher) returning; None: a clean stop."""
+    for task in sorted(done, key=lambda t: t.get_name()):
+        if task.get_name() == "stop" or task.cancelled():
+            continue
+        exc = task.exception()
+        if exc is not None:
+            log.debug("%s task failed", task.get_name(), exc_info=exc)
+            return exc
+        if not stopped:
+            log.error("%s task ended on its own", task.get_name())
+            return TaskEnded(f"the {task.get_name()} task ended on its own")
+    return None
 
 
 def _one_line_error(

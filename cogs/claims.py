@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from cogs.utils.base import FactdeskCog, cooldown
-from cogs.utils.transformers import ClaimQuery
+from cogs.utils.transformers import ClaimQuery, StatusQuery, ViaQuery
 from cogs.utils.views import send_answer
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,8 @@ class Claims(FactdeskCog):
     @app_commands.describe(
         query="Words from the claim, a speaker or a topic (typos are fine)",
         limit="How many claims to show (1-25, default 5)",
+        via="Only claims resting on this relay or outlet (Reuters, TASS, ...)",
+        status="Only claims with this evidence status (disputed, no evidence, ...)",
     )
     @app_commands.guild_only()
     @cooldown
@@ -27,8 +29,10 @@ class Claims(FactdeskCog):
         interaction: discord.Interaction,
         query: app_commands.Transform[str, ClaimQuery],
         limit: app_commands.Range[int, 1, 25] = 5,
+        via: app_commands.Transform[str, ViaQuery] | None = None,
+        status: app_commands.Transform[str, StatusQuery] | None = None,
     ) -> None:
-        answer = self.engine.claim(query, limit=limit)
+        answer = self.engine.claim(query, limit=limit, via=via, status=status)
         await send_answer(interaction, answer, command="claim", query=query)
 
 

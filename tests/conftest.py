@@ -150,6 +150,20 @@ def tiny_claimset() -> ClaimSet:
     return build_tiny_claimset()
 
 
+def create_database(path: Path) -> Path:
+    """An empty Factdesk database at ``path`` (schema current): an existing ``--db``."""
+    import asyncio
+
+    from bot.record.store import Store
+
+    async def make() -> None:
+        async with Store.open(path):
+            pass
+
+    asyncio.run(make())
+    return path
+
+
 @pytest.fixture(scope="session")
 def postgres_reason() -> str | None:
     """Why PostgreSQL is not available (None when it is), asked once per session."""

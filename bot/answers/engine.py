@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,12 +22,14 @@ from bot.answers import evidence as evidence_mod
 from bot.answers import figures as figures_mod
 from bot.answers import search_index
 from bot.answers.editorial_view import NO_EDITORIAL, EditorialView
+from bot.answers.lexicon import LEXICON_PATH, load_lexicon
 from bot.answers.models import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
-from bot.answers.search_index import SearchIndex, normalize, tokenize, words
+from bot.answers.search_index import TAG, SearchIndex, normalize, query_tokens, stem, words
 from bot.claimset import cache as claimset_cache
 from bot.claimset.gc_pause import paused_gc
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Claim
+from bot.claimset.status import EvidenceStatus
 from bot.errors import QueryError
 from bot.formatting import one_line
 
@@ -34,21 +37,46 @@ log = logging.getLogger(__name__)
 
 QUERY_MAX = 300
 NAME_MAX = 100
-CompleteKind = Literal["claim", "topic", "speaker", "source"]
-COMPLETE_KINDS: tuple[str, ...] = ("claim", "topic", "speaker", "source")
+CompleteKind = Literal["claim", "topic", "speaker", "source", "via", "status"]
+COMPLETE_KINDS: tuple[str, ...] = ("claim", "topic", "speaker", "source", "via", "status")
+STATUSES: tuple[str, ...] = tuple(s.value for s in EvidenceStatus)
+# Filters typed inside a query: "coup via:Reuters status:disputed" (quotes for spaces).
+_FILTER = re.compile(r"""\b(via|status):(?:"([^"]*)"|'([^']*)'|(\S+))""", re.IGNORECASE)
+_NUMBER = re.compile(r"\d[\d,.]*")
+# A filtered search looks this far down the ranking for claims that pass the filters.
+_FILTER_DEPTH = 2_000
 
 # The code a cached search index depends on besides the claim set.
-_INDEX_CODE = (Path(__file__), Path(search_index.__file__))
+_INDEX_CODE = (Path(__file__), Path(search_index.__file__), LEXICON_PATH)
 
 # How much a word counts by the field it is found in.
 # Two weights only: each distinct weight is one more set of postings to build and probe.
 CLAIM_FIELDS: dict[str, float] = {
     "speaker": 1.0,  # name and every alias
     "statement": 1.0,
-    "topics": 1.0,  # topic labels
+    "topics": 0.7,  # topic labels, and a tag per topic (#deaths) that its synonyms find
     "quotes": 0.7,  # the sources' own words
     "context": 0.7,  # outlets, relays, the speaker's role
 }
+# What a synonym counts for, against the word itself (1): a topic's synonym finds the
+# claims filed under the topic; a lexicon entry finds its group's other entries.
+TOPIC_WEIGHT = 0.6
+LEXICON_WEIGHT = 0.7
+
+
+def expansions(
+    topics: dict[str, Any], lexicon: list[list[str]]
+) -> dict[str, list[tuple[str, float]]]:
+    """Query-time synonyms: topic label, id and synonyms -> the topic's tag; each
+    lexicon entry -> the other entries of its group."""
+    out: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for tid, topic in topics.items():
+        for text in (topic.label, tid.replace("-", " "), *topic.synonyms):
+            out[text].append((TAG + tid, TOPIC_WEIGHT))
+    for group in lexicon:
+        for text in group:
+            out[text].extend((other, LEXICON_WEIGHT) for other in group if other != text)
+    return out
 
 
 def check_query(query: str) -> str:
@@ -59,6 +87,38 @@ def check_query(query: str) -> str:
     if len(text) > QUERY_MAX:
         raise QueryError(f"query too long: {len(text)} characters, at most {QUERY_MAX}")
     return text
+
+
+def split_filters(query: str) -> tuple[str, str | None, str | None]:
+    """``via:NAME`` and ``status:STATUS`` taken out of a query: (words, via, status)."""
+    found: dict[str, str] = {}
+
+    def take(m: re.Match[str]) -> str:
+        found[m.group(1).lower()] = next(g for g in m.groups()[1:] if g is not None)
+        return " "
+    rest = " ".join(_FILTER.sub(take, query or "").split())
+    return rest, found.get("via"), found.get("status")
+
+
+def check_status(status: str | None) -> str | None:
+    """A status filter as its vocabulary value; QueryError naming the choices."""
+    if status is None or not status.strip():
+        return None
+    value = status.strip().lower().replace(" ", "_").replace("-", "_")
+    if value not in STATUSES:
+        raise QueryError(f"unknown status {status!r}: one of {', '.join(STATUSES)}")
+    return value
+
+
+def numbers_in(text: str) -> list[float]:
+    """The numbers written in a text ("7,939" and "7939" alike), in order."""
+    out = []
+    for token in _NUMBER.findall(normalize(text)):
+        try:
+            out.append(float(token.rstrip(".,")))
+        except ValueError:
+            continue
+    return out
 
 
 def truncate(text: str, limit: int = NAME_MAX) -> str:
@@ -138,7 +198,7 @@ class Factdesk:
                 found = word_cache[text] = words(text)
             return found
 
-        topic_words = {tid: words_of(text) for tid, text in topic_text.items()}
+        topic_words = {tid: words_of(text) | {TAG + tid} for tid, text in topic_text.items()}
         source_words = {sid: words_of(text) for sid, text in source_text.items()}
         role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
         no_words: frozenset[str] = frozenset()
@@ -162,18 +222,10 @@ class Factdesk:
                     "context": context,
                 }
 
-        # A topic's synonyms find claims filed under it: "servicemen" -> "troops".
-        expansions: dict[str, list[str]] = defaultdict(list)
-        for tid, topic in cs.topics.items():
-            label_words = tokenize(f"{topic.label} {tid.replace('-', ' ')}")
-            for synonym in topic.synonyms:
-                for word in tokenize(synonym):
-                    expansions[word].extend(w for w in label_words if w not in expansions[word])
-
         def build_index() -> SearchIndex:
             return SearchIndex(
-                documents(), CLAIM_FIELDS, rerank_fields=("speaker", "statement"),
-                importance=importance, expansions=expansions,
+                documents(), CLAIM_FIELDS, importance=importance,
+                expansions=expansions(cs.topics, load_lexicon()),
                 word_fields=("topics", "context"),
             )
 
@@ -199,6 +251,23 @@ class Factdesk:
             for sid, s in cs.sources.items()
             for text in filter(None, [s.outlet, s.headline, s.file, s.author])
         )
+        # Relay and outlet names -> claims resting on them (a via chain or the outlet).
+        self._by_via: dict[str, list[str]] = defaultdict(list)
+        for cid, claim in cs.claims.items():
+            names: set[str] = set()
+            for a in claim.attributions:
+                names.update(a.via)
+                src = cs.sources.get(a.source)
+                if src is not None and src.outlet:
+                    names.add(src.outlet)
+            for name in names:
+                self._by_via[name].append(cid)
+        self._vias = _Choices((name, name) for name in self._by_via)
+        self._topic_words = {
+            tid: frozenset(stem(w) for text in (t.label, tid.replace("-", " "), *t.synonyms)
+                           for w in query_tokens(text))
+            for tid, t in cs.topics.items()
+        }
         self._figures_by_topic: dict[str, list[str]] = defaultdict(list)
         for fid, fig in cs.figures.items():
             self._figures_by_topic[fig.topic].append(fid)
@@ -240,28 +309,82 @@ class Factdesk:
         claim = self.claimset.claims.get(claim_id)
         return self.claim_answer(claim) if claim else None
 
-    def _search(self, query: str, limit: int) -> list[tuple[Claim, float]]:
+    def _search(self, query: str, limit: int) -> tuple[list[tuple[Claim, float]], int]:
+        """The best ``limit`` claims and how many match in all (a claim id finds itself)."""
         claims = self.claimset.claims
         out: list[tuple[Claim, float]] = []
         exact = claims.get(query.strip())
         if exact is not None:
             out.append((exact, 100.0))
-        for hit in self.index.search(query, limit):
+        hits, total = self.index.search_page(query, limit)
+        for hit in hits:
             if exact is None or hit.id != exact.id:
                 out.append((claims[hit.id], hit.score))
-        return out[:limit]
+        return out[:limit], max(total, len(out))
+
+    def via_claims(self, via: str) -> set[str] | None:
+        """Claims resting on a relay or outlet whose name holds ``via`` (case and accents
+        aside; "reuters", "facebook"), or on the closest name; None when none is close."""
+        q = " ".join(normalize(via).split())
+        names = [n for n in self._by_via if q and q in " ".join(normalize(n).split())]
+        if not names:
+            names = [v for v, _s in self._vias.ranked(via, 80, 1)]
+        if not names:
+            return None
+        return {cid for n in names for cid in self._by_via[n]}
+
+    def _status_of(self, claim: Claim) -> str:
+        ruling = self.editorial.ruling(claim.id)
+        return str(ruling.status if ruling else claim.evidence.status)
+
+    def _filtered(self, query: str, via: str | None, status: str | None,
+                  limit: int) -> tuple[list[tuple[Claim, float | None]], int]:
+        """Claims matching the words (all claims when there are none) that rest on
+        ``via`` and have ``status``, best first, and how many there are."""
+        allowed = self.via_claims(via) if via else None
+        if via and allowed is None:
+            return [], 0
+        claims = self.claimset.claims
+
+        def keep(claim: Claim) -> bool:
+            return ((allowed is None or claim.id in allowed)
+                    and (status is None or self._status_of(claim) == status))
+
+        if query:
+            found, _total = self._search(query, _FILTER_DEPTH)
+            kept: list[tuple[Claim, float | None]] = [(c, s) for c, s in found if keep(c)]
+        else:
+            pool = (claims[cid] for cid in claims if allowed is None or cid in allowed)
+            kept = [(c, None) for c in pool if keep(c)]
+        return kept[:limit], len(kept)
 
     def _claim_suggestions(self, query: str) -> list[str]:
         names = [self.claimset.speakers[v].name for v, _s in self._speakers.ranked(query, 60, 2)]
         topics = [self.claimset.topics[v].label for v, _s in self._topics.ranked(query, 60, 2)]
         return list(dict.fromkeys([*self.index.nearest_terms(query, 4), *names, *topics]))[:6]
 
-    def claim(self, query: str, limit: int = 5) -> ClaimList:
+    def claim(self, query: str, limit: int = 5, *, via: str | None = None,
+              status: str | None = None) -> ClaimList:
+        """Claims matching ``query``; ``via``/``status`` (or ``via:X status:Y`` typed in
+        the query) keep those resting on a relay or outlet, or with that status.
+        ``total`` counts the matches (what passes the confidence rule and the filters)."""
+        words_part, inline_via, inline_status = split_filters(query or "")
+        via = via or inline_via
+        status = check_status(status or inline_status)
+        if via or status:
+            q = " ".join(words_part.split())[:QUERY_MAX]
+            shown = " ".join(filter(None, [q, via and f"via:{via}", status and f"status:{status}"]))
+            found, total = self._filtered(q, via, status, max(limit, 0))
+            answer = ClaimList(command="claim", query=shown, total=total)
+            answer.results = [self.claim_answer(c, s) for c, s in found]
+            if not found and q:
+                answer.suggestions = self._claim_suggestions(q)
+            return answer
         q = check_query(query)
-        found = self._search(q, max(limit, 25))
-        answer = ClaimList(command="claim", query=q, total=len(found))
-        answer.results = [self.claim_answer(c, s) for c, s in found[: max(limit, 0)]]
-        if not found:
+        found_s, total = self._search(q, max(limit, 1))
+        answer = ClaimList(command="claim", query=q, total=total if found_s else 0)
+        answer.results = [self.claim_answer(c, s) for c, s in found_s[: max(limit, 0)]]
+        if not found_s:
             answer.suggestions = self._claim_suggestions(q)
         return answer
 
@@ -329,11 +452,41 @@ class Factdesk:
     # -- figures and evidence ----------------------------------------------------------
 
     def resolve_topic(self, query: str) -> str | None:
+        """The topic a /figures query names: its id; a figure's number ("7,939");
+        a topic's label or synonym, typos forgiven; else the topic sharing most words."""
         q = query.strip()
         if q in self.claimset.topics:
             return q
+        by_number = self._topic_by_number(q)
+        if by_number is not None:
+            return by_number
         ranked = self._topics.ranked(q, 80, 1)
-        return ranked[0][0] if ranked else None
+        if ranked:
+            return ranked[0][0]
+        return self._topic_by_words(q)
+
+    def _topic_by_number(self, query: str) -> str | None:
+        """The topic of a figure whose bounds or words hold a number of the query;
+        among several, the one whose topic the query's other words name."""
+        wanted = set(numbers_in(query))
+        if not wanted:
+            return None
+        topics = [
+            fig.topic for fig in self.claimset.figures.values()
+            if wanted & ({fig.low, fig.high} | set(numbers_in(fig.words)))
+        ]
+        if not topics:
+            return None
+        named = self._topic_by_words(query)
+        return named if named in topics else topics[0]
+
+    def _topic_by_words(self, query: str) -> str | None:
+        """The topic whose label, id and synonyms share most stems with the query."""
+        stems = {stem(w) for w in query_tokens(query) if not w.isdigit()}
+        if not stems:
+            return None
+        best = max(self._topic_words.items(), key=lambda kv: (len(kv[1] & stems), -len(kv[1])))
+        return best[0] if best[1] & stems else None
 
     def figures(self, query: str) -> FiguresAnswer:
         q = check_query(query)
@@ -351,7 +504,7 @@ class Factdesk:
 
     def evidence(self, query: str) -> EvidenceAnswer:
         q = check_query(query)
-        found = self._search(q, 1)
+        found, _total = self._search(q, 1)
         if not found:
             return EvidenceAnswer(query=q, claim=None, suggestions=self._claim_suggestions(q))
         claim, score = found[0]
@@ -374,8 +527,7 @@ class Factdesk:
             if q:
                 ids = [
                     h.id
-                    for h in self.index.search(q, limit, prefix=True, rerank=False,
-                                               min_coverage=0.3)
+                    for h in self.index.search(q, limit, prefix=True, min_confidence=0.3)
                 ]
             else:
                 ids = self._top_claims[:limit]
@@ -395,6 +547,13 @@ class Factdesk:
                 (truncate(f"{cs.speakers[s].name} ({cs.speakers[s].role})"), s)
                 for s in sids[:limit]
             ]
+        if kind == "via":
+            names = ([v for v, _s in self._vias.ranked(q, 50, limit)] if q
+                     else sorted(self._by_via, key=lambda n: (-len(self._by_via[n]), n)))
+            return [(truncate(f"{n} ({len(self._by_via[n])} claims)"), n) for n in names[:limit]]
+        if kind == "status":
+            found = [s for s in STATUSES if normalize(q).replace(" ", "_") in s] if q else []
+            return [(s.replace("_", " "), s) for s in (found or list(STATUSES))[:limit]]
         sids = [v for v, _s in self._sources.ranked(q, 50, limit)] if q else list(cs.sources)
         if q and self.resolve_source(q) not in (None, *sids):
             sids.insert(0, self.resolve_source(q) or "")

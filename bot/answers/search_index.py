@@ -1,22 +1,38 @@
-"""A typo-forgiving full-text index over documents of named fields.
+"""A BM25F full-text index over documents of named fields, with stems, synonyms and typos.
 
 Pure and independent of the claim set: a document is ``(id, {field: text})``, so the
 bench can feed it synthetic data. Built once; every query then touches only the
 vocabulary and the postings of the words it matches, never every document.
 
+Analysis, the same for documents and queries: lowercase; accents off; any other script
+transliterated to Latin letters (:mod:`anyascii`: "Токаев" -> "tokaev"); thousands
+separators out ("7,939" -> "7939"); words of two or more letters or digits, or one digit;
+stopwords and question words dropped (``STOPWORDS``); each word reduced to its Snowball
+(Porter 2) stem (:mod:`Stemmer`: "halted", "halts" -> "halt").
+
 How a query is answered:
 
-1. The query is normalised and split into tokens, as the documents were.
-2. Each token is matched against the vocabulary: exactly, within a small edit distance
-   (optimal string alignment, so a swap of two letters counts as one typo), and, for the
-   last token of an autocomplete query, as a prefix. Each match has a similarity 0..1.
-3. The postings (sorted arrays of document numbers) of the matched words give the
-   candidates: documents that hold every token, or all but one when that is empty.
-4. Candidates are scored by coverage: the idf-weighted share of query tokens they hold,
-   each counted at its best similarity and field weight (a speaker alias outweighs a
-   word in a quote). The best are re-ranked with rapidfuzz on a short per-document
-   string (``rerank_fields``) and a small importance boost (at most 2 points) breaks
-   ties; the score reported is that ranking score, capped at 100.
+1. Its words become *groups*, one per idea: a word, or a phrase the expansions know
+   ("law enforcement"). A group's alternatives are the word's own stem (weight 1); for
+   a word the vocabulary lacks, its likely corrections (edit distance, or completions
+   of a prefix), each weighted by how likely it is (closeness times how common the
+   corrected word is, relative to the best candidate); and the group's expansions
+   (topic synonyms, the reporter's lexicon) at their lower weight. Expansions are
+   looked up at query time only: no document frequency is changed by them.
+2. Score (ranking): BM25F over the fields, each field's weight scaling the term
+   frequency (k1 = 1.2, b = 0.75); a group counts once, at its best alternative.
+3. Confidence (the "no match" rule): the share of the query's information that a
+   document explains. Each group weighs its idf (a word the set has never seen weighs
+   ``UNKNOWN_MASS`` of the rarest word's idf); a document explains a group by the
+   weight of the best alternative it holds. A document is a match when its confidence
+   is at least ``min_confidence`` (``MIN_CONFIDENCE``, 0.5, for a search); when none
+   is, the answer is "no match".
+4. Candidates: only documents holding one of the rarest groups whose weight, missing,
+   would already keep a document below ``min_confidence`` are scored, at most
+   ``_POOL_MAX`` of them.
+
+The score reported (0..100) is the best match's confidence times each match's BM25
+score relative to the best one's, so a list's scores never rise down the list.
 """
 
 from __future__ import annotations
@@ -33,9 +49,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice, repeat
-from operator import itemgetter
 from typing import Any
 
+import Stemmer
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -47,46 +64,77 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 
+# Function words, and the words of a question ("how many", "what did ... say about"):
+# they say what kind of answer is wanted, not what it is about.
 STOPWORDS: frozenset[str] = frozenset(
     """a an and are as at be by for from had has have he her his in is it its of on or
-    she than that the their they this to was were which who with""".split()  # noqa: SIM905
+    she than that the their they this to was were which who with
+    how many much what when where whom whose why did does do done say says said tell
+    about any there been being can could would should will into onto""".split()  # noqa: SIM905
 )
+TAG = "#"  # an index word that starts so is a tag (a topic id), never typed or stemmed
 
 consume: Callable[[Iterable[object]], deque[object]] = partial(deque, maxlen=0)
 
-# At most this many of a query's rarest tokens choose the candidates.
+K1 = 1.2
+B = 0.75
+MIN_CONFIDENCE = 0.5
+# A query word the set has never seen (no correction, no synonym) weighs this share of
+# the idf of the rarest word: heavy enough that a query about something absent finds
+# nothing, light enough that one stray word does not sink a paraphrase.
+UNKNOWN_MASS = 0.6
+# Corrections of a word the vocabulary lacks: at most this many, none below this weight.
+_CORRECTIONS = 5
+_CORRECTION_MIN = 0.2
+_TYPO_ODDS = 0.05  # how much less likely each further edit is (the noisy channel)
+# At most this many of a query's rarest groups choose the candidates.
 _DECIDING_MAX = 3
-# A token whose matches cover more documents than this is too common to seed candidates.
+# A group whose matches cover more documents than this is too common to seed candidates.
 _SEED_MAX = 40_000
-# At most this many candidates are scored by coverage, and this many re-ranked.
 _POOL_MAX = 3_000
-_RERANK = 60
+
+_stemmer = Stemmer.Stemmer("english", 100_000)  # module-level: a Stemmer does not pickle
 
 
 def normalize(text: str) -> str:
-    """Lowercase, accents off, thousands separators out ("7,939" -> "7939")."""
+    """Lowercase, accents off, other scripts in Latin letters, "7,939" -> "7939"."""
     text = text.lower()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        if not text.isascii():
+            text = anyascii(text).lower()
     return _THOUSANDS.sub("", text) if _DIGIT_SEP.search(text) else text
 
 
-def tokenize(text: str) -> list[str]:
-    """The index words of a text, in order, stopwords and single letters dropped."""
+def stem(word: str) -> str:
+    """The Snowball stem of one normalised word; digits and tags unchanged."""
+    if word.startswith(TAG) or word.isdigit():
+        return word
+    return str(_stemmer.stemWord(word))
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of a text as typed (normalised), in order, stopwords dropped."""
     return [t for t in _WORD.findall(normalize(text)) if t not in STOPWORDS]
 
 
+def tokenize(text: str) -> list[str]:
+    """The index terms (stems) of a text, in order, stopwords dropped."""
+    return [str(s) for s in _stemmer.stemWords(surface_words(text))]
+
+
 def words(text: str) -> frozenset[str]:
-    """The distinct index words of a text, for a ``word_fields`` field of SearchIndex."""
-    return frozenset(tokenize(text))
+    """The distinct words of a text, for a ``word_fields`` field of SearchIndex: exactly
+    what the index takes from the same text (stopwords are dropped when it is built)."""
+    return frozenset(_WORD.findall(normalize(text)))
 
 
 def query_tokens(text: str) -> list[str]:
-    """Tokens of a query, in order, each once; stopwords kept if nothing else is left."""
-    words = _TOKEN.findall(normalize(text))
-    kept = [t for t in words if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
-    return list(dict.fromkeys(kept or words))
+    """Words of a query, in order, each once; stopwords kept if nothing else is left."""
+    found = _TOKEN.findall(normalize(text))
+    kept = [t for t in found if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
+    return list(dict.fromkeys(kept or found))
 
 
 def max_typos(token: str) -> int:
@@ -97,18 +145,26 @@ def max_typos(token: str) -> int:
     return 1 if n <= 5 else 2
 
 
+def typo_weight(distance: int, length: int) -> float:
+    """How much a correction at ``distance`` edits counts for a word of ``length``:
+    one slip in a long word is nearly the word, one in a four-letter word much less."""
+    return max(0.0, 1.0 - 1.6 * distance / max(length, 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     index: int  # document number, in build order
     id: str
-    score: float  # 0..100, the ranking score (importance included), capped at 100
-    coverage: float  # 0..1: the weighted share of query tokens the document holds
+    score: float  # 0..100: the best hit's confidence x this hit's BM25 relative to the best
+    confidence: float  # 0..1: the weighted share of the query the document explains
 
 
-@dataclass(slots=True)
-class _Match:
-    tid: int
-    sim: float
+@dataclass(frozen=True, slots=True)
+class _Alt:
+    """One way a document can satisfy a query group: every term, at this weight."""
+
+    tids: tuple[int, ...]
+    weight: float
 
 
 class SearchIndex:
@@ -119,30 +175,26 @@ class SearchIndex:
         documents: Iterable[tuple[str, Mapping[str, Any]]],  # str, or a word set
         weights: Mapping[str, float],
         *,
-        rerank_fields: Sequence[str] = (),
         importance: Sequence[float] | None = None,
-        expansions: Mapping[str, Sequence[str]] | None = None,
+        expansions: Mapping[str, Sequence[tuple[str, float]]] | None = None,
         word_fields: Collection[str] = (),
     ) -> None:
-        """``word_fields`` are given as sets of index words (:func:`words`), not text:
-        a caller whose field repeats a few distinct strings tokenises each once."""
+        """``word_fields`` are given as sets of words (:func:`words`, plus tags that
+        start with ``#``), not text: a caller whose field repeats a few distinct strings
+        tokenises each once. ``expansions``: a word or phrase a reporter may type ->
+        (text or tag, weight) it also means; looked up at query time only."""
         if not weights:
             raise ValueError("weights must name at least one field")
-        if set(word_fields) & set(rerank_fields):
-            raise ValueError("a rerank field must be text, not a word set")
         # Fields with equal weight share postings: class 0 is the heaviest.
         self.class_weights: list[float] = sorted(set(weights.values()), reverse=True)
         class_of = {name: self.class_weights.index(w) for name, w in weights.items()}
         field_order = sorted(weights, key=lambda name: class_of[name])
-        rerank = tuple(rerank_fields) or tuple(n for n in field_order if class_of[n] == 0)
         n_classes = len(self.class_weights)
 
         self.ids: list[str] = []
-        self.rerank_text: list[str] = []
-        # postings[class][word] -> sorted array of document numbers
+        lengths = array("f")
+        # by_word[class][surface word] -> document numbers
         by_word: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(n_classes)]
-        # Text fields of one class are tokenised together and word-set fields merged in;
-        # the rerank string is kept aside.
         word_set = set(word_fields)
         class_all = [[n for n in field_order if class_of[n] == c] for c in range(n_classes)]
         class_words = [[n for n in group if n in word_set] for group in class_all]
@@ -153,14 +205,14 @@ class SearchIndex:
         for group in class_fields:
             spans.append((start, start + len(group)))
             start += len(group)
-        rerank_at = [names.index(n) for n in rerank if n in names]
-        find, ids, rerank_text = _WORD.findall, self.ids, self.rerank_text
+        find, ids = _WORD.findall, self.ids
         single = [hi - lo == 1 for lo, hi in spans]
         empty: frozenset[str] = frozenset()
+        cw = self.class_weights
         for doc, (doc_id, fields) in enumerate(documents):
             ids.append(doc_id)
             parts = normalize("\x00".join([fields.get(n) or "" for n in names])).split("\x00")
-            rerank_text.append(" ".join([parts[i] for i in rerank_at]))
+            length = 0.0
             for cls, (lo, hi) in enumerate(spans):
                 text = parts[lo] if single[cls] else " ".join(parts[lo:hi])
                 found = set(find(text)) if text else set()
@@ -168,225 +220,299 @@ class SearchIndex:
                     found.update(fields.get(n) or empty)
                 if not found:
                     continue
+                length += cw[cls] * len(found)
                 # C-level loop: by_word[cls][word].append(doc) for every distinct word.
-                # A word in two classes is posted in both; lookups take the heavier.
                 postings = map(by_word[cls].__getitem__, found)
                 consume(map(list.append, postings, repeat(doc)))
+            lengths.append(length)
         for bucket in by_word:
             for word in STOPWORDS & bucket.keys():
                 del bucket[word]
-        # Words -> ids, document frequency, postings by id.
-        self.vocab: dict[str, int] = {}
-        self.terms: list[str] = []
-        for bucket in by_word:
-            for word in bucket:
-                if word not in self.vocab:
-                    self.vocab[word] = len(self.terms)
-                    self.terms.append(word)
-        self.df: list[int] = [0] * len(self.terms)
-        self.postings: list[dict[int, array]] = []
-        for bucket in by_word:
-            by_tid: dict[int, array] = {}
-            for word, plist in bucket.items():
-                tid = self.vocab[word]
-                self.df[tid] += len(plist)
-                by_tid[tid] = array("I", plist)
-            self.postings.append(by_tid)
-        by_word.clear()
+        self._build_vocabulary(by_word)
         self.size = len(self.ids)
+        avg = (sum(lengths) / self.size) if self.size else 1.0
+        # BM25's length normalisation per document: k1 * (1 - b + b * length / average).
+        self.norm = array("f", (K1 * (1 - B + B * ln / (avg or 1.0)) for ln in lengths))
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         if importance is not None and len(importance) != self.size:
             raise ValueError(f"importance has {len(importance)} values for {self.size} documents")
         self.importance: Sequence[float] = importance or [0.0] * self.size
-        # Query word -> index words it also means ("servicemen" -> "troops").
-        self.expansions: dict[str, list[str]] = {
-            k: [w for w in ws if w != k] for k, ws in (expansions or {}).items()
-        }
-        # Vocabulary by length, for the edit-distance scan, and sorted, for prefixes.
-        self._by_len: dict[int, tuple[list[str], list[int]]] = {}
-        for tid, term in enumerate(self.terms):
-            words_l, tids_l = self._by_len.setdefault(len(term), ([], []))
-            words_l.append(term)
-            tids_l.append(tid)
-        self._sorted_terms = sorted(self.terms)
-        log.debug("index: %d documents, %d words", self.size, len(self.terms))
+        size = self.size
+        self.idf: list[float] = [math.log(1.0 + (size - df + 0.5) / (df + 0.5)) for df in self.df]
+        self.unknown_mass = UNKNOWN_MASS * math.log(1.0 + (size + 0.5) / 1.5)
+        self.expansions: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = {}
+        for key, targets in (expansions or {}).items():
+            k = _terms(key)
+            if not k:
+                continue
+            alts = self.expansions.setdefault(k, [])
+            for target, weight in targets:
+                t = _terms(target)
+                if t and t != k and all(alt != t for alt, _w in alts):
+                    alts.append((t, weight))
+        self._longest_key = max((len(k) for k in self.expansions), default=1)
+        log.debug("index: %d documents, %d terms, %d words", self.size, len(self.terms),
+                  len(self._sorted_words))
 
-    # -- vocabulary ------------------------------------------------------------------
+    def _build_vocabulary(self, by_word: list[defaultdict[str, list[int]]]) -> None:
+        """Surface words -> stems; postings by stem and class; words for typos and prefixes."""
+        surface = {w for bucket in by_word for w in bucket}
+        typed = sorted(w for w in surface if not w.startswith(TAG))
+        stems = dict(zip(typed, map(str, _stemmer.stemWords(typed)), strict=True))
+        stems.update((w, w) for w in surface if w.startswith(TAG))
+        for w in typed:
+            if w.isdigit():
+                stems[w] = w
+        self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []
+        for s in sorted(set(stems.values())):
+            self.vocab[s] = len(self.terms)
+            self.terms.append(s)
+        self.df: list[int] = [0] * len(self.terms)
+        self.postings: list[dict[int, array]] = []
+        for bucket in by_word:
+            merged: dict[int, list[int]] = {}
+            for word, plist in bucket.items():
+                tid = self.vocab[stems[word]]
+                have = merged.get(tid)
+                merged[tid] = plist if have is None else sorted(set(have).union(plist))
+            bucket.clear()
+            by_tid: dict[int, array] = {}
+            for tid, plist in merged.items():
+                by_tid[tid] = array("I", plist)
+            self.postings.append(by_tid)
+        for tid in range(len(self.terms)):
+            lists = [by_tid[tid] for by_tid in self.postings if tid in by_tid]
+            self.df[tid] = len(lists[0]) if len(lists) == 1 else len(set().union(*lists))
+        # Typed words by length, for the edit-distance scan, and sorted, for prefixes.
+        self._word_tid: dict[str, int] = {w: self.vocab[stems[w]] for w in typed}
+        self._by_len: dict[int, list[str]] = {}
+        for w in typed:
+            self._by_len.setdefault(len(w), []).append(w)
+        self._sorted_words = typed
 
-    def match_token(self, token: str, *, prefix: bool = False, limit: int = 8) -> list[_Match]:
-        """Vocabulary words for one query token, best first, with similarity 0..1.
+    # -- query groups ------------------------------------------------------------------
 
-        Exact word; else words within :func:`max_typos` edits; words the token begins
-        (any length with ``prefix``, else a few letters longer: "arrest" -> "arrests");
-        and the words of ``expansions`` (a topic synonym -> the topic's label).
+    def _tids(self, terms: tuple[str, ...]) -> tuple[int, ...] | None:
+        """Term ids of every term, or None when one is not in the vocabulary."""
+        out = []
+        for t in terms:
+            tid = self.vocab.get(t)
+            if tid is None:
+                return None
+            out.append(tid)
+        return tuple(out)
+
+    def corrections(self, token: str, *, prefix: bool = False) -> list[tuple[int, float]]:
+        """Likely words meant by ``token``: (term id, weight), best first.
+
+        Words within :func:`max_typos` edits, and (``prefix``, or a token of three
+        letters or more in a search) words that begin with it. A candidate's weight is
+        its closeness (:func:`typo_weight`, or the share of the word typed) times its
+        likelihood relative to the best candidate: how common the word is, times
+        ``_TYPO_ODDS`` per edit (a noisy channel: common words are meant more often).
         """
-        found: dict[int, float] = {}
-        exact = self.vocab.get(token)
-        if exact is not None:
-            found[exact] = 1.0
+        n = len(token)
+        close: dict[int, tuple[float, float]] = {}  # tid -> (closeness, likelihood)
+
+        def offer(tid: int, closeness: float, edits: float) -> None:
+            like = (self.df[tid] + 1) * _TYPO_ODDS ** edits
+            if closeness > close.get(tid, (0.0, 0.0))[0]:
+                close[tid] = (closeness, like)
+
         k = max_typos(token)
-        if k and exact is None:
-            fuzzy: dict[int, float] = {}
-            n = len(token)
+        if k:
             for length in range(max(1, n - k), n + k + 1):
                 bucket = self._by_len.get(length)
                 if not bucket:
                     continue
-                words, tids = bucket
-                for _word, dist, i in process.extract(
-                    token, words, scorer=OSA.distance, score_cutoff=k, limit=None
+                for word, dist, _i in process.extract(
+                    token, bucket, scorer=OSA.distance, score_cutoff=k, limit=None
                 ):
-                    fuzzy[tids[i]] = 1.0 - 0.8 * dist / max(n, length)
-            # The closest few: typos and prefixes each get ``limit`` places.
-            found.update(sorted(fuzzy.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))[:limit])
-        if len(token) >= (2 if prefix else 3) and not token.isdigit():
-            lo = bisect_left(self._sorted_terms, token)
-            hi = bisect_right(self._sorted_terms, token + "\x7f", lo)
-            window = self._sorted_terms[lo : min(hi, lo + 400)]
-            cands = [self.vocab[w] for w in window if w != token]
-            cands.sort(key=lambda t: -self.df[t])
+                    if dist:
+                        offer(self._word_tid[word], typo_weight(int(dist), max(n, length)),
+                              dist)
+        if n >= (2 if prefix else 3) and not token.isdigit():
+            lo = bisect_left(self._sorted_words, token)
+            hi = bisect_right(self._sorted_words, token + "\x7f", lo)
             top = 0.95 if prefix else 0.85
-            for tid in cands[: 3 * limit]:
-                sim = top - 0.25 * (1 - len(token) / len(self.terms[tid]))
-                if found.get(tid, 0.0) < sim:
-                    found[tid] = sim
-        for word in self.expansions.get(token, ()):
-            alt = self.vocab.get(word)
-            if alt is not None and found.get(alt, 0.0) < 0.9:
-                found[alt] = 0.9
-        best = sorted(found.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))
-        return [_Match(tid, sim) for tid, sim in best]
+            for word in self._sorted_words[lo : min(hi, lo + 400)]:
+                if word != token:
+                    # an unfinished word: its closeness is the share of it typed
+                    offer(self._word_tid[word], top - 0.25 * (1 - n / len(word)), 0.0)
+        if not close:
+            return []
+        best_like = max(like for _c, like in close.values())
+        ranked = sorted(
+            ((tid, c * math.sqrt(like / best_like)) for tid, (c, like) in close.items()),
+            key=lambda kv: -kv[1],
+        )
+        return [(tid, w) for tid, w in ranked[:_CORRECTIONS * (2 if prefix else 1)]
+                if w >= _CORRECTION_MIN]
+
+    def _groups(self, query: str, prefix: bool) -> list[_Group]:
+        """The query's ideas, each with its alternatives and weight (mass)."""
+        tokens = query_tokens(query)
+        stems = [stem(t) for t in tokens]
+        groups: list[_Group] = []
+        i = 0
+        while i < len(tokens):
+            last = prefix and i == len(tokens) - 1
+            span = 1
+            for n in range(min(self._longest_key, len(tokens) - i), 1, -1):
+                if tuple(stems[i : i + n]) in self.expansions:
+                    span = n
+                    break
+            key = tuple(stems[i : i + span])
+            alts: list[_Alt] = []
+            own = self._tids(key)
+            if own is not None:
+                alts.append(_Alt(own, 1.0))
+            if span == 1 and (own is None or last):
+                alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], prefix=last)
+                         if own is None or tid != own[0]]
+            for terms, weight in self.expansions.get(key, ()):
+                tids = self._tids(terms)
+                if tids is not None:
+                    alts.append(_Alt(tids, weight))
+            if own is not None:
+                mass = sum(self.idf[t] for t in own) / len(own)
+            elif alts:
+                mass = max(sum(self.idf[t] for t in a.tids) / len(a.tids) for a in alts)
+            else:
+                mass = self.unknown_mass
+            groups.append(_Group(self, alts, mass))
+            i += span
+        return groups
 
     def nearest_terms(self, text: str, limit: int = 5) -> list[str]:
-        """Vocabulary words closest to the query's tokens, for "did you mean"."""
+        """Vocabulary words closest to the query's words, for "did you mean"."""
         out: list[str] = []
         for token in query_tokens(text):
-            for term, _score, _i in process.extract(
-                token, self.terms, scorer=fuzz.ratio, score_cutoff=60, limit=3
+            for word, _score, _i in process.extract(
+                token, self._sorted_words, scorer=fuzz.ratio, score_cutoff=60, limit=3
             ):
-                if term not in out:
-                    out.append(term)
+                if word not in out:
+                    out.append(word)
         return out[:limit]
 
     # -- search ----------------------------------------------------------------------
 
-    def search(
-        self,
-        query: str,
-        limit: int = 10,
-        *,
-        prefix: bool = False,
-        min_coverage: float = 0.5,
-        rerank: bool = True,
-    ) -> list[Hit]:
-        """Best documents for ``query``, best first. ``prefix``: the last token is partial."""
-        tokens = query_tokens(query)
-        if not tokens or limit <= 0:
-            return []
-        lookups = [
-            _TokenLookup(self, self.match_token(t, prefix=prefix and i == len(tokens) - 1))
-            for i, t in enumerate(tokens)
-        ]
-        n = self.size or 1
-        weights = [math.log(1.0 + n / (1.0 + lk.df)) if lk.df else math.log(1.0 + n)
-                   for lk in lookups]
-        total_w = sum(weights) or 1.0
-        pool_max = _POOL_MAX if rerank else _POOL_MAX // 3
-        pool = self._candidates(lookups, weights, total_w, min_coverage, pool_max)
-        if not pool:
-            return []
-        acc = dict.fromkeys(pool, 0.0)
-        for lk, w in zip(lookups, weights, strict=True):
-            if lk.df:
-                lk.accumulate(pool, acc, w)
-        floor = min_coverage * total_w
-        best = sorted(
-            (kv for kv in acc.items() if kv[1] >= floor), key=itemgetter(1), reverse=True
-        )[: max(limit, _RERANK) if rerank else limit]
-        top = [(doc, cov / total_w) for doc, cov in best]
-        if not top:
-            return []
-        norm_query = " ".join(tokens)
-        ranked: list[tuple[float, int, float]] = []
-        for doc, cov in top:
-            text_score = (
-                fuzz.token_set_ratio(norm_query, self.rerank_text[doc]) if rerank else 0.0
-            )
-            score = 100.0 * cov * (0.8 if rerank else 1.0) + 0.2 * text_score
-            ranked.append((-(score + 2.0 * self.importance[doc]), doc, cov))
-        ranked.sort()
-        # The score reported is the one ranked by (importance included), capped at 100:
-        # a list's scores never rise down the list.
-        return [
-            Hit(doc, self.ids[doc], round(min(100.0, -key), 2), round(cov, 4))
-            for key, doc, cov in ranked[:limit]
-        ]
+    def search(self, query: str, limit: int = 10, *, prefix: bool = False,
+               min_confidence: float = MIN_CONFIDENCE) -> list[Hit]:
+        """Best documents for ``query``, best first. ``prefix``: the last word is partial."""
+        return self.search_page(query, limit, prefix=prefix, min_confidence=min_confidence)[0]
 
-    def _candidates(
-        self, lookups: list[_TokenLookup], weights: list[float], total_w: float,
-        min_coverage: float, pool_max: int,
-    ) -> set[int]:
-        """Documents that can reach ``min_coverage``: those holding at least one of the
-        rarest tokens whose weight, missing, would already sink a document below it."""
-        order = sorted((i for i, lk in enumerate(lookups) if lk.df), key=lambda i: lookups[i].df)
+    def search_page(self, query: str, limit: int = 10, *, prefix: bool = False,
+                    min_confidence: float = MIN_CONFIDENCE) -> tuple[list[Hit], int]:
+        """The best ``limit`` matches and how many documents match in all (among the
+        candidates scored: at most ``_POOL_MAX``)."""
+        groups = self._groups(query, prefix)
+        if not groups or limit <= 0:
+            return [], 0
+        total_mass = sum(g.mass for g in groups) or 1.0
+        pool = self._candidates(groups, total_mass, min_confidence,
+                                _POOL_MAX // 3 if prefix else _POOL_MAX)
+        if not pool:
+            return [], 0
+        score = dict.fromkeys(pool, 0.0)
+        conf = dict.fromkeys(pool, 0.0)
+        for g in groups:
+            if g.df:
+                g.accumulate(pool, score, conf)
+        floor = min_confidence * total_mass - 1e-9
+        matches = [d for d, c in conf.items() if c >= floor]
+        if not matches:
+            return [], 0
+        # The best by score, a few spare; then importance (at most 2 %) breaks near ties.
+        imp = self.importance
+        best = sorted(((score[d] * (1.0 + 0.02 * imp[d]), d)
+                       for d in heapq.nlargest(limit + 8, matches, key=score.__getitem__)),
+                      reverse=True)[:limit]
+        top_key = best[0][0] or 1.0
+        top_conf = min(1.0, conf[best[0][1]] / total_mass)
+        hits = [
+            Hit(d, self.ids[d], round(100.0 * top_conf * key / top_key, 2),
+                round(min(1.0, conf[d] / total_mass), 4))
+            for key, d in best
+        ]
+        return hits, len(matches)
+
+    def _candidates(self, groups: list[_Group], total_mass: float,
+                    min_confidence: float, pool_max: int) -> set[int]:
+        """Documents that can reach ``min_confidence``: those holding at least one of the
+        rarest groups whose weight, missing, would already sink a document below it."""
+        order = sorted((i for i, g in enumerate(groups) if g.df), key=lambda i: groups[i].df)
         if not order:
             return set()
-        need = (1.0 - min_coverage) * total_w
+        need = (1.0 - min_confidence) * total_mass
+        # Groups the set cannot match at all are already missing from every document.
+        missing = sum(g.mass for g in groups if not g.df)
         chosen: list[int] = []
-        got = 0.0
         for i in order:
             chosen.append(i)
-            got += weights[i]
-            if got > need or len(chosen) == _DECIDING_MAX:
+            missing += groups[i].mass
+            if missing > need or len(chosen) == _DECIDING_MAX:
                 break
-        small = [lookups[i] for i in chosen if lookups[i].df <= _SEED_MAX]
+        small = [groups[i] for i in chosen if groups[i].df <= _SEED_MAX]
         if not small:
-            # Every deciding token is common: the rarest one's documents, in order.
-            return set(lookups[order[0]].iter_docs(limit=pool_max))
+            # Every deciding group is common: the rarest one's documents, in order.
+            return set(groups[order[0]].iter_docs(limit=pool_max))
         base = small[0].doc_set()
         others = small[1:]
         if len(base) > pool_max:
-            # Too many: first the documents that also hold the other deciding tokens.
-            held = [lk.hits_in(base) for lk in others]
+            # Too many: first the documents that also hold the other deciding groups.
+            held = [g.hits_in(base) for g in others]
             pool: set[int] = set.intersection(*held) if held else set()
             for docs in [*held, base]:
                 if len(pool) >= pool_max:
                     break
                 pool.update(islice(docs - pool, pool_max - len(pool)))
             return set(islice(pool, pool_max))
-        # Room left: documents holding another deciding token but not the rarest.
-        for lk in others:
-            if len(base) >= pool_max or lk.df > 4 * pool_max:
+        for g in others:
+            if len(base) >= pool_max or g.df > 4 * pool_max:
                 break
-            base.update(islice(lk.doc_set() - base, pool_max - len(base)))
+            base.update(islice(g.doc_set() - base, pool_max - len(base)))
         return base
 
 
-class _TokenLookup:
-    """One query token's matches: which documents hold them, and how well."""
+def _terms(text: str) -> tuple[str, ...]:
+    """Index terms of an expansion key or target: a tag as it is, else the text's stems."""
+    text = text.strip()
+    if text.startswith(TAG):
+        return (text,)
+    return tuple(tokenize(text))
 
-    __slots__ = ("_groups", "df", "index", "matches")
 
-    def __init__(self, index: SearchIndex, matches: list[_Match]) -> None:
+class _Group:
+    """One idea of a query: its alternatives, which documents hold them, and its mass."""
+
+    __slots__ = ("alts", "df", "index", "mass", "postings")
+
+    def __init__(self, index: SearchIndex, alts: list[_Alt], mass: float) -> None:
         self.index = index
-        self.matches = matches
-        self.df = sum(index.df[m.tid] for m in matches)
-        # (score, postings) best first.
-        groups: list[tuple[float, array]] = []
-        for m in matches:
+        self.alts = alts
+        self.mass = mass
+        # (class weight, postings) of every term of every alternative, heaviest first.
+        tids = {t for a in alts for t in a.tids}
+        self.df = sum(index.df[t] for t in tids)
+        postings: list[tuple[float, array]] = []
+        for t in tids:
             for cls, bucket in enumerate(index.postings):
-                plist = bucket.get(m.tid)
-                if plist is None:
-                    continue
-                score = m.sim * index.class_weights[cls]
-                groups.append((score, plist))
-        groups.sort(key=lambda g: -g[0])
-        self._groups = groups
+                plist = bucket.get(t)
+                if plist is not None:
+                    postings.append((index.class_weights[cls], plist))
+        postings.sort(key=lambda p: (-p[0], len(p[1])))
+        self.postings = postings
 
-    def accumulate(self, pool: set[int], acc: dict[int, float], weight: float) -> None:
-        """Add ``weight`` x this token's best score to every pool document holding it."""
-        done: set[int] = set()
-        for score, docs in self._groups:
+    def _tf(self, tid: int, pool: set[int]) -> dict[int, float]:
+        """Pool documents holding ``tid`` -> its field-weighted term frequency."""
+        out: dict[int, float] = {}
+        index = self.index
+        for cls, bucket in enumerate(index.postings):
+            docs = bucket.get(tid)
+            if docs is None:
+                continue
             if len(docs) <= 8 * len(pool):
                 hits = pool.intersection(docs)
             else:  # a long postings array: look each pool document up instead
@@ -396,39 +522,82 @@ class _TokenLookup:
                     i = bisect_left(docs, doc)
                     if i < size and docs[i] == doc:
                         hits.add(doc)
-            hits -= done
-            if not hits:
-                continue
-            done |= hits
-            value = weight * score
+            w = index.class_weights[cls]
             for doc in hits:
-                acc[doc] += value
+                out[doc] = out.get(doc, 0.0) + w
+        return out
+
+    def accumulate(self, pool: set[int], score: dict[int, float], conf: dict[int, float]) -> None:
+        """Add this group's BM25F score and confidence to every pool document it matches,
+        each at the best alternative the document holds."""
+        idf, norm = self.index.idf, self.index.norm
+        mass = self.mass
+        k1p = K1 + 1.0
+        if len(self.alts) == 1 and len(self.alts[0].tids) == 1:  # one word, as typed
+            alt = self.alts[0]
+            tid = alt.tids[0]
+            w = alt.weight * min(idf[tid], mass) * k1p
+            c = mass * alt.weight
+            for doc, tf in self._tf(tid, pool).items():
+                score[doc] += w * tf / (tf + norm[doc])
+                conf[doc] += c
+            return
+        best_s: dict[int, float] = {}
+        best_c: dict[int, float] = {}
+        tf_cache: dict[int, dict[int, float]] = {}
+        for alt in self.alts:
+            n = len(alt.tids)
+            total_idf = sum(idf[t] for t in alt.tids) or 1.0
+            # A synonym never outweighs the word typed, however rare the synonym is.
+            cap = min(1.0, mass * n / total_idf)
+            part_s: dict[int, float] = {}
+            part_c: dict[int, float] = {}
+            for tid in alt.tids:
+                tfs = tf_cache.get(tid)
+                if tfs is None:
+                    tfs = tf_cache[tid] = self._tf(tid, pool)
+                w = alt.weight * cap * idf[tid] / n * k1p
+                share = alt.weight * idf[tid] / total_idf
+                if n == 1:
+                    for doc, tf in tfs.items():
+                        sc = w * tf / (tf + norm[doc])
+                        if sc > best_s.get(doc, 0.0):
+                            best_s[doc] = sc
+                        if share > best_c.get(doc, 0.0):
+                            best_c[doc] = share
+                    continue
+                for doc, tf in tfs.items():
+                    part_s[doc] = part_s.get(doc, 0.0) + w * tf / (tf + norm[doc])
+                    part_c[doc] = part_c.get(doc, 0.0) + share
+            for doc, sc in part_s.items():
+                if sc > best_s.get(doc, 0.0):
+                    best_s[doc] = sc
+                c = part_c[doc]
+                if c > best_c.get(doc, 0.0):
+                    best_c[doc] = c
+        for doc, sc in best_s.items():
+            score[doc] += sc
+            conf[doc] += mass * best_c[doc]
 
     def hits_in(self, docs: set[int]) -> set[int]:
-        """Which of ``docs`` hold one of this token's matches."""
+        """Which of ``docs`` hold one of this group's terms."""
         out: set[int] = set()
-        for _score, plist in self._groups:
+        for _w, plist in self.postings:
             out |= docs.intersection(plist)
         return out
 
-    def doc_set(self, limit: int | None = None) -> set[int]:
-        """Documents holding a match; with ``limit``, the best-matching ones first."""
+    def doc_set(self) -> set[int]:
+        """Documents holding one of this group's terms."""
         out: set[int] = set()
-        for _score, docs in self._groups:
-            if limit is None:
-                out.update(docs)
-                continue
-            out.update(islice(docs, limit - len(out)))
-            if len(out) >= limit:
-                break
+        for _w, docs in self.postings:
+            out.update(docs)
         return out
 
     def iter_docs(self, limit: int | None = None) -> Iterable[int]:
         """Documents in order (merged postings), at most ``limit``."""
-        arrays = [docs for _s, docs in self._groups]
         seen = -1
         count = 0
-        for doc in heapq.merge(*arrays):
+        for doc in heapq.merge(*[docs for _w, docs in self.postings]):
             if doc != seen:
                 seen = doc
                 yield doc

@@ -23,7 +23,7 @@ from bot.claimset.building import build_claimset
 from bot.claimset.gc_pause import paused_gc
 from bot.claimset.model import ClaimSet
 from bot.claimset.problems import ClaimSetInvalid, ClaimSetUnreadable, Problem, display_path
-from bot.claimset.reading import Reader, file_lists, manifest_path, read_files, read_manifest
+from bot.claimset.reading import Reader, manifest_path, read_files, read_manifest
 from bot.claimset.records import LoadState
 from bot.claimset.rules import run_rules
 from bot.claimset.tables import validate_manifest
@@ -82,15 +82,19 @@ def load_files(reader: Reader, path: Path) -> ClaimSet:
     if manifest is not None:
         state.claimset = build_claimset(state, manifest, manifest_file.path.parent)
     run_rules(state)
+    warnings = state.resolved_warnings() if state.warnings else []
     if state.problems or state.claimset is None:
-        raise ClaimSetInvalid(state.resolved_problems(), state.counts())
+        raise ClaimSetInvalid(state.resolved_problems(), state.counts(), warnings)
+    state.claimset.warnings = warnings
     return state.claimset
 
 
 def _load_cached(reader: Reader, path: Path, cache_dir: Path) -> ClaimSet:
+    if claimset_cache.folder_secret(cache_dir) is None:  # unusable: one warning, no cache
+        return load_files(reader, path)
     try:
         manifest = manifest_path(path)
-        key = claimset_cache.input_key(manifest, file_lists)
+        key = claimset_cache.input_key(manifest)
     except Exception:  # cannot be read as it is: the full load says what is wrong
         log.debug("no cache key for %s", path, exc_info=True)
         return load_files(reader, path)
@@ -102,7 +106,7 @@ def _load_cached(reader: Reader, path: Path, cache_dir: Path) -> ClaimSet:
         return cached
     claimset = load_files(reader, path)
     try:  # written only if no file changed while it was being loaded
-        unchanged = claimset_cache.input_key(manifest, file_lists) == key
+        unchanged = claimset_cache.input_key(manifest) == key
     except Exception:
         unchanged = False
     if unchanged:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.claimset.schema import Claim, Figure, Manifest, Source, Speaker, Topic
 
@@ -40,6 +41,9 @@ class ClaimSet:
     # set alone (the search index) may be cached under this key; None: build it.
     cache_key: str | None = None
     cache_dir: Path | None = None
+    # What the validator warns about in a valid set (bot.claimset.problems.Problem,
+    # severity "warning"): listed by `validate`, never a reason to refuse the set.
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def version(self) -> str:

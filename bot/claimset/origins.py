@@ -60,6 +60,15 @@ def content_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
     """Origins of the claim and of every claim that backs it (``supported_by``, followed
     transitively: what backs a backer backs the same content), distinct and sorted."""
     origins: list[tuple[str, str]] = []
+    for current in content_claims(claim, claimset):
+        origins.extend(_claim_origins(current, claimset))
+    return _distinct(origins)
+
+
+def content_claims(claim: Claim, claimset: ClaimSet) -> list[Claim]:
+    """The claim and every claim that backs it, ``supported_by`` followed transitively
+    (each once; an unknown id, reported elsewhere, is skipped)."""
+    out: list[Claim] = []
     seen: set[str] = set()
     todo = [claim]
     while todo:
@@ -67,11 +76,11 @@ def content_origins(claim: Claim, claimset: ClaimSet) -> list[str]:
         if current.id in seen:
             continue
         seen.add(current.id)
-        origins.extend(_claim_origins(current, claimset))
+        out.append(current)
         todo.extend(
             claimset.claims[cid] for cid in current.evidence.supported_by if cid in claimset.claims
         )
-    return _distinct(origins)
+    return out
 
 
 def origin_key(attribution: Attribution, source: Source | None) -> str:

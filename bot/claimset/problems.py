@@ -2,7 +2,9 @@
 
 Every problem is one line, ``FILE:LINE: claim ID: FIELD: what is wrong``. A claim set that
 was read but is not consistent raises :class:`ClaimSetInvalid` with every problem; a file
-that cannot be read or parsed raises :class:`ClaimSetUnreadable` naming it.
+that cannot be read or parsed raises :class:`ClaimSetUnreadable` naming it. A problem is an
+``error`` (the set is invalid) or a ``warning`` (worth a look, the set stays valid: kept on
+``ClaimSet.warnings`` and ``ClaimSetInvalid.warnings``); a warning's line says so.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bot.errors import FactdeskError
 
 log = logging.getLogger(__name__)
+
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +33,13 @@ class Problem:
     id: str | None
     field: str | None  # "attributions[1].quote"
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         who = f"{self.kind} {self.id}" if self.id else self.kind
-        parts = [where, who, *([self.field] if self.field else []), self.message]
+        what = f"warning: {self.message}" if self.severity == "warning" else self.message
+        parts = [where, who, *([self.field] if self.field else []), what]
         return ": ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -43,6 +50,7 @@ class Problem:
             "id": self.id,
             "field": self.field,
             "message": self.message,
+            "severity": self.severity,
         }
 
 
@@ -60,8 +68,14 @@ class ClaimSetUnreadable(FactdeskError):
 class ClaimSetInvalid(FactdeskError):
     """The claim set was read but is not consistent: ``problems`` lists every problem."""
 
-    def __init__(self, problems: Iterable[Problem], counts: dict[str, int] | None = None):
-        self.problems = list(problems)
+    def __init__(
+        self,
+        problems: Iterable[Problem],
+        counts: dict[str, int] | None = None,
+        warnings: Iterable[Problem] = (),
+    ):
+        self.problems = list(problems)  # the errors
+        self.warnings = list(warnings)  # listed beside them, never a reason to refuse
         self.counts = counts or {}
         n = len(self.problems)
         first = str(self.problems[0]) if self.problems else "no details"

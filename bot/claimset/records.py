@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.claimset.model import ClaimSet
-from bot.claimset.problems import Problem, field_label, in_order, one_line, short
+from bot.claimset.problems import Problem, Severity, field_label, in_order, one_line, short
 from bot.claimset.schema import Claim, Figure, Source, Speaker, Topic
 from bot.claimset.toml_lines import Lines, locate
 
@@ -108,6 +108,9 @@ class LoadState:
     problems: list[tuple[TomlFile | str, At, str, str | None, str | None, str]] = field(
         default_factory=list
     )
+    warnings: list[tuple[TomlFile | str, At, str, str | None, str | None, str]] = field(
+        default_factory=list
+    )
     records: dict[str, list[Record]] = field(default_factory=dict)
     # kind -> [(file, records in it)], in load order
     chunks: dict[str, list[tuple[TomlFile, int]]] = field(default_factory=dict)
@@ -130,6 +133,11 @@ class LoadState:
     def report_at(self, rec: Record, loc: tuple[str | int, ...], message: str) -> None:
         self.report(rec.file, rec.at(*loc), rec.kind, rec.label, field_label(loc) or None, message)
 
+    def warn_at(self, rec: Record, loc: tuple[str | int, ...], message: str) -> None:
+        """Note a warning: listed by ``validate``, never a reason to refuse the set."""
+        entry = (rec.file, rec.at(*loc), rec.kind, rec.label, field_label(loc) or None)
+        self.warnings.append((*entry, one_line(message)))
+
     def valid(self, array: str) -> Iterator[Record]:
         return (r for r in self.records.get(array, []) if r.model is not None)
 
@@ -144,13 +152,23 @@ class LoadState:
 
     def resolved_problems(self) -> list[Problem]:
         """Every problem with its line: each file with a problem is scanned once, now."""
-        out: list[Problem] = []
-        for file, at, kind, rid, fld, message in self.problems:
-            if isinstance(file, TomlFile):
-                line = file.lines.line(at) if isinstance(at, tuple) else at
-                shown = file.shown
-            else:
-                line = at if not isinstance(at, tuple) else None
-                shown = file
-            out.append(Problem(shown, line, kind, rid, fld, message))
-        return in_order(out)
+        return _resolved(self.problems, "error")
+
+    def resolved_warnings(self) -> list[Problem]:
+        """Every warning with its line, as :meth:`resolved_problems`."""
+        return _resolved(self.warnings, "warning")
+
+
+def _resolved(
+    noted: list[tuple[TomlFile | str, At, str, str | None, str | None, str]], severity: Severity
+) -> list[Problem]:
+    out: list[Problem] = []
+    for file, at, kind, rid, fld, message in noted:
+        if isinstance(file, TomlFile):
+            line = file.lines.line(at) if isinstance(at, tuple) else at
+            shown = file.shown
+        else:
+            line = at if not isinstance(at, tuple) else None
+            shown = file
+        out.append(Problem(shown, line, kind, rid, fld, message, severity))
+    return in_order(out)

@@ -11,7 +11,9 @@ the same for every subcommand (README, "Exit codes"):
 - 2 bad input or an unusable file: a bad flag or query, an empty query, bad settings,
   a claim set or database that cannot be read, an unknown claim id.
 
-No exception reaches the user as a traceback.
+No exception reaches the user as a traceback. The core's log shows as one line per
+warning (``warning: ...``, no traceback); what it logs as an error is also raised, and
+printed once, as the error line above.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot.claimset.loader import ClaimSetInvalid
 from bot.cli.terminal import printable
@@ -77,7 +80,44 @@ def _invalid(exc: ClaimSetInvalid) -> int:
     return EXIT_INVALID
 
 
+class _WarningLine(logging.Formatter):
+    """A log record as one line for the terminal: ``warning: message`` (no traceback)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        lines = record.getMessage().splitlines() or [""]
+        return printable(f"warning: {lines[0]}")
+
+
+def _only_warnings(record: logging.LogRecord) -> bool:
+    return logging.WARNING <= record.levelno < logging.ERROR
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the current ``sys.stderr`` (replaced by tests and redirections)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+LOG_HANDLER = _StderrHandler()
+LOG_HANDLER.setFormatter(_WarningLine())
+LOG_HANDLER.addFilter(_only_warnings)
+
+
+def setup_logging() -> None:
+    """The terminal's view of Factdesk's own log (``run`` replaces it with the bot's)."""
+    core = logging.getLogger("bot")
+    if LOG_HANDLER not in core.handlers:
+        core.addHandler(LOG_HANDLER)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -112,5 +152,16 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except Exception as exc:  # the last line of defence: one line, never a traceback
         log.debug("unexpected error", exc_info=True)
-        error(f"{type(exc).__name__}: {exc}")
+        error(_unexpected(args, exc))
         return EXIT_USAGE
+
+
+def _unexpected(args: argparse.Namespace, exc: Exception) -> str:
+    """An error nothing named, as one line saying which command and what, never only a class."""
+    command = " ".join(
+        str(v) for v in (args.command, getattr(args, "status_action", None),
+                         getattr(args, "note_action", None)) if v
+    )
+    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+    what = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or "no details"
+    return f"{command}: unexpected {type(exc).__name__}{where}: {what}"

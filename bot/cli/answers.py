@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from bot.answers.engine import Factdesk
+from bot.answers.engine import STATUSES, Factdesk
 from bot.answers.models import ClaimList, EvidenceAnswer, FiguresAnswer
 from bot.cli import UsageError
 from bot.cli.common import add_desk_options, emit, with_desk
@@ -33,15 +33,17 @@ COMMANDS: dict[str, str] = {
 DEFAULT_LIMITS = {"claim": 5, "speaker": 25, "source": 25}
 
 
-def ask(engine: Factdesk, command: str, query: str, limit: int | None = None) -> Answer:
-    """Run one command on the engine. Raises QueryError for an empty query."""
+def ask(engine: Factdesk, command: str, query: str, limit: int | None = None, *,
+        via: str | None = None, status: str | None = None) -> Answer:
+    """Run one command on the engine. Raises QueryError for an empty query (a /claim
+    with a ``via`` or ``status`` filter may have no words: every claim that passes)."""
     if command == "figures":
         return engine.figures(query)
     if command == "evidence":
         return engine.evidence(query)
     n = DEFAULT_LIMITS[command] if limit is None else limit
     if command == "claim":
-        return engine.claim(query, limit=n)
+        return engine.claim(query, limit=n, via=via, status=status)
     if command == "speaker":
         return engine.speaker(query, limit=n)
     if command == "source":
@@ -49,7 +51,8 @@ def ask(engine: Factdesk, command: str, query: str, limit: int | None = None) ->
     raise QueryError(f"unknown command {command!r}: one of {', '.join(COMMANDS)}")
 
 
-def _limit(text: str) -> int:
+def limit_arg(text: str) -> int:
+    """--limit N: a whole number from 1 to 100 (argparse reports anything else, exit 2)."""
     try:
         value = int(text)
     except ValueError:
@@ -62,14 +65,20 @@ def _limit(text: str) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     for command, help_text in COMMANDS.items():
         parser = subparsers.add_parser(command, help=help_text, description=help_text)
-        parser.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
+        parser.add_argument("query", nargs="*" if command == "claim" else "+", metavar="QUERY",
+                            help="words to look for")
+        if command == "claim":
+            parser.add_argument("--via", default=None, metavar="NAME",
+                                help="only claims resting on this relay or outlet (Reuters, TASS)")
+            parser.add_argument("--status", default=None, metavar="STATUS",
+                                help=f"only claims with this status: {', '.join(STATUSES)}")
         if command in LISTINGS:
             parser.add_argument("--full", action="store_true",
                                 help="every claim in full (default: one line per claim)")
         if command in DEFAULT_LIMITS:
             parser.add_argument(
                 "--limit",
-                type=_limit,
+                type=limit_arg,
                 default=None,
                 help=f"at most N claims (default {DEFAULT_LIMITS[command]})",
             )
@@ -79,12 +88,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    if not query.strip():
+    via, status = getattr(args, "via", None), getattr(args, "status", None)
+    if not query.strip() and not (via or status):
         raise UsageError(f"{args.answer_command}: empty query: type a few words")
 
     async def work(desk: Desk) -> Answer:
         try:
-            return ask(desk.engine, args.answer_command, query, getattr(args, "limit", None))
+            return ask(desk.engine, args.answer_command, query, getattr(args, "limit", None),
+                       via=via, status=status)
         except QueryError as exc:
             raise UsageError(f"{args.answer_command}: {exc}") from None
 

@@ -2,8 +2,12 @@
 
 Every command that reads the claim set or the database takes the same flags:
 ``--config PATH`` (default ./config.toml when it exists), ``--claimset PATH`` and
-``--db PATH`` (each overriding the settings). :func:`desk_for` builds the services from
+``--db PATH`` (each overriding the settings). :func:`with_desk` builds the services from
 them through :func:`bot.desk.open_desk`, the one place they are built.
+
+A database named by ``--db`` must exist: a mistyped path is refused (exit 2), never
+answered from an empty record. Commands that write take ``--create-db`` to create it;
+the configured path (``[database] path``) is created by them when missing.
 """
 
 from __future__ import annotations
@@ -32,17 +36,20 @@ def add_config(parser: argparse.ArgumentParser) -> None:
 
 def add_desk_options(
     parser: argparse.ArgumentParser, *, claimset: bool = True, db: bool = True,
-    json_flag: bool = True,
+    json_flag: bool = True, create_db: bool = False,
 ) -> None:
-    """--config, and --claimset / --db / --json where the command uses them."""
+    """--config, and --claimset / --db / --create-db / --json where the command uses them."""
     add_config(parser)
     if claimset:
         parser.add_argument("--claimset", type=Path, default=None, metavar="PATH",
                             help="claimset.toml or its folder (default: from settings)")
     if db:
         parser.add_argument("--db", type=Path, default=None, metavar="PATH",
-                            help="the SQLite database, even when settings name a PostgreSQL one"
-                            " (default: from settings)")
+                            help="an existing SQLite database, even when settings name a"
+                            " PostgreSQL one (default: from settings)")
+    if db and create_db:
+        parser.add_argument("--create-db", action="store_true",
+                            help="create the --db database when it does not exist")
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print the answer as JSON")
 
@@ -74,10 +81,15 @@ def with_desk(
     settings = settings_from(args)
 
     async def go() -> T:
-        async with open_desk(settings, store=store) as desk:
+        async with open_desk(settings, store=store, db_must_exist=db_must_exist(args)) as desk:
             return await work(desk)
 
     return asyncio.run(go())
+
+
+def db_must_exist(args: argparse.Namespace) -> bool:
+    """True when --db names the database and --create-db was not given."""
+    return getattr(args, "db", None) is not None and not getattr(args, "create_db", False)
 
 
 def emit(args: argparse.Namespace, answer: BaseModel | Any, text: str) -> None:
@@ -93,9 +105,10 @@ def emit(args: argparse.Namespace, answer: BaseModel | Any, text: str) -> None:
 class DeskSession:
     """The desk for synchronous code (the console): async calls run on a private loop."""
 
-    def __init__(self, settings: Settings, store: StoreMode) -> None:
+    def __init__(self, settings: Settings, store: StoreMode, *, must_exist: bool = False) -> None:
         self._settings = settings
         self._store = store
+        self._must_exist = must_exist
         self._loop = asyncio.new_event_loop()
         self._context: Any = None
         self.desk: Desk
@@ -104,7 +117,9 @@ class DeskSession:
         return self._loop.run_until_complete(coro)
 
     def __enter__(self) -> DeskSession:
-        self._context = open_desk(self._settings, store=self._store)
+        self._context = open_desk(
+            self._settings, store=self._store, db_must_exist=self._must_exist
+        )
         try:
             self.desk = self.run(self._context.__aenter__())
         except BaseException:

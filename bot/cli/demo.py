@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.cli.answers import COMMANDS, ask
-from bot.cli.common import DeskSession, add_desk_options, settings_from
+from bot.cli.common import DeskSession, add_desk_options, db_must_exist, settings_from
 from bot.cli.digest import digest_since
 from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode
@@ -48,6 +48,8 @@ EXAMPLES = (
     "/evidence thousands of jihadists",
     "/speaker Qasim Jomart Tokayev",
     "/source 003",
+    "/claim coup --status disputed",
+    "how many people were arrested",
 )
 
 
@@ -63,7 +65,11 @@ def help_text() -> str:
     lines = ["commands (the slash is optional; --limit N on claim/speaker/source, "
              "--full on speaker/source, --json on any):"]
     lines += [f"  /{name:<9} {what}" for name, what in CONSOLE_COMMANDS.items()]
-    lines += ["  help       this list", "  quit       leave (also Ctrl-D)", "examples:"]
+    lines += ["  help       this list", "  quit       leave (also Ctrl-D)",
+              "  a plain question without a command goes to the command that answers it",
+              "  (how many people died -> /figures; is there evidence ... -> /evidence;",
+              "  anything else -> /claim; /claim takes --via NAME and --status STATUS)",
+              "examples:"]
     lines += [f"  {e}" for e in EXAMPLES]
     return "\n".join(lines)
 
@@ -106,7 +112,9 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
     if command in COMMANDS:
         limit = _limit(rest)
         full = _take_flag(rest, "--full")
-        answer = ask(desk.engine, command, " ".join(rest), limit)
+        via = _take_value(rest, "--via")
+        status = _take_value(rest, "--status")
+        answer = ask(desk.engine, command, " ".join(rest), limit, via=via, status=status)
         return answer, render(answer, full=full)
     if command in {"notes", "note"}:
         if len(rest) != 1:
@@ -132,6 +140,24 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
     raise ConsoleError(f"unknown command {command!r}; type help")
 
 
+# A line that starts with none of the commands is a question: how it is routed.
+_FIGURE_WORDS = ("how many", "how much", "death toll", "number of", "toll")
+_EVIDENCE_WORDS = ("evidence", "proof", "is it true", "backed", "confirmed")
+
+
+def route(line: str) -> str:
+    """The command a plain question goes to: figures for a count ("how many people
+    died", "7,939"), evidence for "is there evidence ...", else claim."""
+    text = " ".join(line.lower().split())
+    if text.startswith(_FIGURE_WORDS) or any(f" {w}" in f" {text}" for w in _FIGURE_WORDS[2:]):
+        return "figures"
+    if any(w.isdigit() for w in text.replace(",", "").split()) and len(text.split()) <= 3:
+        return "figures"
+    if any(w in text for w in _EVIDENCE_WORDS):
+        return "evidence"
+    return "claim"
+
+
 def execute(session: DeskSession, line: str, out: TextIO, err: TextIO | None = None) -> int | None:
     """Run one typed line; returns its exit code, or None to quit. Errors go to ``err``."""
     err = err or out
@@ -145,6 +171,11 @@ def execute(session: DeskSession, line: str, out: TextIO, err: TextIO | None = N
         print(help_text(), file=out)
         return 0
     rest = words[1:]
+    if command not in CONSOLE_COMMANDS and command not in {"note"} and not words[0].startswith("/"):
+        command = route(line)
+        rest = words[:]
+        print(f"(as /{command} {' '.join(w for w in rest if not w.startswith('--'))})",
+              file=err)
     as_json = _take_flag(rest, "--json")
     try:
         answer, text = answer_line(session, command, rest)
@@ -269,7 +300,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with DeskSession(settings_from(args), StoreMode.IF_EXISTS) as session:
+    with DeskSession(
+        settings_from(args), StoreMode.IF_EXISTS, must_exist=db_must_exist(args)
+    ) as session:
         if args.words:
             return execute(session, " ".join(args.words), sys.stdout, sys.stderr) or 0
         if sys.stdin.isatty():

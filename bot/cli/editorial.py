@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.cli import UsageError
+from bot.cli.answers import limit_arg
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, StoreMode
 from bot.record.editorial import STATUS_CHOICES, EditorialDesk, claim_notes
@@ -39,14 +39,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"one of {', '.join(STATUS_CHOICES)}")
     p.add_argument("reason", nargs="+", help="why (words are joined)")
     p.add_argument("--by", required=True, help="who is making the change")
-    add_desk_options(p)
+    add_desk_options(p, create_db=True)
     p.set_defaults(handler=_status_set)
 
     p = actions.add_parser("clear", help="return a claim to its derived status")
     p.add_argument("claim", help="claim id")
     p.add_argument("--by", required=True, help="who is making the change")
     p.add_argument("--reason", default="", help="why (optional)")
-    add_desk_options(p)
+    add_desk_options(p, create_db=True)
     p.set_defaults(handler=_status_clear)
 
     p = actions.add_parser("history", help="the append-only audit trail of a claim")
@@ -69,11 +69,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("claim", help="claim id")
     p.add_argument("text", nargs="+", help="the note (words are joined)")
     p.add_argument("--by", required=True, help="who writes it")
-    add_desk_options(p)
+    add_desk_options(p, create_db=True)
     p.set_defaults(handler=_note_add)
 
     p = subparsers.add_parser("feedback", help='the latest "Wrong match" reports')
-    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    p.add_argument("--limit", type=limit_arg, default=20, help="how many (1-100, default 20)")
     add_desk_options(p)
     p.set_defaults(handler=_feedback)
 
@@ -82,14 +82,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(
-    args: argparse.Namespace, work: Callable[[EditorialDesk], Awaitable[tuple[Any, str]]]
+    args: argparse.Namespace,
+    work: Callable[[EditorialDesk], Awaitable[tuple[Any, str]]],
+    *,
+    store: StoreMode = StoreMode.WRITE,
 ) -> int:
-    """Open the desk (creating the database when missing), do ``work``, print the answer."""
+    """Open the desk, do ``work``, print the answer. WRITE creates the configured database
+    when missing (``--db`` only with ``--create-db``); IF_EXISTS reads it, read-only."""
 
     async def go(desk: Desk) -> tuple[Any, str]:
         return await work(desk.require_editorial())
 
-    answer, text = with_desk(args, go, store=StoreMode.WRITE)
+    answer, text = with_desk(args, go, store=store)
     emit(args, answer, text)
     return 0
 
@@ -118,7 +122,7 @@ def _status_history(args: argparse.Namespace) -> int:
         history = await desk.history(args.claim)
         return history, render_history(history)
 
-    return _run(args, work)
+    return _run(args, work, store=StoreMode.IF_EXISTS)
 
 
 def _status_orphans(args: argparse.Namespace) -> int:
@@ -132,7 +136,7 @@ def _status_orphans(args: argparse.Namespace) -> int:
         )
         return {"orphans": ids}, text
 
-    return _run(args, work)
+    return _run(args, work, store=StoreMode.IF_EXISTS)
 
 
 def _note_add(args: argparse.Namespace) -> int:
@@ -144,14 +148,11 @@ def _note_add(args: argparse.Namespace) -> int:
 
 
 def _feedback(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
-
     async def work(desk: EditorialDesk):
         answer = await desk.feedback(args.limit)
         return answer, render_feedback(answer)
 
-    return _run(args, work)
+    return _run(args, work, store=StoreMode.IF_EXISTS)
 
 
 def _note_list(args: argparse.Namespace) -> int:

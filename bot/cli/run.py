@@ -11,8 +11,8 @@ import argparse
 import asyncio
 import logging
 
-from bot.cli import UsageError
-from bot.cli.common import add_desk_options, settings_from
+from bot.cli import LOG_HANDLER, UsageError
+from bot.cli.common import add_desk_options, db_must_exist, settings_from
 from bot.desk import load_configured_claimset
 from bot.settings import TOKEN_ENV
 
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Start the Discord bot. The token is read from the DISCORD_TOKEN "
         "environment variable, everything else from config.toml (see config.example.toml).",
     )
-    add_desk_options(parser, json_flag=False)
+    add_desk_options(parser, json_flag=False, create_db=True)
     parser.add_argument(
         "--watch",
         action="store_true",
@@ -45,8 +45,11 @@ def run(args: argparse.Namespace) -> int:
 
     from bot import client  # imports discord: only when the bot really starts
 
+    logging.getLogger("bot").removeHandler(LOG_HANDLER)  # the bot logs in full, its own way
     client.setup_logging()
     try:
-        return asyncio.run(client.serve(settings, claimset, watch=args.watch))
+        return asyncio.run(
+            client.serve(settings, claimset, watch=args.watch, db_must_exist=db_must_exist(args))
+        )
     except KeyboardInterrupt:
         return 0

@@ -2,7 +2,8 @@
 
 Exit 0: valid (prints the counts and version); 1: invalid (every problem, one per line,
 then a count line, on stdout); 2: a file cannot be read or parsed (one line on stderr).
-With several paths the worst outcome sets the exit code.
+Warnings (``FILE:LINE: KIND ID: FIELD: warning: ...``) are listed in both cases and never
+change the exit code. With several paths the worst outcome sets the exit code.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
         "version": None,
         "counts": None,
         "problems": [],
+        "warnings": [],
         "error": None,
     }
     try:
@@ -60,9 +62,13 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
     except ClaimSetInvalid as exc:
         result["counts"] = {k: exc.counts.get(k, 0) for k in _KINDS}
         result["problems"] = [p.as_dict() for p in exc.problems]
+        result["warnings"] = [p.as_dict() for p in exc.warnings]
         result["_lines"] = [str(p) for p in exc.problems]
+        result["_warnings"] = [str(p) for p in exc.warnings]
         return 1, result
     result.update(valid=True, version=claimset.version, counts=claimset.counts())
+    result["warnings"] = [p.as_dict() for p in claimset.warnings]
+    result["_warnings"] = [str(p) for p in claimset.warnings]
     return 0, result
 
 
@@ -75,19 +81,29 @@ def run(args: argparse.Namespace) -> int:
         code, result = check(path)
         worst = max(worst, code)
         lines = result.pop("_lines", [])
+        warnings = result.pop("_warnings", [])
         results.append(result)
         if code == 2:
             error(result["error"])
         if args.json:
             continue
         if code == 0:
+            for line in warnings:
+                print(printable(line))
             counts = ", ".join(f"{n} {kind}" for kind, n in result["counts"].items())
-            print(printable(f"{result['path']}: valid, version {result['version']}: {counts}"))
+            head = f"{result['path']}: valid, version {result['version']}: {counts}"
+            print(printable(head + _noted(warnings)))
         elif code == 1:
-            for line in lines:
+            for line in lines + warnings:
                 print(printable(line))
             n = len(lines)
-            print(printable(f"{result['path']}: {n} problem{'s' if n != 1 else ''}"))
+            tail = f"{n} problem{'s' if n != 1 else ''}{_noted(warnings)}"
+            print(printable(f"{result['path']}: {tail}"))
     if args.json:
         print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
     return worst
+
+
+def _noted(warnings: list[str]) -> str:
+    n = len(warnings)
+    return f" ({n} warning{'s' if n != 1 else ''})" if n else ""

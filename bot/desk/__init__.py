@@ -6,9 +6,11 @@ and never disagree:
 
 - the claim set, from ``settings.claimset`` (with its verified cache when configured);
 - the store, chosen here and nowhere else (:func:`open_store`): PostgreSQL when
-  ``settings.database.url`` is set, else the SQLite file ``settings.database.path``;
-  opened for writing, or only when it already exists (answers read rulings and notes;
-  they never create a database or its tables);
+  ``settings.database.url`` is set, else the SQLite file ``settings.database.path``,
+  opened for writing (created when missing, unless ``db_must_exist``), or for reading
+  only, read-only, when the file exists (answers read rulings and notes; they never
+  create a database or its tables); ``db_must_exist`` refuses a missing file in one line
+  (a mistyped ``--db`` must not answer from an empty record);
 - the editorial record (:class:`bot.record.editorial.EditorialDesk`) over that store,
   whose cache the engine reads, so a ruling shows in the next answer;
 - the answer engine (:class:`bot.answers.engine.Factdesk`), swapped as a whole by
@@ -52,15 +54,16 @@ log = logging.getLogger(__name__)
 class NoDatabase(FactdeskError):
     """An editorial command with no database open."""
 
-    def __init__(self) -> None:
-        super().__init__("Editorial records are not available: the bot has no database.")
+    def __init__(self, path: Path | None = None) -> None:
+        where = f"no database at {path} yet" if path is not None else "the bot has no database"
+        super().__init__(f"Editorial records are not available: {where}.")
 
 
 class StoreMode(Enum):
     """How :func:`open_desk` treats the database."""
 
     WRITE = "write"  # open it, creating and migrating it when needed (the bot, editors)
-    IF_EXISTS = "if_exists"  # open it only when the file exists (answers, digest, export)
+    IF_EXISTS = "if_exists"  # open it read-only, only when it exists (answers, digest, export)
     NONE = "none"  # no database (validate, sync)
 
 
@@ -85,7 +88,7 @@ class Desk:
 
     def require_editorial(self) -> EditorialDesk:
         if self.editorial is None:
-            raise NoDatabase()
+            raise NoDatabase(self.settings.database.path)
         return self.editorial
 
     def digest_runner(
@@ -153,13 +156,16 @@ async def open_desk(
     *,
     claimset: ClaimSet | None = None,
     store: StoreMode = StoreMode.WRITE,
+    db_must_exist: bool = False,
 ) -> AsyncIterator[Desk]:
     """Build the desk from ``settings``; the store is closed on exit.
 
     ``claimset`` skips loading (the caller already holds a validated set).
+    ``db_must_exist``: a database path with no file is an error (StoreError), never a
+    new empty database nor answers without the record.
     """
     cs = claimset if claimset is not None else load_configured_claimset(settings)
-    async with open_store(settings.database, store) as opened:
+    async with open_store(settings.database, store, must_exist=db_must_exist) as opened:
         if opened is None:
             yield Desk(settings, Factdesk(cs))
             return
@@ -173,28 +179,43 @@ async def open_desk(
 
 @asynccontextmanager
 async def open_store(
-    database: DatabaseSettings, mode: StoreMode = StoreMode.WRITE
+    database: DatabaseSettings, mode: StoreMode = StoreMode.WRITE, *, must_exist: bool = False
 ) -> AsyncIterator[RecordStore | None]:
     """The store the settings name, or None (``mode`` NONE, or IF_EXISTS and none yet).
 
     PostgreSQL when ``database.url`` is set (several processes, one record), else the
     SQLite file at ``database.path`` (the embedded default: ``make demo``, one desk).
+    ``must_exist``: a SQLite path with no file is a StoreError (a PostgreSQL database
+    always has to exist: the server refuses to connect to a missing one).
     """
     if mode is StoreMode.NONE:
         yield None
         return
-    if database.url is None:
-        if mode is StoreMode.IF_EXISTS and not database.path.is_file():
-            yield None
-            return
-        async with Store.open(database.path) as sqlite:
-            yield sqlite
+    if database.url is not None:
+        async with _open_postgres(database.url, mode) as pg:
+            yield pg
         return
-    postgres = _postgres_store()
-    if mode is StoreMode.IF_EXISTS and not await postgres.has_schema(database.url):
+    db_path = database.path
+    if must_exist and not db_path.exists():
+        raise StoreError(
+            f"{db_path}: no database there (a mistyped path?); a command that writes "
+            "creates one with --create-db"
+        )
+    if mode is StoreMode.IF_EXISTS and not db_path.exists():
         yield None
         return
-    async with postgres.open(database.url) as pg:
+    async with Store.open(db_path, readonly=mode is StoreMode.IF_EXISTS) as sqlite:
+        yield sqlite
+
+
+@asynccontextmanager
+async def _open_postgres(url: str, mode: StoreMode) -> AsyncIterator[RecordStore | None]:
+    """The PostgreSQL store at ``url``; None for IF_EXISTS when Factdesk never set it up."""
+    postgres = _postgres_store()
+    if mode is StoreMode.IF_EXISTS and not await postgres.has_schema(url):
+        yield None
+        return
+    async with postgres.open(url) as pg:
         yield pg
 
 

@@ -19,7 +19,7 @@ from cogs.utils import limits
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["claim", "topic", "speaker", "source"]
+Kind = Literal["claim", "topic", "speaker", "source", "via", "status"]
 QUERY_MAX = 100
 
 
@@ -81,3 +81,5 @@ ClaimQuery = EngineQuery("claim")
 TopicQuery = EngineQuery("topic")
 SpeakerQuery = EngineQuery("speaker")
 SourceQuery = EngineQuery("source")
+ViaQuery = EngineQuery("via")  # a relay or outlet: Reuters, TASS, Facebook: ...
+StatusQuery = EngineQuery("status")  # an evidence status: disputed, no_evidence, ...

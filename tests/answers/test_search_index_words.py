@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,25 +16,31 @@ doc = st.fixed_dictionaries(dict.fromkeys(WEIGHTS, text))
 
 def _snapshot(idx: SearchIndex) -> tuple[object, ...]:
     postings = [{idx.terms[t]: list(p) for t, p in by.items()} for by in idx.postings]
-    return postings, idx.rerank_text, sorted(idx.terms)
+    return postings, list(idx.norm), sorted(idx.terms)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(doc, min_size=1, max_size=6))
 def test_word_fields_index_as_their_text(docs: list[dict[str, str]]) -> None:
     as_text = SearchIndex(
-        [(str(i), d) for i, d in enumerate(docs)], WEIGHTS, rerank_fields=("speaker",)
-    )
+        [(str(i), d) for i, d in enumerate(docs)], WEIGHTS)
     as_words = SearchIndex(
         [(str(i), {**d, "topics": words(d["topics"]), "context": words(d["context"])})
          for i, d in enumerate(docs)],
-        WEIGHTS, rerank_fields=("speaker",), word_fields=("topics", "context"),
+        WEIGHTS, word_fields=("topics", "context"),
     )
     assert _snapshot(as_words) == _snapshot(as_text)
     for query in ("tokayev", "almaty coup", "7939", "antonov troops"):
         assert as_words.search(query, 5) == as_text.search(query, 5)
 
 
-def test_a_rerank_field_cannot_be_a_word_set() -> None:
-    with pytest.raises(ValueError, match="rerank field"):
-        SearchIndex([], WEIGHTS, rerank_fields=("speaker",), word_fields=("speaker",))
+def test_a_tag_in_a_word_set_is_found_only_through_an_expansion() -> None:
+    idx = SearchIndex(
+        [("a", {"statement": "troops arrived", "topics": frozenset({"#troops"})}),
+         ("b", {"statement": "nothing here", "topics": frozenset()})],
+        {"statement": 1.0, "topics": 0.7}, word_fields=("topics",),
+        expansions={"servicemen": [("#troops", 0.6)]},
+    )
+    assert "#troops" in idx.vocab
+    assert [h.id for h in idx.search("servicemen", 5)] == ["a"]
+    assert idx.search("troops", 5)[0].id == "a"

@@ -3,7 +3,12 @@ changed, added or removed input is loaded and validated from the files again."""
 
 from __future__ import annotations
 
-import shutil
+import logging
+import os
+import pickle
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,13 +20,6 @@ from bot.claimset.loader import ClaimSetInvalid, load_claimset
 MINI = Path(__file__).parents[1] / "data" / "mini"
 CLAIMS = "claims/main.toml"
 
-
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "set"
-    shutil.copytree(MINI, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 @pytest.fixture
@@ -96,7 +94,7 @@ def test_an_invalid_set_is_never_cached(mini: Path, cache: Path) -> None:
     replace(mini, CLAIMS, 'speaker = "ambassador"', 'speaker = "nobody"')
     with pytest.raises(ClaimSetInvalid):
         load_claimset(mini, cache_dir=cache)
-    assert not cache.exists() or not list(cache.iterdir())
+    assert not list(cache.glob("*.pickle"))
 
 
 def test_other_loader_code_is_a_miss(
@@ -162,3 +160,119 @@ def test_the_search_index_is_cached_beside_the_set_and_answers_the_same(
     replace(mini, CLAIMS, "Thousands of fighters crossed", "Thousands of soldiers crossed")
     with pytest.raises(AssertionError, match="index built again"):
         Factdesk(load_claimset(mini, cache_dir=cache))
+
+
+# -- a cache that cannot run someone else's code ---------------------------------------------
+
+
+class Planted:
+    """What an attacker pickles: unpickling it creates ``marker`` (any code would run)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+def plant(mini: Path, cache: Path, marker: Path, secret: bytes) -> Path:
+    """A cache entry for ``mini`` with the right key (anyone who can read the claim set
+    computes it), holding a pickle that creates ``marker``, signed with ``secret``."""
+    manifest = mini.absolute() / "claimset.toml"
+    key = claimset_cache.input_key(manifest)
+    payload = pickle.dumps(Planted(marker))
+    mac = claimset_cache._mac_hash(secret, key)
+    mac.update(payload)
+    path = claimset_cache.cache_file(cache, manifest)
+    path.write_bytes(claimset_cache._FORMAT + key.encode() + b"\n" + mac.hexdigest().encode()
+                     + b"\n" + payload)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_warnings() -> None:
+    claimset_cache._warned.clear()
+
+
+def test_a_planted_pickle_is_never_unpickled(mini: Path, cache: Path, tmp_path: Path, caplog):
+    first = load_claimset(mini, cache_dir=cache)  # the folder and its secret exist now
+    marker = tmp_path / "pwned"
+    entry = plant(mini, cache, marker, secret=b"x" * 32)  # not the folder's secret
+    with caplog.at_level(logging.WARNING, logger="bot.claimset.cache"):
+        again = load_claimset(mini, cache_dir=cache)
+    assert not marker.exists()
+    assert again.counts() == first.counts()  # loaded from the files
+    assert f"claim-set cache entry {entry} refused (not signed with this folder's secret)" in (
+        caplog.text)
+    assert load_claimset(mini, cache_dir=cache).counts() == first.counts()  # rewritten, a hit
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757])
+def test_a_folder_others_can_write_is_refused_even_with_a_valid_signature(
+    mini: Path, cache: Path, tmp_path: Path, caplog, mode: int
+):
+    load_claimset(mini, cache_dir=cache)
+    secret = (cache / claimset_cache.SECRET_NAME).read_bytes()
+    marker = tmp_path / "pwned"
+    plant(mini, cache, marker, secret)  # whoever can write the folder could plant the key too
+    cache.chmod(mode)
+    with caplog.at_level(logging.WARNING, logger="bot.claimset.cache"):
+        assert load_claimset(mini, cache_dir=cache).counts()["claims"] == 4
+    assert not marker.exists()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"claim-set cache {cache} not used ({cache} is writable by group or others "
+        f"(mode {mode:04o})); loading from the files"
+    ]
+
+
+def test_an_entry_that_is_a_symlink_or_not_ours_is_refused(
+    mini: Path, cache: Path, tmp_path: Path, caplog
+):
+    load_claimset(mini, cache_dir=cache)
+    secret = (cache / claimset_cache.SECRET_NAME).read_bytes()
+    marker = tmp_path / "pwned"
+    elsewhere = plant(mini, cache, marker, secret)
+    target = tmp_path / "elsewhere.pickle"
+    elsewhere.rename(target)
+    elsewhere.symlink_to(target)
+    with caplog.at_level(logging.WARNING, logger="bot.claimset.cache"):
+        load_claimset(mini, cache_dir=cache)
+    assert not marker.exists() and "is a symlink" in caplog.text
+    if os.geteuid() == 0:  # only root can give a file away
+        elsewhere.unlink()
+        plant(mini, cache, marker, secret)
+        os.chown(elsewhere, 65534, 65534)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="bot.claimset.cache"):
+            load_claimset(mini, cache_dir=cache)
+        assert not marker.exists() and "owned by uid 65534" in caplog.text
+
+
+def test_the_secret_is_created_private_and_refused_when_others_can_read_it(
+    mini: Path, cache: Path, caplog
+):
+    load_claimset(mini, cache_dir=cache)
+    key = cache / claimset_cache.SECRET_NAME
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
+    key.chmod(0o644)
+    with caplog.at_level(logging.WARNING, logger="bot.claimset.cache"):
+        load_claimset(mini, cache_dir=cache)
+    assert f"{key} is readable by others (mode 0644)" in caplog.text
+
+
+def test_an_unusable_cache_dir_is_one_warning_line_at_start(mini: Path, tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[claimset]\npath = "{mini}"\ncache_dir = "{blocker / "cache"}"\n',
+                      encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "claim", "ministry", "--config", str(config)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith("FACTDESK_")},
+    )
+    assert done.returncode == 0
+    assert done.stderr == (f"warning: claim-set cache {blocker / 'cache'} not used (Not a "
+                           f"directory: {blocker / 'cache'}); loading from the files\n")

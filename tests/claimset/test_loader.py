@@ -33,14 +33,6 @@ DEATHS = "figures/deaths.toml"
 OTHER = "figures/other.toml"
 
 
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the mini claim set, as the working directory (short FILE names)."""
-    root = tmp_path / "set"
-    shutil.copytree(MINI, root)
-    monkeypatch.chdir(root)
-    return root
-
 
 def edit(root: Path, rel: str, old: str, new: str) -> int:
     """Replace the first ``old`` with ``new`` in a file; the line where ``new`` starts."""
@@ -552,13 +544,14 @@ def test_origins_collapse_relays(mini: Path) -> None:
 
 
 def test_content_origins_follow_supported_by(mini: Path) -> None:
+    # disputed: a status with no origin count and no wording rule, so only the walk is tested
     edit(
         mini,
         CLAIMS,
         '"Only 002 reports it." }',
-        '"Only 002 reports it.", supported_by = ["arrests-7939"] }',
+        '"Only 002 reports it.", supported_by = ["arrests-7939"], disputed_by = ["toll-167"] }',
     )
-    edit(mini, CLAIMS, 'status = "single_source"', 'status = "corroborated"')
+    edit(mini, CLAIMS, 'status = "single_source"', 'status = "disputed"')
     cs = load_claimset(mini)
     claim = cs.claims["damage-billions"]
     assert independent_origins(claim, cs) == ["outlet unknown (002_beta.txt)"]

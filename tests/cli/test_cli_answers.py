@@ -181,3 +181,24 @@ def test_an_inferred_outlet_and_date_are_never_shown_as_stated(desk: Factdesk) -
         line = next(ln for ln in digest.splitlines() if src.headline in ln)
         assert src.label in line
         assert (", inferred)" in line) == (src.published_basis == "inferred")
+
+
+def test_claim_filters_from_the_command_line(desk: Factdesk) -> None:
+    want = [r.id for r in desk.claim("", limit=25, via="Reuters").results]
+    done = bot("claim", "--via", "Reuters", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [c["id"] for c in json.loads(done.stdout)["results"]] == want
+    bad = bot("claim", "troops", "--status", "nonsense")
+    assert bad.returncode == 2 and "unknown status" in bad.stderr
+
+
+def test_the_console_routes_a_plain_question() -> None:
+    from bot.cli.demo import route
+
+    assert route("how many people died") == "figures"
+    assert route("7,939") == "figures"
+    assert route("is there any evidence of jihadists") == "evidence"
+    assert route("Tokaev coup") == "claim"
+    done = bot("demo", stdin="how many people were arrested\n")
+    assert done.returncode == 0, done.stderr
+    assert "(as /figures" in done.stdout and "Arrests" in done.stdout

@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from bot.cli import main
+from tests.conftest import create_database
 
 CLAIM = "ms-others-claim-foreign-interference"
 OTHER = "o2-more-than-150-killed"
@@ -56,7 +57,7 @@ def run(*argv: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "desk.sqlite3"
+    return create_database(tmp_path / "desk.sqlite3")
 
 
 def test_status_set_history_clear_and_export_end_to_end(db: Path):

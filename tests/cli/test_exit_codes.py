@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, build_parser, main
+from tests.conftest import create_database
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
 
@@ -98,7 +99,7 @@ def test_every_subcommand_is_in_the_table():
 def test_exit_codes(name: str, sets: dict[str, Path], tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     claim = first_claim_id(sets["good"])
-    db = tmp_path / "desk.sqlite3"
+    db = create_database(tmp_path / "desk.sqlite3")
     if name in NEEDS_TOKEN:
         assert main(argv(name, sets["good"], db, claim)) == EXIT_USAGE  # no token
         assert "DISCORD_TOKEN" in capsys.readouterr().err
@@ -128,3 +129,20 @@ def test_exit_codes(name: str, sets: dict[str, Path], tmp_path: Path,
     code = main([args[0], *config, *args[1:]] if name == "demo" else [*args, *config])
     err = capsys.readouterr().err
     assert code == EXIT_USAGE and "guild_ids" in err and "Traceback" not in err
+
+
+def test_an_unexpected_error_names_the_command_and_what_never_only_a_class():
+    from bot.cli import _unexpected
+
+    args = build_parser().parse_args(["export", "--format", "csv"])
+    assert _unexpected(args, IsADirectoryError(21, "Is a directory", "out")) == (
+        "export: unexpected IsADirectoryError (out): Is a directory")
+    assert _unexpected(args, OverflowError()) == "export: unexpected OverflowError: no details"
+
+
+def test_a_limit_sqlite_cannot_hold_is_a_usage_error_not_an_overflow(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["feedback", "--limit", str(10**20)])
+    assert exit_.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--limit must be between 1 and 100" in err and "OverflowError" not in err

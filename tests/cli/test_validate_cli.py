@@ -100,7 +100,9 @@ def test_json_output(sets: Path) -> None:
         "id": "fighters-crossed",
         "field": "speaker",
         "message": "unknown speaker 'nobody'",
+        "severity": "error",
     }
+    assert result["warnings"] == []
 
 
 def test_several_paths_give_a_list_and_the_worst_exit_code(sets: Path) -> None:

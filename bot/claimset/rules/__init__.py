@@ -4,7 +4,8 @@ Each rule is one function ``rule(state)`` over a
 :class:`~bot.claimset.records.LoadState` after every file is read: it reads the records
 that validated (``state.valid(array)``), the source texts and, for the rules that need
 it, the claim set built from them (``state.claimset``, None when the manifest is
-invalid), and notes each problem with ``state.report_at``. Rules never raise: every
+invalid), and notes each problem with ``state.report_at`` (a warning, which leaves the
+set valid, with ``state.warn_at``). Rules never raise: every
 problem is collected, and the loader raises them all at once. What a single record can
 check on its own belongs in :mod:`bot.claimset.schema`, not here.
 """
@@ -15,9 +16,13 @@ import logging
 from collections.abc import Callable
 
 from bot.claimset.records import LoadState
+from bot.claimset.rules.basis import no_evidence_basis_on_subject
+from bot.claimset.rules.corroboration import corroborated_parts_backed
 from bot.claimset.rules.figures import figure_words_give_bounds
+from bot.claimset.rules.hedges import hedges_kept
 from bot.claimset.rules.quotes import quotes_are_in_sources
 from bot.claimset.rules.references import references_resolve
+from bot.claimset.rules.relays import wire_words_not_given_to_outlets
 from bot.claimset.rules.sources import source_files_match
 from bot.claimset.rules.status import status_fits_record
 from bot.claimset.rules.uniqueness import ids_are_unique, spellings_are_unique
@@ -34,6 +39,10 @@ RULES: tuple[Rule, ...] = (
     quotes_are_in_sources,  # attributions, evidence basis, figures
     figure_words_give_bounds,  # a figure's words are in its quote and give its low/high
     status_fits_record,  # each evidence status's own rule: see rules/status.py
+    corroborated_parts_backed,  # each part of a corroborated statement from two origins
+    no_evidence_basis_on_subject,  # a no_evidence basis shares a topic or a name with it
+    wire_words_not_given_to_outlets,  # an outlet relaying an agency is not the speaker
+    hedges_kept,  # a warning: a quote's hedge is kept in the statement or figure note
 )
 
 

@@ -1,0 +1,31 @@
+"""bench/real_queries.toml: every query well formed, every right answer a real claim."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bench.real import KINDS, found, load_queries, score
+from bot.claimset.model import ClaimSet
+
+
+def test_the_query_set_is_complete_and_names_real_claims(claimset: ClaimSet) -> None:
+    queries = load_queries()
+    kinds = Counter(q.kind for q in queries)
+    assert set(kinds) == {*KINDS, "none"}
+    assert sum(n for k, n in kinds.items() if k != "none") >= 80 and kinds["none"] >= 8
+    for q in queries:
+        assert q.text.strip() and q.why.strip(), q
+        assert (q.kind == "none") == (not q.answers), q
+        assert set(q.answers) <= set(claimset.claims), q
+    halves = Counter(q.half for q in queries)
+    assert abs(halves["tune"] - halves["held"]) <= len(KINDS) + 1
+
+
+def test_scoring_counts_found_and_honest_no_match() -> None:
+    queries = load_queries()
+    q_found = next(q for q in queries if q.kind == "exact")
+    q_none = next(q for q in queries if q.kind == "none")
+    assert found(q_found, [q_found.answers[0]]) and not found(q_found, [])
+    assert found(q_none, []) and not found(q_none, ["anything"])
+    s = score([q_found, q_none], [[q_found.answers[0]], ["x"]])
+    assert s["exact"] == 1.0 and s["none"] == 0 and s["overall"] == 1.0
