@@ -1,5 +1,6 @@
-"""Shared fixtures: the shipped claim set (loaded once), a tiny hand-built one, and a fresh
-database on each store backend (``backend``: SQLite, and PostgreSQL when a server is given)."""
+"""Shared fixtures: the shipped claim set (loaded once), the five-article story (a fixture
+set for tests that pin the story's content), a tiny hand-built one, and a fresh database
+on each store backend (``backend``: SQLite, and PostgreSQL when a server is given)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from tests.store_backends import (
     postgres_unavailable,
     skip_or_fail_without_postgres,
 )
+from tests.story_sets import five_article_story
 
 # Two articles: 100 and 101 both relay TASS; 102 reports the ministry directly.
 TINY_TEXTS = {
@@ -143,6 +145,19 @@ def claimset() -> ClaimSet:
 def desk(claimset: ClaimSet) -> Factdesk:
     """The answer engine over the shipped claim set, built once."""
     return Factdesk(claimset)
+
+
+@pytest.fixture(scope="session")
+def story_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five-article story's directory: the seed articles as issue 11 left them. Tests
+    that pin what the story says use it, so an article added to seeds/ changes nothing."""
+    return five_article_story(tmp_path_factory.mktemp("story") / "five-articles")
+
+
+@pytest.fixture(scope="session")
+def story_desk(story_path: Path) -> Factdesk:
+    """The answer engine over the five-article story, built once."""
+    return Factdesk(load_claimset(story_path))
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import discord
@@ -45,7 +45,8 @@ class Recorded:
     method: str
     path: str
     query: dict[str, str]
-    body: Any
+    body: Any  # the JSON body, or a multipart request's payload_json
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # files[n]: name, bytes
 
 
 def _user(uid: int, name: str, bot: bool = False) -> dict[str, Any]:
@@ -140,16 +141,31 @@ class RecordingDiscord:
             status=status, body=json.dumps(data).encode(), content_type="application/json"
         )
 
+    @staticmethod
+    async def _read(request: web.Request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+        """The JSON body (a multipart request's payload_json) and any files[n] parts."""
+        files: dict[str, tuple[str, bytes]] = {}
+        if not request.can_read_body:
+            return None, files
+        if request.content_type == "multipart/form-data":
+            body: Any = None
+            async for part in await request.multipart():
+                data = await part.read()  # type: ignore[union-attr]
+                if part.name == "payload_json":
+                    body = json.loads(data)
+                elif part.name:
+                    files[part.name] = (part.filename or "", bytes(data))  # type: ignore[union-attr]
+            return body, files
+        raw = await request.read()
+        try:
+            return (json.loads(raw) if raw else None), files
+        except ValueError:
+            return raw.decode(errors="replace"), files
+
     async def _handle(self, request: web.Request) -> web.Response:
-        body: Any = None
-        if request.can_read_body:
-            raw = await request.read()
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                body = raw.decode(errors="replace")
+        body, files = await self._read(request)
         path = request.path.removeprefix("/api/v10")
-        self.requests.append(Recorded(request.method, path, dict(request.query), body))
+        self.requests.append(Recorded(request.method, path, dict(request.query), body, files))
         self._changed.set()
         parts = path.strip("/").split("/")
 

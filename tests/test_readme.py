@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from bot.paths import PROJECT_ROOT, SEEDS_DIR
+from tests.story_sets import five_article_story
 
 README = PROJECT_ROOT / "README.md"
 ARTICLES = PROJECT_ROOT / "tests" / "data" / "readme"
@@ -168,9 +169,21 @@ class Sandbox:
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Sandbox:
-    cwd = tmp_path / "work"
-    claimset = cwd / "seeds"
+    """The README's commands run over a copy of the shipped seeds."""
+    claimset = tmp_path / "work" / "seeds"
     shutil.copytree(SEEDS_DIR, claimset)
+    return _sandbox(tmp_path, claimset)
+
+
+@pytest.fixture
+def story_sandbox(tmp_path: Path) -> Sandbox:
+    """The README's TOML examples are added to the five-article story, not to the seeds:
+    a desk's own article 005 in seeds/ must not collide with the example's 005."""
+    return _sandbox(tmp_path, five_article_story(tmp_path / "work" / "seeds"))
+
+
+def _sandbox(tmp_path: Path, claimset: Path) -> Sandbox:
+    cwd = tmp_path / "work"
     # `python ...` and `.venv/bin/python ...` as typed in the README run this interpreter.
     _shim(tmp_path / "bin" / "python")
     _shim(tmp_path / "bin" / "python3")
@@ -318,8 +331,9 @@ def _add_toml_examples(claimset: Path) -> list[str]:
     return kinds
 
 
-def test_toml_examples_pass_validate(sandbox: Sandbox) -> None:
+def test_toml_examples_pass_validate(story_sandbox: Sandbox) -> None:
     """The new source, claim and figure of "Editing the claim set", together, are valid."""
+    sandbox = story_sandbox
     kinds = _add_toml_examples(sandbox.claimset)
     assert {"sources", "claims", "figures"} <= set(kinds)
     command = f"python -m bot validate {shlex.quote(str(sandbox.claimset))}"
@@ -327,8 +341,9 @@ def test_toml_examples_pass_validate(sandbox: Sandbox) -> None:
     assert done.returncode == 0, _report(command, done)
 
 
-def test_toml_examples_are_answered(sandbox: Sandbox) -> None:
+def test_toml_examples_are_answered(story_sandbox: Sandbox) -> None:
     """Once valid, the new claim and figure are what the bot answers with."""
+    sandbox = story_sandbox
     _add_toml_examples(sandbox.claimset)
     claims = [c for b in TOML_BLOCKS for c in tomllib.loads(b.text).get("claims", [])]
     figures = [f for b in TOML_BLOCKS for f in tomllib.loads(b.text).get("figures", [])]

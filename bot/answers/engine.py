@@ -447,7 +447,7 @@ class Factdesk:
 
     def _source_name(self, sid: str) -> str:
         s = self.claimset.sources[sid]
-        return f"{sid} {s.label}: {s.headline}"
+        return f"{sid} {s.label}: {s.headline or 'no headline'}"
 
     # -- figures and evidence ----------------------------------------------------------
 

@@ -15,7 +15,12 @@ Two figures for the same topic relate in one of these ways (checked in this orde
 
 The readable verdict goes group by group (``group``): for each scope group the counts
 no later count of the same group and place supersedes, how they relate, and what they
-supersede; then whether anything contradicts, and the caveats the sources state.
+supersede; then whether anything contradicts, and the caveats the sources state
+(matched to the figures they are about by :mod:`bot.answers.caveats`).
+
+Two figures from one independent origin (:mod:`bot.claimset.origins`: one Facebook post
+in two translations, two outlets relaying one wire) never ``agree``: they are the
+``same_report`` (:func:`same_report`).
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 
+from bot.answers import caveats as caveats_mod
 from bot.answers.models import (
     FigureComparison,
     FigureGroup,
@@ -35,7 +41,8 @@ from bot.answers.models import (
     Relation,
 )
 from bot.claimset.model import ClaimSet
-from bot.claimset.schema import Figure, Source, Speaker, Topic
+from bot.claimset.origins import origin_key, origin_of
+from bot.claimset.schema import Attribution, Figure, Source, Speaker, Topic
 from bot.formatting import format_number, interval_words
 
 log = logging.getLogger(__name__)
@@ -49,18 +56,7 @@ _SCOPE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _ALL = "all"
 
-# Words in a source sentence that say a count is not settled.
-CAVEAT_MARKERS: tuple[str, ...] = (
-    "unclear",
-    "under review",
-    "no immediate confirmation",
-    "not confirmed",
-    "unconfirmed",
-    "could not be verified",
-    "not been verified",
-    "not independently verified",
-)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_GROUP_NAMES = frozenset(g for g, _ in _SCOPE_GROUPS)
 
 
 def scope_group(scope: str) -> str:
@@ -177,6 +173,30 @@ def compare(a: Figure, b: Figure) -> FigureComparison:
     )
 
 
+def figure_origin(f: Figure, claimset: ClaimSet) -> tuple[str, str]:
+    """(key, name) of the figure's independent origin, as origins counts a claim's
+    attribution: the first link of its relay chain, else its source's outlet (or file)."""
+    attribution = Attribution.model_construct(source=f.source, quote=f.quote, via=list(f.via))
+    source = claimset.sources.get(f.source)
+    return origin_key(attribution, source), origin_of(attribution, source)
+
+
+def same_report(
+    c: FigureComparison, a: Figure, b: Figure, origins: Mapping[str, tuple[str, str]]
+) -> FigureComparison:
+    """``c``, unless it says two figures of one origin agree (or differ only in
+    precision): then they are one report told twice, which confirms nothing."""
+    if c.relation not in ("agree", "precision") or origins[a.id][0] != origins[b.id][0]:
+        return c
+    return FigureComparison(
+        a=c.a,
+        b=c.b,
+        relation="same_report",
+        explanation=f"One report, not two: {_name(a)} and {_name(b)} both come from "
+        f"{origins[a.id][1]}, so they do not confirm each other.",
+    )
+
+
 def envelope(figures: Sequence[Figure]) -> Interval | None:
     """The interval every figure falls in: lowest low to highest high (open if any is)."""
     if not figures:
@@ -189,19 +209,11 @@ def envelope(figures: Sequence[Figure]) -> Interval | None:
     )
 
 
-def caveats(topic: Topic, claimset: ClaimSet, source_ids: Iterable[str]) -> list[str]:
-    """Sentences in the sources that say the topic's count is unsettled, quoted verbatim."""
-    words = {w.lower() for s in [topic.label, *topic.synonyms] for w in s.split() if len(w) > 3}
-    out: list[str] = []
-    for sid in sorted(set(source_ids)):
-        text = claimset.texts.get(sid, "")
-        for sentence in _SENTENCE.split(text):
-            low = sentence.lower()
-            if any(m in low for m in CAVEAT_MARKERS) and any(
-                re.search(rf"\b{re.escape(w)}\b", low) for w in words
-            ):
-                out.append(f"“{sentence.strip()}” ({sid})")
-    return out
+def caveats(
+    topic: Topic, figs: Sequence[Figure], claimset: ClaimSet
+) -> list[caveats_mod.Caveat]:
+    """The sources' caveats about the topic, each with the figures it concerns."""
+    return caveats_mod.match(topic, figs, claimset, scope_group, _GROUP_NAMES)
 
 
 def _amount(value: float) -> str:
@@ -243,7 +255,7 @@ def own_voice(f: Figure, speaker: Speaker | None, source: Source | None) -> bool
     return f"article {f.source}" in {a.lower() for a in speaker.aliases}
 
 
-def row(f: Figure, claimset: ClaimSet) -> FigureRow:
+def row(f: Figure, claimset: ClaimSet, notes: Sequence[str] = ()) -> FigureRow:
     source = claimset.sources.get(f.source)
     speaker = claimset.speakers.get(f.speaker) if f.speaker else None
     return FigureRow(
@@ -266,6 +278,7 @@ def row(f: Figure, claimset: ClaimSet) -> FigureRow:
         own_voice=own_voice(f, speaker, source),
         group=scope_group(f.scope),
         reads=reads(f.low, f.high, f.unit, f.qualifier),
+        caveats=list(notes),
     )
 
 
@@ -278,15 +291,18 @@ def answer(
 ) -> FiguresAnswer:
     """The /figures answer for one resolved topic."""
     figs = sorted((f for f in figures if f.topic == topic.id), key=_sort_key)
-    comparisons = [compare(a, b) for a, b in combinations(figs, 2)]
+    origins = {f.id: figure_origin(f, claimset) for f in figs}
+    comparisons = [same_report(compare(a, b), a, b, origins) for a, b in combinations(figs, 2)]
     conflict = any(c.relation == "contradiction" for c in comparisons)
-    notes = caveats(topic, claimset, (f.source for f in figs))
+    found = caveats(topic, figs, claimset)
+    notes = [c.quoted for c in found]
+    concerns = caveats_mod.by_figure(found)
     groups = group(figs, comparisons, claimset)
     return FiguresAnswer(
         query=query,
         topic=topic.id,
         topic_label=topic.label,
-        figures=[row(f, claimset) for f in figs],
+        figures=[row(f, claimset, concerns.get(f.id, ())) for f in figs],
         envelope=envelope(figs),
         conflict=conflict,
         comparisons=comparisons,
@@ -361,8 +377,10 @@ def _summarise(
         )
     elif len(current) == 1:
         summary = cites[0]
-    elif kinds <= {"agree"}:
-        summary = f"{_join(cites)} agree"
+    elif kinds <= {"same_report"}:
+        summary = f"{_join(cites)} are one report, not corroboration"
+    elif kinds <= {"agree", "same_report"}:
+        summary = f"{_join(cites)} agree (one report counted once)"
     else:
         summary = f"{_join(cites)} agree up to precision"
     if superseded:

@@ -101,6 +101,8 @@ class FigureRow(_Answer):
     own_voice: bool = False
     group: str = ""  # the scope group: "all", "security forces", "demonstrators", ...
     reads: str = ""  # the coded interval in words: "167 or more people", "exactly 16 people"
+    # The sources' caveats about this figure's topic and scope, quoted: "“...” (003)".
+    caveats: list[str] = Field(default_factory=list)
 
 
 class Interval(_Answer):
@@ -108,7 +110,11 @@ class Interval(_Answer):
     high: float | None
 
 
-Relation = Literal["contradiction", "scope", "date", "precision", "agree", "unit"]
+# same_report: one independent origin told twice (two translations of one post): not
+# agreement, whatever the numbers.
+Relation = Literal[
+    "contradiction", "scope", "date", "precision", "agree", "same_report", "unit"
+]
 
 
 class FigureComparison(_Answer):
@@ -129,6 +135,13 @@ class FigureGroup(_Answer):
     superseded: list[str] = Field(default_factory=list)
     envelope: Interval | None = None  # of the current figures
     summary: str = ""  # one line: the latest count(s) and how they relate
+
+
+def best_range(group: FigureGroup) -> Interval | None:
+    """The group's best current range: a ``best`` interval when the figure model gives
+    one, else the envelope of the figures no later count supersedes."""
+    best = getattr(group, "best", None) or getattr(group, "best_range", None)
+    return best if isinstance(best, Interval) else group.envelope
 
 
 class FiguresAnswer(_Answer):

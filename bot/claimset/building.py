@@ -63,6 +63,9 @@ def build_claimset(state: LoadState, manifest: Manifest, root: Path) -> ClaimSet
         "topic": by_id("topics"),
         "claim": by_id("claims"),
         "figure": by_id("figures"),
+        "place": by_id("places"),
+        "group": by_id("groups"),
+        "unit": by_id("units"),
     }
     return ClaimSet(
         manifest=manifest,
@@ -73,5 +76,8 @@ def build_claimset(state: LoadState, manifest: Manifest, root: Path) -> ClaimSet
         topics=ids["topic"],
         claims=ids["claim"],
         figures=ids["figure"],
+        places=ids["place"],
+        groups=ids["group"],
+        units=ids["unit"],
         locations=_Locations(state.chunks, ids),
     )

@@ -102,7 +102,10 @@ class Compactor:
         for fig in figures:
             self.share_set(fig)
             d = fig.__dict__
-            for key in ("topic", "scope", "qualifier", "words", "unit", "speaker", "source"):
+            for key in (
+                "topic", "scope", "qualifier", "words", "unit", "speaker", "source", "group",
+                "place", "kind",
+            ):  # fmt: skip
                 value = d[key]
                 if value is not None:
                     d[key] = v(value, value)
@@ -113,6 +116,8 @@ class Compactor:
                 via[i] = v(link, link)
             if not via:
                 d["via"] = self.lists.setdefault((), [])
+            if not fig.lifecycle:
+                d["lifecycle"] = self.lists.setdefault((), [])
 
     def compact(self, array: str, models: list[Any]) -> None:
         """Compact the models just read from one file's ``array``."""

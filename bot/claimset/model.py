@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.claimset.schema import Claim, Figure, Manifest, Source, Speaker, Topic
+from bot.claimset.schema import (
+    Claim,
+    Figure,
+    Group,
+    Manifest,
+    Place,
+    Source,
+    Speaker,
+    Topic,
+    Unit,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +43,11 @@ class ClaimSet:
     topics: dict[str, Topic]
     claims: dict[str, Claim]
     figures: dict[str, Figure]
+    # The figure vocabularies (places.toml, groups.toml, units.toml), by id; empty when
+    # the manifest names none.
+    places: dict[str, Place] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
     # record id -> where it was read ("claim:<id>", "figure:<id>", "speaker:<id>", ...);
     # the loader finds a line only when it is first asked for
     locations: Mapping[str, Location] = field(default_factory=dict)

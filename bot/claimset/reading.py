@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 MANIFEST_NAME = "claimset.toml"
 MAX_FILE_BYTES = 16 * 1024 * 1024  # per file: a claim set is many files, none huge
 # The manifest keys that list files by glob, read in this order after the sources.
-FILE_LISTS = ("speakers", "topics", "claims", "figures")
+FILE_LISTS = ("speakers", "topics", "claims", "figures", "places", "groups", "units")
 
 
 class Reader:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from bot.claimset.model import ClaimSet
 from bot.claimset.problems import Problem, Severity, field_label, in_order, one_line, short
-from bot.claimset.schema import Claim, Figure, Source, Speaker, Topic
+from bot.claimset.schema import Claim, Figure, Group, Place, Source, Speaker, Topic, Unit
 from bot.claimset.toml_lines import Lines, locate
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,9 @@ ARRAYS: dict[str, tuple[str, type[BaseModel]]] = {
     "topics": ("topic", Topic),
     "claims": ("claim", Claim),
     "figures": ("figure", Figure),
+    "places": ("place", Place),
+    "groups": ("group", Group),
+    "units": ("unit", Unit),
 }
 ARRAY_OF = {kind: array for array, (kind, _) in ARRAYS.items()}
 

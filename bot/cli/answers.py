@@ -1,5 +1,7 @@
 """`python -m bot claim|figures|evidence|speaker|source QUERY [--json] [--limit N] [--full]`.
 
+``figures ... --chart FILE.png`` also writes the answer's chart (:mod:`bot.rendering.chart`).
+
 Readable text by default (:mod:`bot.rendering.text`); ``--json`` prints
 ``answer.model_dump(mode="json")``, the documented contract (README, "JSON contract").
 Answers come from the desk (:mod:`bot.desk`): the editors' rulings and notes from the
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+from pathlib import Path
 
 from bot.answers.engine import STATUSES, Factdesk
 from bot.answers.models import ClaimList, EvidenceAnswer, FiguresAnswer
@@ -82,6 +86,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                 default=None,
                 help=f"at most N claims (default {DEFAULT_LIMITS[command]})",
             )
+        if command == "figures":
+            parser.add_argument("--chart", type=Path, metavar="FILE.png", default=None,
+                                help="also write the chart of the figures as a PNG")
         add_desk_options(parser)
         parser.set_defaults(handler=run, answer_command=command)
 
@@ -101,4 +108,22 @@ def run(args: argparse.Namespace) -> int:
 
     answer = with_desk(args, work, store=StoreMode.IF_EXISTS)
     emit(args, answer, render(answer, full=getattr(args, "full", False)))
+    chart_to = getattr(args, "chart", None)
+    if chart_to is not None and isinstance(answer, FiguresAnswer):
+        write_chart(answer, chart_to)
     return 0
+
+
+def write_chart(answer: FiguresAnswer, path: Path) -> None:
+    """Write the answer's chart to ``path``; no figures: a note on stderr, nothing written."""
+    from bot.rendering.chart import render_png
+
+    if not answer.figures:
+        print(f"figures: no chart written: no figures for {answer.query!r}", file=sys.stderr)
+        return
+    png = render_png(answer)
+    try:
+        path.write_bytes(png)
+    except OSError as exc:
+        raise UsageError(f"figures: --chart {path}: cannot write: {exc.strerror}") from None
+    log.info("chart written to %s (%d bytes)", path, len(png))

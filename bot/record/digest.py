@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.answers.models import FiguresAnswer, Interval
+from bot.answers.models import FiguresAnswer, Interval, best_range
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Claim
 from bot.claimset.status import EvidenceStatus
@@ -114,7 +114,10 @@ class DigestConflict(_Answer):
     rank: int
     kind: Literal["contradiction", "unsettled"]
     figures: list[str]  # the figures in question (for a contradiction, those that clash)
+    # The headline range: the best current range of the all-people scope when the topic
+    # has one, else of its only scope; None when several scopes would be mixed.
     envelope: Interval | None = None
+    envelope_scope: str | None = None  # the scope ``envelope`` is for: "all", ...
     summary: str  # one line
     explanation: str  # the engine's full reasoning
     caveats: list[str] = Field(default_factory=list)
@@ -283,7 +286,7 @@ def build_digest(
             kind="source",
             id=sid,
             change=change_of(f"source:{sid}"),
-            summary=f"{cs.sources[sid].label}: “{cs.sources[sid].headline}”"
+            summary=f"{cs.sources[sid].label}: {cs.sources[sid].headline_label}"
             f" ({cs.sources[sid].published_label})",
             first_seen=seen.get(f"source:{sid}"),
             command=source_command(sid),
@@ -389,6 +392,19 @@ def _status_change(engine: DigestEngine, row: RulingChange) -> DigestStatusChang
     )
 
 
+def headline_range(answer: FiguresAnswer) -> tuple[str | None, Interval | None]:
+    """(scope, range) a topic's headline gives: the all-people scope's best current
+    range, else the only scope's; (None, None) rather than an envelope over scopes (12
+    demonstrators and 167 people in all are not one range)."""
+    groups = answer.groups
+    chosen = next((g for g in groups if g.scope == "all" or g.scope.startswith("all (")), None)
+    if chosen is None and len(groups) == 1:
+        chosen = groups[0]
+    if chosen is None:
+        return None, None
+    return chosen.scope, best_range(chosen)
+
+
 def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
     """Topics whose figures clash or are unsettled, most important first (topic rank)."""
     out: list[DigestConflict] = []
@@ -396,7 +412,7 @@ def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
     for topic in topics:
         answer = engine.figures(topic.id)
         clashes = [c for c in answer.comparisons if c.relation == "contradiction"]
-        differ = [c for c in answer.comparisons if c.relation != "agree"]
+        differ = [c for c in answer.comparisons if c.relation not in ("agree", "same_report")]
         caveats = list(getattr(answer, "caveats", []) or [])
         if answer.conflict or clashes:
             kind: Literal["contradiction", "unsettled"] = "contradiction"
@@ -409,6 +425,7 @@ def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
             summary = f"{answer.explanation.split(';')[0]}; the sources say: {caveats[0]}"
         else:
             continue
+        scope, headline = headline_range(answer)
         ids: list[str] = []
         for comp in chosen:
             ids += [i for i in (comp.a, comp.b) if i not in ids]
@@ -419,7 +436,8 @@ def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
                 rank=topic.rank,
                 kind=kind,
                 figures=ids or [f.id for f in answer.figures],
-                envelope=answer.envelope,
+                envelope=headline,
+                envelope_scope=scope,
                 summary=summary,
                 explanation=answer.explanation or summary,
                 caveats=caveats,

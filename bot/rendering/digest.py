@@ -91,7 +91,10 @@ def _status_lines(answer: DigestAnswer, esc: TextFn, code: TextFn) -> list[str]:
 def _conflict_lines(answer: DigestAnswer, esc: TextFn, code: TextFn) -> list[str]:
     lines = []
     for conflict in answer.conflicts:
-        env = f" ({envelope_text(conflict.envelope)})" if conflict.envelope else ""
+        env = ""
+        if conflict.envelope:
+            scope = f"{conflict.envelope_scope}: " if conflict.envelope_scope else ""
+            env = f" ({scope}{envelope_text(conflict.envelope)})"
         tag = "contradiction" if conflict.kind == "contradiction" else "unsettled"
         lines.append(
             f"• {esc(conflict.topic_label)}{env}, {tag}: {esc(conflict.summary)}"

@@ -151,7 +151,7 @@ def render_figures(answer: FiguresAnswer) -> str:
         lines.append("caveats in the sources:")
         for note in answer.caveats:
             lines.append(_wrap(f"- {note}", "  ").replace("  - ", "- ", 1))
-    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3}
+    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3, "same_report": 4}
     relations = sorted(
         (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
     )
@@ -168,6 +168,8 @@ def render_figures(answer: FiguresAnswer) -> str:
         lines.append(f"    scope: {f.scope}; as of {date}")
         lines.append(f"    {figure_who(f)} [{f.file}]")
         lines.append(_wrap(f"“{f.quote}”", "    "))
+        for note in f.caveats:
+            lines.append(_wrap(f"caveat: {note}", "    "))
     return "\n".join(lines)
 
 

@@ -393,7 +393,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         )
     # Pairs that count different groups are summed up by the scope lines above; only the
     # relations within a group (and a part larger than its whole) are listed one by one.
-    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3}
+    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3, "same_report": 4}
     relations = sorted(
         (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
     )
@@ -416,6 +416,12 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
     return _number_pages(
         [Page(embeds=[embed], match_id=answer.topic) for embed in _embeds(draft)]
     )
+
+
+def show_image(page: Page, filename: str) -> None:
+    """Point the page's first embed at an attached image (``attachment://filename``)."""
+    if page.embeds:
+        page.embeds[0].set_image(url=f"attachment://{filename}")
 
 
 # -- editors' replies ---------------------------------------------------------

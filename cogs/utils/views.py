@@ -1,18 +1,23 @@
 """The answer view: page through a long answer, post it to the channel, flag a wrong match.
 
 Only the user who asked can press the buttons; on timeout every button is disabled.
-:func:`send_answer` is what every command cog calls: render, then respond.
+:func:`send_answer` is what every command cog calls: render, then respond (a followup
+when the cog deferred). An :class:`Upload` (the /figures chart) goes with the answer's
+message, its first page's embed showing it (``attachment://``); paging edits leave the
+message's attachment alone, and "Post to channel" sends it again with the page.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 
-from cogs.utils.rendering import Page, render
+from cogs.utils.rendering import Page, render, show_image
 from cogs.utils.tree import UNEXPECTED, reply_ephemeral
 
 log = logging.getLogger(__name__)
@@ -22,6 +27,17 @@ NOT_YOURS = "Only the person who asked can use these buttons."
 FEEDBACK_THANKS = "Thanks: the desk will review this match."
 ALREADY_POSTED = "This answer is already posted to the channel."
 ALREADY_REPORTED = "This match is already reported; thanks."
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with an answer (the figures chart): a fresh discord.File each send."""
+
+    filename: str
+    data: bytes
+
+    def file(self) -> discord.File:
+        return discord.File(io.BytesIO(self.data), filename=self.filename)
 
 
 class AnswerView(discord.ui.View):
@@ -37,9 +53,11 @@ class AnswerView(discord.ui.View):
         can_post: bool,
         feedback: bool,
         timeout: float | None = VIEW_TIMEOUT,
+        upload: Upload | None = None,
     ) -> None:
         super().__init__(timeout=timeout)
         self.author_id = author_id
+        self.upload = upload
         self.pages = list(pages)
         self.command = command
         self.query = query
@@ -68,6 +86,13 @@ class AnswerView(discord.ui.View):
 
     def page_kwargs(self) -> dict[str, Any]:
         return {"content": self.page.content, "embeds": self.page.embeds}
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """What a new message of this view carries: the page and the upload, if any."""
+        kwargs = self.page_kwargs()
+        if self.upload is not None:
+            kwargs["files"] = [self.upload.file()]
+        return kwargs
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if interaction.user.id != self.author_id:
@@ -122,12 +147,14 @@ class AnswerView(discord.ui.View):
             query=self.query,
             can_post=False,
             feedback=False,
+            upload=self.upload,
         )
         public.index = self.index
         public._sync_buttons()
         shared = f"Shared by {interaction.user.mention}"
         content = f"{self.page.content}\n{shared}" if self.page.content else shared
-        kwargs: dict[str, Any] = {"content": content[:2000], "embeds": self.page.embeds}
+        kwargs = public.send_kwargs()
+        kwargs["content"] = content[:2000]
         if len(public.children) > 0:
             kwargs["view"] = public
         try:
@@ -179,13 +206,27 @@ class AnswerView(discord.ui.View):
         await reply_ephemeral(interaction, UNEXPECTED)
 
 
+def answers_privately(interaction: discord.Interaction) -> bool:
+    """Whether answers are ephemeral (the ``[discord] ephemeral`` setting)."""
+    bot: Any = interaction.client
+    return bool(bot.settings.discord.ephemeral)
+
+
 async def send_answer(
-    interaction: discord.Interaction, answer: object, *, command: str, query: str
+    interaction: discord.Interaction,
+    answer: object,
+    *,
+    command: str,
+    query: str,
+    upload: Upload | None = None,
 ) -> AnswerView:
-    """Render ``answer`` and respond, ephemeral unless settings say otherwise."""
+    """Render ``answer`` and respond (a followup when the interaction was deferred),
+    ephemeral unless settings say otherwise; ``upload`` goes with it, shown in page 1."""
     bot: Any = interaction.client
     pages = render(answer, version=bot.engine.claimset.version)
-    ephemeral = bool(bot.settings.discord.ephemeral)
+    if upload is not None:
+        show_image(pages[0], upload.filename)
+    ephemeral = answers_privately(interaction)
     view = AnswerView(
         author_id=interaction.user.id,
         pages=pages,
@@ -194,11 +235,15 @@ async def send_answer(
         can_post=ephemeral,
         feedback=any(p.match_id for p in pages),
         timeout=VIEW_TIMEOUT,
+        upload=upload,
     )
-    kwargs: dict[str, Any] = view.page_kwargs()
+    kwargs = view.send_kwargs()
     if view.children:
         kwargs["view"] = view
-    await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
+    if interaction.response.is_done():  # deferred: the followup replaces "thinking..."
+        await interaction.followup.send(**kwargs, ephemeral=ephemeral, wait=True)
+    else:
+        await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
     view.origin = interaction
     if not view.children:
         view.stop()

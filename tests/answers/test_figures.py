@@ -149,7 +149,8 @@ def test_figures_of_another_topic_are_left_out(tiny_claimset: ClaimSet) -> None:
     assert all("stray" not in (c.a, c.b) for c in result.comparisons)
 
 
-def test_seed_deaths_verdict_goes_scope_by_scope(desk: Factdesk) -> None:
+def test_seed_deaths_verdict_goes_scope_by_scope(story_desk: Factdesk) -> None:
+    desk = story_desk  # the five-article story: what it says is pinned here
     deaths = desk.figures("death toll")
     rows = {f.id: f for f in deaths.figures}
     assert deaths.groups[0].scope == "all"
@@ -172,7 +173,8 @@ def test_seed_deaths_verdict_goes_scope_by_scope(desk: Factdesk) -> None:
         assert caveat in text
 
 
-def test_seed_figure_rows_name_the_speaker_once(desk: Factdesk) -> None:
+def test_seed_figure_rows_name_the_speaker_once(story_desk: Factdesk) -> None:
+    desk = story_desk
     deaths = desk.figures("death toll")
     by_words = {f.words: f for f in deaths.figures}
     assert by_words["Dozens"].own_voice and not by_words["dozens"].own_voice
@@ -210,3 +212,35 @@ def test_a_count_for_one_place_never_supersedes_the_whole() -> None:
     assert compare(almaty, later).relation == "date"
     same_day = fig("w", 10, 20, scope="demonstrators")
     assert compare(same_day, almaty).relation == "contradiction"
+
+
+def _relayed(fid: str, source: str, via: list[str]) -> Figure:
+    return Figure(id=fid, topic="deaths", scope="all", low=40, high=None,
+                  qualifier="at_least", words="At least 40", unit="people", as_of=DAY,
+                  source=source, quote="At least 40 people were killed on Monday", via=via)
+
+
+def test_one_origin_never_agrees_with_itself(tiny_claimset: ClaimSet) -> None:
+    import dataclasses
+
+    figures = {  # 100 and 101 both relay TASS: one origin; 102 reports it itself
+        "tass-100": _relayed("tass-100", "100", ["TASS"]),
+        "tass-101": _relayed("tass-101", "101", ["TASS"]),
+        "own-102": _relayed("own-102", "102", []),
+    }
+    cs = dataclasses.replace(tiny_claimset, figures=figures)
+    got = answer("deaths", cs.topics["deaths"], list(figures.values()), cs)
+    relation = {frozenset((c.a, c.b)): c for c in got.comparisons}
+    same = relation[frozenset(("tass-100", "tass-101"))]
+    assert same.relation == "same_report" and "TASS" in same.explanation
+    assert relation[frozenset(("tass-100", "own-102"))].relation == "agree"
+    assert "one report counted once" in got.groups[0].summary
+
+
+def test_the_two_translations_of_one_post_are_one_report(claimset: ClaimSet) -> None:
+    jihadists = Factdesk(claimset).figures("jihadists")
+    posts = [f for f in jihadists.figures if f.via and f.via[0].startswith("Facebook")]
+    assert len({f.source_id for f in posts}) >= 2
+    pairs = [c for c in jihadists.comparisons
+             if {c.a, c.b} <= {f.id for f in posts}]
+    assert pairs and {c.relation for c in pairs} == {"same_report"}

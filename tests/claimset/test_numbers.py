@@ -8,11 +8,16 @@ from hypothesis import strategies as st
 
 from bot.claimset.numbers import (
     VAGUE_CODING,
+    VAGUE_NOTES,
     NumberError,
+    coding_note,
     expected_interval,
+    find_words,
     interval_from_words,
     is_counted,
+    not_a_count,
     parse_numbers,
+    qualifier_problem,
 )
 
 
@@ -128,7 +133,6 @@ def test_counted_units() -> None:
     assert not is_counted("years")
 
 
-
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=10**12))
 def test_digits_with_separators_round_trip(n: int) -> None:
@@ -142,3 +146,119 @@ def test_parse_numbers_never_raises(words: str) -> None:
     for n in parse_numbers(words):
         assert n.text
         assert n.high is None or n.low <= n.high
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "words", "unit", "interval"),
+    [
+        ("more_than", "over 2K", "people", (2001, None)),
+        ("exact", "88.1 bln tenge", "KZT", (88.1e9, 88.1e9)),
+        ("about", "$200 million", "USD", (2e8, 2e8)),
+        ("more_than", "more than $90 mln", "USD", (9e7, None)),
+        ("more_than", "more than 93.7 bln tenge", "KZT", (93.7e9, None)),
+        ("vague", "several", "people", (3, None)),
+        ("vague", "a few", "people", (2, None)),
+        ("vague", "tens", "people", (10, None)),
+        ("nearly", "Nearly 1,700", "people", (None, 1700)),
+        ("nearly", "almost 50", "people", (None, 50)),
+        ("about", "around 2,000", "people", (2000, 2000)),
+        ("at_most", "up to 750", "people", (None, 750)),
+        ("fewer_than", "fewer than 50", "people", (None, 49)),
+        ("exact", "doubled", "times", (2, 2)),
+    ],
+)
+def test_numbers_as_reporters_write_them(
+    qualifier: str, words: str, unit: str, interval: tuple[float | None, float | None]
+) -> None:
+    assert interval_from_words(qualifier, words, unit) == interval
+
+
+def test_the_units_vocabulary_decides_what_is_counted() -> None:
+    assert interval_from_words("more_than", "more than 40", "sites", counted=True) == (41, None)
+    assert interval_from_words("more_than", "more than 40", "sites", counted=False) == (40, None)
+
+
+@pytest.mark.parametrize(
+    ("words", "qualifier", "wrong"),
+    [
+        ("more than 1,000", "exact", "say more_than, the qualifier is exact"),
+        ("over 2K", "at_least", "say more_than"),
+        ("some 70", "exact", "say about"),
+        ("nearly 1,700", "about", "say nearly"),
+        ("up to 750", "exact", "say at_most"),
+        ("no more than 10 days", "more_than", "say at_most"),
+        ("1,000", "more_than", "states no qualifier, so it is exact or about"),
+        ("16", "at_least", "states no qualifier"),
+    ],
+)
+def test_the_qualifier_must_be_the_one_the_words_state(
+    words: str, qualifier: str, wrong: str
+) -> None:
+    problem = qualifier_problem(words, qualifier)
+    assert problem is not None and wrong in problem
+
+
+@pytest.mark.parametrize(
+    ("words", "qualifier"),
+    [
+        ("1,000", "exact"),
+        ("2,000", "about"),
+        ("dozens", "vague"),
+        ("more than 150", "more_than"),
+        ("between two and three billion", "between"),
+        ("an estimated 40 bln tenge", "about"),
+    ],
+)
+def test_the_qualifier_the_words_state_passes(words: str, qualifier: str) -> None:
+    assert qualifier_problem(words, qualifier) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "found"),
+    [
+        ("1", "16 police officers", False),
+        ("1", "more than 1,600 injured", False),
+        ("1.5", "11.5 million", False),
+        ("16", "there were 16 dead", True),
+        ("16", "16.", True),
+        ("$200 million", "it cost $200 million.", True),
+        ("over 2K", "164 dead, over 2K treated", True),
+        ("Eighteen", "eighteen members", True),
+    ],
+)
+def test_words_are_found_as_whole_tokens(words: str, text: str, found: bool) -> None:
+    assert (find_words(words, text) is not None) == found
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "what"),
+    [
+        ("four", "three minors had been killed, among them a girl of four.", "an age"),
+        ("19", "a man aged 19 was shot", "an age"),
+        ("4", "a 4-year-old girl", "an age"),
+        ("2019", "who ruled until he stepped down in 2019", "a year"),
+        ("2022", "since January 2022", "a year"),
+    ],
+)
+def test_ages_and_years_are_not_counts(words: str, text: str, what: str) -> None:
+    message = not_a_count(words, text, text.index(words))
+    assert message is not None and what in message
+
+
+@pytest.mark.parametrize(
+    ("words", "text"),
+    [
+        ("2,000", "with the help of 2,000 soldiers"),
+        ("2000", "a force of 2000 troops"),
+        ("three", "three minors had been killed"),
+    ],
+)
+def test_counts_are_counts(words: str, text: str) -> None:
+    assert not_a_count(words, text, text.index(words)) is None
+
+
+def test_every_vague_word_has_its_coding_documented() -> None:
+    assert set(VAGUE_NOTES) == set(VAGUE_CODING)
+    assert "12 or more" in coding_note("Dozens of demonstrators")
+    assert "3 or more" in coding_note("several other member states")
+    assert coding_note("7,939") == ""

@@ -243,9 +243,20 @@ OLD_FLAGGED = {
 }
 
 
-def test_every_pre_fix_defect_is_flagged() -> None:
+def old_set(tmp_path: Path) -> Path:
+    """The pre-fix claims with the shipped articles, speakers and topics copied beside them."""
+    root = tmp_path / "issue13-old"
+    shutil.copytree(DATA / "issue13-old", root)
+    seeds = DEFAULT_CLAIMSET.parent
+    shutil.copytree(seeds / "sources", root / "sources")
+    for name in ("speakers.toml", "topics.toml"):
+        shutil.copy(seeds / name, root / name)
+    return root
+
+
+def test_every_pre_fix_defect_is_flagged(tmp_path: Path) -> None:
     with pytest.raises(ClaimSetInvalid) as caught:
-        load_claimset(DATA / "issue13-old")
+        load_claimset(old_set(tmp_path))
     by_id: dict[str, list[str]] = {}
     for p in caught.value.problems:
         by_id.setdefault(str(p.id), []).append(p.message)

@@ -50,8 +50,8 @@ def test_claim_lists_json_contract(desk: Factdesk, command: str, query: str) -> 
     assert data == expected  # the CLI prints the engine's own answer
 
 
-def test_figures_json_contract() -> None:
-    result = bot("figures", "death", "toll", "--json")
+def test_figures_json_contract(story_path: Path) -> None:
+    result = bot("figures", "death", "toll", "--json", "--claimset", str(story_path))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"topic", "figures", "envelope", "conflict", "explanation"} <= data.keys()
@@ -68,8 +68,8 @@ def test_evidence_json_contract(desk: Factdesk) -> None:
     assert isinstance(data["independent_origins"], int) and data["independent_origins"] >= 1
 
 
-def test_text_output_is_readable() -> None:
-    result = bot("figures", "arrests")
+def test_text_output_is_readable(story_path: Path) -> None:
+    result = bot("figures", "arrests", "--claimset", str(story_path))
     assert result.returncode == 0
     assert "7,939" in result.stdout and "supersedes" in result.stdout
     assert "{" not in result.stdout.splitlines()[0]
@@ -178,7 +178,7 @@ def test_an_inferred_outlet_and_date_are_never_shown_as_stated(desk: Factdesk) -
         assert f"{src.outlet} (inferred)" in out.splitlines()[0]
     digest = bot("digest", "--since", "2021-12-31").stdout
     for src in cs.sources.values():
-        line = next(ln for ln in digest.splitlines() if src.headline in ln)
+        line = next(ln for ln in digest.splitlines() if src.headline_label in ln)
         assert src.label in line
         assert (", inferred)" in line) == (src.published_basis == "inferred")
 

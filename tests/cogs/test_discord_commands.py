@@ -54,6 +54,21 @@ def only_callback(rest, since: int = 0) -> dict[str, Any]:
     return body
 
 
+def only_answer(rest, since: int = 0) -> dict[str, Any]:
+    """The one answer, as ``only_callback`` gives it: a callback's message, or, after a
+    deferred callback (type 5), the followup that replaced it (its files under "files")."""
+    body = only_callback(rest, since)
+    if body["type"] != 5:
+        return body
+    followups = [r for r in rest.requests[since:]
+                 if r.method == "POST" and r.path.startswith("/webhooks/")]
+    assert len(followups) == 1, [r.path for r in rest.requests[since:]]
+    assert message_problems(followups[0].body) == [], message_problems(followups[0].body)
+    flags = (body.get("data") or {}).get("flags") or 0
+    return {"type": 5, "flags": flags, "data": followups[0].body,
+            "files": followups[0].files}
+
+
 def footers(body: dict[str, Any]) -> list[str]:
     return [e["footer"]["text"] for e in body["data"].get("embeds", [])]
 
@@ -80,7 +95,8 @@ async def test_claim_answers_ephemeral_with_buttons(engine) -> None:
 async def test_public_answers_when_ephemeral_is_off(engine) -> None:
     async with running_bot(engine, ephemeral=False) as (bot, rest):
         await invoke(bot, command_payload("figures", {"topic": "deaths"}))
-        body = only_callback(rest)
+        body = only_answer(rest)
+    assert not body["flags"] & EPHEMERAL
     assert not (body["data"].get("flags") or 0) & EPHEMERAL
     assert "Post to channel" not in button_labels(body["data"])
     expected = engine.figures("deaths")
@@ -97,8 +113,9 @@ async def test_every_command_answers_and_fits(engine, command: str, option: str)
              "speaker": "Antonov", "source": "Reuters"}[command]
     async with running_bot(engine) as (bot, rest):
         await invoke(bot, command_payload(command, {option: query}))
-        body = only_callback(rest)
-    assert body["type"] == 4 and body["data"]["embeds"]
+        body = only_answer(rest)
+    # /figures defers (its chart takes time to draw), then answers in a followup
+    assert body["type"] == (5 if command == "figures" else 4) and body["data"]["embeds"]
 
 
 async def test_blank_query_gets_a_short_ephemeral_error(engine) -> None:
@@ -129,8 +146,10 @@ async def test_cooldown_after_five_quick_commands(engine) -> None:
         for _ in range(6):
             await invoke(bot, command_payload("figures", {"topic": "deaths"}))
         bodies = [r.body for r in rest.callbacks()]
+        answers = [r.body for r in rest.calls("POST", "/webhooks/")]
     assert len(bodies) == 6
-    assert all(b["data"].get("embeds") for b in bodies[:5])
+    assert [b["type"] for b in bodies[:5]] == [5] * 5 and len(answers) == 5
+    assert all(a.get("embeds") for a in answers)
     assert bodies[5]["data"]["content"].startswith("Slow down: try again in")
 
 
@@ -309,3 +328,39 @@ async def test_autocomplete_forgives_typos(engine, claimset) -> None:
     assert any(tokayev.id == c["value"] or tokayev.name in c["name"] for c in speakers[:3])
     assert any(deaths.id == c["value"] or deaths.label in c["name"] for c in topics[:3])
     assert len(long) <= 25
+
+
+async def test_figures_attach_their_chart_shown_in_the_first_page(engine) -> None:
+    async with running_bot(engine) as (bot, rest):
+        await invoke(bot, command_payload("figures", {"topic": "deaths"}))
+        body = only_answer(rest)
+    assert body["type"] == 5 and body["flags"] & EPHEMERAL  # deferred, privately
+    name, png = body["files"]["files[0]"]
+    assert name == "figures-deaths.png" and png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert body["data"]["attachments"] == [{"id": 0, "filename": name}]
+    assert body["data"]["embeds"][0]["image"]["url"] == f"attachment://{name}"
+
+
+async def test_figures_answer_without_a_chart_when_drawing_fails(
+    engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.rendering import chart
+
+    def broken(*args: Any) -> bytes:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(chart, "render_png", broken)
+    async with running_bot(engine) as (bot, rest):
+        with caplog.at_level(logging.ERROR):
+            await invoke(bot, command_payload("figures", {"topic": "deaths"}))
+        body = only_answer(rest)
+    assert body["files"] == {} and body["data"]["embeds"]
+    assert "image" not in body["data"]["embeds"][0]
+    assert "could not draw the chart" in caplog.text
+
+
+async def test_a_topic_without_figures_is_answered_at_once_without_a_chart(engine) -> None:
+    async with running_bot(engine) as (bot, rest):
+        await invoke(bot, command_payload("figures", {"topic": "evidence"}))
+        body = only_answer(rest)
+    assert body["type"] == 4 and "files" not in body

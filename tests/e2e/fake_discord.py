@@ -3,7 +3,10 @@
 REST (under ``/api/v10``): ``GET /users/@me``, ``GET /oauth2/applications/@me``,
 ``GET /applications/@me``, command bulk overwrite and listing (global and guild),
 interaction callbacks, followups, ``@original`` (and followup) fetches, edits and
-deletes, channel messages (create, edit). The gateway (``/gateway``): HELLO, IDENTIFY,
+deletes, channel messages (create, edit), each with file uploads (multipart/form-data:
+``payload_json`` and ``files[n]``; the files become the message's ``attachments``,
+served back on loopback at their ``url`` as Discord's CDN would, and an embed's
+``attachment://name`` becomes that url). The gateway (``/gateway``): HELLO, IDENTIFY,
 heartbeats and their acks, READY, GUILD_CREATE, member chunks, dispatching
 INTERACTION_CREATE, RESUME (with replay of what was missed) or INVALID_SESSION, and
 dropping the connection on purpose.
@@ -25,15 +28,22 @@ import datetime as dt
 import itertools
 import json
 import logging
+import mimetypes
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
-from tests.e2e.spec_check import SpecChecker, command_name_problems, message_problems
+from tests.e2e.spec_check import (
+    SpecChecker,
+    Upload,
+    attachment_problems,
+    command_name_problems,
+    message_problems,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +59,7 @@ EPHEMERAL = 1 << 6
 # GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT: off in the (fake) developer portal
 PRIVILEGED_INTENTS = {1 << 1: "GUILD_MEMBERS", 1 << 8: "GUILD_PRESENCES",
                       1 << 15: "MESSAGE_CONTENT"}
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # bytes per file (also each interaction's limit)
 
 
 def _json_response(data: Any, status: int = 200) -> web.Response:
@@ -64,14 +75,29 @@ def _error(status: int, code: int, message: str) -> web.Response:
 
 
 @dataclass
+class UploadedFile:
+    """One ``files[n]`` part of a multipart request, as received."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+    def upload(self) -> Upload:
+        return Upload(self.field, self.filename, len(self.data))
+
+
+@dataclass
 class RecordedRequest:
     method: str
     path: str
     template: str | None
     query: dict[str, str]
-    body: Any
+    body: Any  # the JSON body, or a multipart request's payload_json
     status: int = 0
     violations: list[str] = field(default_factory=list)
+    files: list[UploadedFile] = field(default_factory=list)
+    multipart: bool = False
 
 
 @dataclass
@@ -138,6 +164,7 @@ class FakeDiscord:
         self.interactions: dict[str, SentInteraction] = {}
         self._by_token: dict[str, SentInteraction] = {}
         self.messages: dict[str, dict[str, Any]] = {}  # id -> message object
+        self.uploads: dict[str, bytes] = {}  # attachment id -> the bytes uploaded
         self.channel_messages: list[str] = []  # ids posted with POST /channels/.../messages
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
@@ -168,6 +195,7 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._cdn)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
@@ -566,9 +594,20 @@ class FakeDiscord:
         if ctype == "application/json":
             return json.loads(await request.text())
         if ctype == "multipart/form-data":
-            form = await request.post()
-            payload = form.get("payload_json")
-            return json.loads(payload) if isinstance(payload, str) else None
+            record.multipart = True
+            payload: Any = None
+            async for part in await request.multipart():
+                if not isinstance(part, BodyPartReader):
+                    self._violate(f"{request.method} {request.path}: nested multipart", record)
+                    continue
+                data = await part.read()
+                if part.name == "payload_json":
+                    payload = json.loads(data)
+                else:
+                    record.files.append(UploadedFile(
+                        part.name or "", part.filename or "",
+                        part.headers.get("Content-Type", ""), bytes(data)))
+            return payload
         self._violate(f"{request.method} {request.path}: unexpected content type {ctype}",
                       record)
         return None
@@ -577,7 +616,8 @@ class FakeDiscord:
         auth = request.headers.get("Authorization")
         body = await self._body(request, record)
         record.body = body
-        route, problems = self.checker.check(request.method, request.path, body)
+        fields = [f.field for f in record.files] if record.multipart else None
+        route, problems = self.checker.check(request.method, request.path, body, fields)
         record.template = route.template if route else None
         method = request.method.upper()
         if route is None:
@@ -590,6 +630,7 @@ class FakeDiscord:
             self._violate(f"{method} {template}: missing or wrong Authorization", record)
             return _error(401, 0, "401: Unauthorized")
         problems += self._house_rules(method, template, body)
+        problems += self._attachment_rules(method, template, params, body, record)
         if problems:
             for reason in problems:
                 self._violate(reason, record)
@@ -651,6 +692,42 @@ class FakeDiscord:
             return message_problems(body)
         return []
 
+    def _attachment_rules(self, method: str, template: str, params: dict[str, str],
+                          body: Any, record: RecordedRequest) -> list[str]:
+        """A message's files against its ``attachments`` array and its embeds."""
+        if not isinstance(body, dict):
+            return []
+        limit, existing, message = ATTACHMENT_SIZE_LIMIT, {}, body
+        if template.endswith("/callback"):
+            sent = self.interactions.get(params["interaction_id"])
+            if sent is not None:
+                limit = int(sent.payload.get("attachment_size_limit") or limit)
+            message = body.get("data") if isinstance(body.get("data"), dict) else {}
+            if body.get("type") == UPDATE_MESSAGE and sent is not None:
+                target = (sent.payload.get("message") or {}).get("id")
+                existing = self._attachments_of(target)
+        elif template.startswith("/webhooks/"):
+            sent = self._by_token.get(params["webhook_token"])
+            if sent is not None:
+                limit = int(sent.payload.get("attachment_size_limit") or limit)
+                target = params.get("message_id")
+                if method == "PATCH":
+                    existing = self._attachments_of(target or sent.original_message_id)
+        elif template == "/channels/{channel_id}/messages/{message_id}":
+            existing = self._attachments_of(params["message_id"])
+        elif template != "/channels/{channel_id}/messages":
+            return []
+        if not record.files and not message.get("attachments") and not existing and not any(
+            "attachment://" in json.dumps(e) for e in message.get("embeds") or []
+        ):
+            return []
+        return attachment_problems(message, [f.upload() for f in record.files],
+                                   size_limit=limit, existing=existing)
+
+    def _attachments_of(self, message_id: str | None) -> dict[str, str]:
+        message = self.messages.get(message_id or "") or {}
+        return {str(a["id"]): a["filename"] for a in message.get("attachments") or []}
+
     # handlers: each (request, params, body, record) -> Response
 
     async def _get_me(self, *_: Any) -> web.Response:
@@ -703,7 +780,8 @@ class FakeDiscord:
         return _json_response(stored)
 
     def _make_message(self, data: dict[str, Any], *, interaction: SentInteraction | None,
-                      webhook: bool) -> dict[str, Any]:
+                      webhook: bool, files: list[UploadedFile] | None = None,
+                      ) -> dict[str, Any]:
         message_id = self.snowflake()
         message: dict[str, Any] = {
             "id": message_id, "channel_id": self.channel_id, "type": 0 if not interaction
@@ -714,6 +792,7 @@ class FakeDiscord:
             "edited_timestamp": None, "flags": data.get("flags") or 0,
             "allowed_mentions": data.get("allowed_mentions"),
         }
+        self._attach(message, data, files or [])
         if webhook:
             message["webhook_id"] = self.application_id
             message["application_id"] = self.application_id
@@ -726,12 +805,60 @@ class FakeDiscord:
         self.messages[message_id] = message
         return message
 
-    def _apply_edit(self, message: dict[str, Any], data: dict[str, Any]) -> None:
+    def _apply_edit(self, message: dict[str, Any], data: dict[str, Any],
+                    files: list[UploadedFile] | None = None) -> None:
         for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
             if key in data:
                 message[key] = data[key] if data[key] is not None else (
                     "" if key == "content" else [] if key != "flags" else 0)
+        self._attach(message, data, files or [])
         message["edited_timestamp"] = self._now()
+
+    def attachment_url(self, attachment_id: str, filename: str) -> str:
+        return f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{filename}"
+
+    def _attach(self, message: dict[str, Any], data: dict[str, Any],
+                files: list[UploadedFile]) -> None:
+        """The message's attachments after ``data`` and its ``files`` (an edit keeps those
+        its ``attachments`` array names, all when it has none); ``attachment://name`` in
+        an embed becomes the attachment's url."""
+        old = {str(a["id"]): a for a in message.get("attachments") or []}
+        named = {str(a.get("id")) for a in data.get("attachments") or [] if isinstance(a, dict)}
+        kept = [a for k, a in old.items() if k in named] if "attachments" in data else list(
+            old.values())
+        for upload in files:
+            attachment_id = self.snowflake()
+            self.uploads[attachment_id] = upload.data
+            url = self.attachment_url(attachment_id, upload.filename)
+            kept.append({
+                "id": attachment_id, "filename": upload.filename, "size": len(upload.data),
+                "url": url, "proxy_url": url,
+                "content_type": mimetypes.guess_type(upload.filename)[0]
+                or "application/octet-stream",
+            })
+        message["attachments"] = kept
+        by_name = {a["filename"]: a["url"] for a in kept}
+        for embed in message.get("embeds") or []:
+            image = embed.get("image") or {}
+            url = image.get("url") or ""
+            if url.startswith("attachment://") and url[len("attachment://"):] in by_name:
+                image["url"] = image["proxy_url"] = by_name[url[len("attachment://"):]]
+
+    def attachment_bytes(self, message: dict[str, Any], filename: str) -> bytes:
+        """What was uploaded as ``filename`` to ``message``."""
+        for attachment in message.get("attachments") or []:
+            if attachment["filename"] == filename:
+                return self.uploads[attachment["id"]]
+        names = [a["filename"] for a in message.get("attachments") or []]
+        raise AssertionError(f"message {message['id']} has no {filename!r}; it has {names}")
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        """Discord's CDN for what was uploaded here: the bytes at an attachment's url."""
+        data = self.uploads.get(request.match_info["attachment_id"])
+        if data is None:
+            return web.Response(status=404)
+        ctype = mimetypes.guess_type(request.match_info["filename"])[0]
+        return web.Response(body=data, content_type=ctype or "application/octet-stream")
 
     async def _callback(self, request: web.Request, params: dict[str, str], body: Any,
                         record: RecordedRequest) -> web.Response:
@@ -754,7 +881,8 @@ class FakeDiscord:
         data = body.get("data") or {}
         message: dict[str, Any] | None = None
         if ctype == CHANNEL_MESSAGE:
-            message = self._make_message(data, interaction=sent, webhook=True)
+            message = self._make_message(data, interaction=sent, webhook=True,
+                                         files=record.files)
         elif ctype == DEFERRED_CHANNEL_MESSAGE:
             message = self._make_message({"content": "", "flags": data.get("flags", 0) | 128},
                                          interaction=sent, webhook=True)
@@ -766,7 +894,7 @@ class FakeDiscord:
                 return _error(400, 50035, "Invalid Form Body")
             message = self.messages.get(target["id"], target)
             if ctype == UPDATE_MESSAGE:
-                self._apply_edit(message, data)
+                self._apply_edit(message, data, record.files)
         if message is not None:
             sent.original_message_id = message["id"]
         await self._notify()
@@ -806,9 +934,10 @@ class FakeDiscord:
             # a followup to a deferred "thinking" response replaces the loading message
             message = self.messages[sent.original_message_id]
             message["flags"] &= ~128
-            self._apply_edit(message, body or {})
+            self._apply_edit(message, body or {}, record.files)
         else:
-            message = self._make_message(body or {}, interaction=sent, webhook=True)
+            message = self._make_message(body or {}, interaction=sent, webhook=True,
+                                         files=record.files)
             sent.followups.append(message["id"])
         if request.query.get("wait") in ("1", "true", "True"):
             return _json_response(message)
@@ -824,7 +953,7 @@ class FakeDiscord:
             return _error(404, 10008, "Unknown Message")
         message = self.messages[message_id]
         if request.method == "PATCH":
-            self._apply_edit(message, body or {})
+            self._apply_edit(message, body or {}, record.files)
             message["flags"] = message.get("flags", 0) & ~128
         elif request.method == "DELETE":
             del self.messages[message_id]
@@ -842,7 +971,7 @@ class FakeDiscord:
             for message_id in self.channel_messages:  # Discord dedupes recent nonces
                 if self.messages.get(message_id, {}).get("nonce") == nonce:
                     return _json_response(self.messages[message_id])
-        message = self._make_message(body, interaction=None, webhook=False)
+        message = self._make_message(body, interaction=None, webhook=False, files=record.files)
         if nonce is not None:
             message["nonce"] = nonce
         self.channel_messages.append(message["id"])
@@ -875,7 +1004,7 @@ class FakeDiscord:
         message = self.messages.get(params["message_id"])
         if message is None:
             return _error(404, 10008, "Unknown Message")
-        self._apply_edit(message, body or {})
+        self._apply_edit(message, body or {}, record.files)
         return _json_response(message)
 
     # -- reporting --------------------------------------------------------------------

@@ -14,6 +14,14 @@ What the spec cannot say is checked here by hand:
 - allowed mentions: ``parse`` may not name ``users``/``roles`` when the explicit lists
   are given; and, for this bot, nothing may ping: every message carries
   ``allowed_mentions`` with ``parse: []``, no user or role lists, no ``replied_user``.
+
+A message with files is ``multipart/form-data``: its ``payload_json`` part is validated
+as the JSON body would be, the other parts must be ``files[n]`` (n below 10, and named
+by the route's multipart schema where it lists them), and :func:`attachment_problems`
+checks the ``attachments`` array against them: one entry per file with ``id`` n and the
+file's name, an ``attachment://`` URL in an embed naming an uploaded file, no file over
+the size limit. discord.py sends an upload's ``id`` as the number n where the spec says a
+snowflake string; Discord accepts both, so numbers are read as strings before validating.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,8 +124,24 @@ class SpecChecker:
                 )
         return self._validators[key]
 
-    def check(self, method: str, path: str, body: Any) -> tuple[Route | None, list[str]]:
-        """(route, violations) for one request; ``body`` is the parsed JSON or None."""
+    def multipart_fields(self, template: str, method: str) -> set[str] | None:
+        """The file fields a route's multipart schema names (``files[0]``...), None when
+        the route takes no multipart body, an empty set when it names none."""
+        operation = self.spec["paths"][template].get(method, {})
+        content = operation.get("requestBody", {}).get("content", {})
+        if "multipart/form-data" not in content:
+            return None
+        schema = content["multipart/form-data"]["schema"]
+        fields: set[str] = set()
+        for part in schema.get("allOf", []):
+            fields.update(k for k in part.get("properties", {}) if k.startswith("files["))
+        return fields
+
+    def check(
+        self, method: str, path: str, body: Any, files: list[str] | None = None
+    ) -> tuple[Route | None, list[str]]:
+        """(route, violations) for one request; ``body`` is the parsed JSON or None
+        (for multipart, the ``payload_json`` part), ``files`` the other parts' names."""
         method = method.lower()
         route = self.route(path)
         if route is None:
@@ -126,6 +150,9 @@ class SpecChecker:
         if method not in operation:
             return route, [f"{method.upper()} {route.template}: method not in the Discord spec"]
         problems: list[str] = []
+        if files is not None:
+            problems += self._file_field_problems(route.template, method, files)
+            body = _snowflake_ids(body)
         validator = self._validator(route.template, method)
         required = operation[method].get("requestBody", {}).get("required", False)
         if validator is not None:
@@ -141,6 +168,106 @@ class SpecChecker:
                         reasons.append(f"{where}: {_say(leaf)}")
                     problems.append(f"{method.upper()} {route.template}: " + " | ".join(reasons))
         return route, problems
+
+
+    def _file_field_problems(self, template: str, method: str, names: list[str]) -> list[str]:
+        where = f"{method.upper()} {template}"
+        declared = self.multipart_fields(template, method)
+        if declared is None:
+            return [f"{where}: multipart/form-data is not a content type of this route"]
+        problems = []
+        for name in names:
+            found = _FILE_FIELD.match(name)
+            if not found or int(found.group(1)) >= MAX_FILES:
+                problems.append(f"{where}: form part {name!r} is neither payload_json nor "
+                                f"files[n] with n below {MAX_FILES}")
+            elif declared and name not in declared:
+                problems.append(f"{where}: form part {name!r} not in the multipart schema")
+        return problems
+
+
+MAX_FILES = 10  # attachments of one message
+_FILE_FIELD = re.compile(r"^files\[(\d+)\]$")
+_ATTACHMENT_URL = "attachment://"
+
+
+def _snowflake_ids(body: Any) -> Any:
+    """``attachments[].id`` numbers (as discord.py sends them) read as snowflake strings."""
+    if not isinstance(body, dict):
+        return body
+    out = dict(body)
+    for key in ("attachments",):
+        if isinstance(out.get(key), list):
+            out[key] = [dict(a, id=str(a["id"])) if isinstance(a, dict)
+                        and isinstance(a.get("id"), int) else a for a in out[key]]
+    if isinstance(out.get("data"), dict):  # an interaction callback's message
+        out["data"] = _snowflake_ids(out["data"])
+    return out
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One ``files[n]`` part of a multipart request."""
+
+    field: str  # "files[0]"
+    filename: str
+    size: int
+
+
+def _embed_urls(embed: dict[str, Any]) -> Iterator[str]:
+    for key in ("image", "thumbnail"):
+        url = (embed.get(key) or {}).get("url")
+        if url:
+            yield url
+    for key in ("author", "footer"):
+        url = (embed.get(key) or {}).get("icon_url")
+        if url:
+            yield url
+
+
+def attachment_problems(
+    message: dict[str, Any], uploads: list[Upload], *, size_limit: int,
+    existing: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The ``attachments`` array and the embeds of one message against its files.
+
+    ``existing``: id -> filename of the attachments the message already has (an edit:
+    those its ``attachments`` array names are kept, all of them when it has none).
+    """
+    problems: list[str] = []
+    existing = existing or {}
+    uploads = [u for u in uploads if _FILE_FIELD.match(u.field)]  # others: a form problem
+    entries = [a for a in message.get("attachments") or [] if isinstance(a, dict)]
+    by_id = {str(a.get("id")): a for a in entries}
+    indexes = {u.field[len("files["):-1] for u in uploads}
+    for key in by_id:
+        if key not in indexes and key not in existing:
+            problems.append(f"attachments entry {key} is neither an uploaded file nor an "
+                            "attachment the message has")
+    if "attachments" in message:
+        kept = {existing[k] for k in by_id if k in existing}
+    else:
+        kept = set(existing.values())
+    for upload in uploads:
+        index = upload.field[len("files["):-1]
+        entry = by_id.get(index)
+        if entry is None:
+            problems.append(f"{upload.field} ({upload.filename}) has no attachments entry "
+                            f"with id {index}")
+        elif entry.get("filename") not in (None, upload.filename):
+            problems.append(f"attachments entry {index} names {entry.get('filename')!r}, "
+                            f"its file is {upload.filename!r}")
+        if upload.size > size_limit:
+            problems.append(f"{upload.field} ({upload.filename}) is {upload.size} bytes, "
+                            f"over the {size_limit} limit")
+        if upload.size == 0:
+            problems.append(f"{upload.field} ({upload.filename}) is empty")
+    names = {u.filename for u in uploads} | kept
+    for embed in message.get("embeds") or []:
+        for url in _embed_urls(embed if isinstance(embed, dict) else {}):
+            if url.startswith(_ATTACHMENT_URL) and url[len(_ATTACHMENT_URL):] not in names:
+                problems.append(f"embed points at {url}, which is not attached")
+    return problems
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -13,6 +13,7 @@ claim, its sources (files and outlets), the figures' numbers.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
 import re
@@ -244,6 +245,33 @@ async def test_figures_show_every_number(checked: Desk) -> None:
             assert f"{row.low:g}" in text, row.id
     assert "167" in text  # 000: "At least 167 people are believed to have been killed"
     assert expected.envelope is not None and f"{expected.envelope.low:g}" in text
+
+
+async def test_figures_attach_their_chart(checked: Desk) -> None:
+    from PIL import Image  # installed with matplotlib
+
+    fake = checked.fake
+    sent, message = await ask(checked, "figures", "death toll")
+    assert sent.callback is not None and sent.callback["type"] == 5  # deferred: it draws
+    [attachment] = message["attachments"]
+    assert attachment["filename"] == "figures-deaths.png"
+    assert message["embeds"][0]["image"]["url"] == attachment["url"]  # page 1 shows it
+    png = fake.attachment_bytes(message, "figures-deaths.png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) == attachment["size"]
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        width, height = image.size
+        image.load()  # decodes every pixel: a truncated file fails here
+    assert width == 800 and 400 <= height <= 1400, image.size
+    # the scopes are drawn: one panel per group, so the picture grows with them
+    groups = checked.engine.figures("death toll").groups
+    assert len(groups) == 3 and height > 3 * 150
+    # shared to the channel, the chart goes with it
+    click = await fake.click_label(message["id"], "Post to channel")
+    await fake.wait_answered(click)
+    posted = fake.response_message(click)
+    assert posted is not None
+    assert fake.attachment_bytes(posted, "figures-deaths.png") == png
 
 
 async def test_evidence(checked: Desk) -> None:

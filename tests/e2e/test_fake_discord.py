@@ -2,13 +2,15 @@
 
 A tiny ``commands.Bot`` with a few slash commands connects through ``Route.BASE`` and
 ``DiscordWebSocket.DEFAULT_GATEWAY`` pointed at the fake: READY, command sync,
-interactions answered (message, defer + followup, edit, buttons), heartbeats, a drop
-and a resume, and the fake's checks catching what Discord would refuse.
+interactions answered (message, defer + followup, edit, buttons), files uploaded with
+each of them and to a channel, heartbeats, a drop and a resume, and the fake's checks
+catching what Discord would refuse.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -36,6 +38,13 @@ class Pager(discord.ui.View):
     async def next_page(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         self.page += 1
         await interaction.response.edit_message(content=f"page {self.page}", view=self)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"not really a picture"
+
+
+def _file(name: str, data: bytes = PNG) -> discord.File:
+    return discord.File(io.BytesIO(data), filename=name)
 
 
 def build_bot() -> commands.Bot:
@@ -77,6 +86,19 @@ def build_bot() -> commands.Bot:
     @bot.tree.command(description="A page with a Next button")
     async def pages(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("page 1", view=Pager())
+
+    @bot.tree.command(description="Answer with a file, shown in the embed")
+    async def upload(interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title="chart").set_image(url="attachment://chart.png")
+        await interaction.response.send_message(embed=embed, file=_file("chart.png"),
+                                                view=Pager())
+
+    @bot.tree.command(description="Defer, then send a file in the followup")
+    async def upload_later(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        embed = discord.Embed(title="chart").set_image(url="attachment://chart.png")
+        await interaction.followup.send(embed=embed, file=_file("chart.png"), ephemeral=True)
+        await interaction.followup.send("and one more", file=_file("more.txt", b"text"))
 
     @bot.tree.command(description="Post to the channel")
     async def post(interaction: discord.Interaction, text: str) -> None:
@@ -156,7 +178,8 @@ async def test_guild_sync_payload_is_checked(fake: FakeDiscord, bot: commands.Bo
     synced = await bot.tree.sync(guild=guild)
     names = sorted(c["name"] for c in fake.guild_commands[fake.guild_id])
     assert names == sorted(c.name for c in synced) == sorted(
-        ["echo", "slow", "edit", "pages", "post", "ping_all", "late"]
+        ["echo", "slow", "edit", "pages", "upload", "upload_later", "post", "ping_all",
+         "late"]
     )
     put = [r for r in fake.requests if r.method == "PUT"]
     assert put[0].template == "/applications/{application_id}/guilds/{guild_id}/commands"
@@ -349,3 +372,87 @@ async def test_channel_send_with_nonce_and_history(fake: FakeDiscord, bot: comma
     assert after == [other.id]
     fetched = await channel.fetch_message(other.id)
     assert fetched.content == "digest part 2"
+
+
+async def test_a_file_with_the_response_is_an_attachment(fake: FakeDiscord,
+                                                         bot: commands.Bot) -> None:
+    sent = await fake.slash("upload")
+    await fake.wait_answered(sent)
+    callback = next(r for r in fake.requests if r.template and r.template.endswith("/callback"))
+    assert callback.multipart and [f.field for f in callback.files] == ["files[0]"]
+    assert callback.body["data"]["attachments"] == [{"id": 0, "filename": "chart.png"}]
+    message = fake.response_message(sent)
+    assert message is not None
+    [attachment] = message["attachments"]
+    assert attachment["filename"] == "chart.png" and attachment["size"] == len(PNG)
+    assert message["embeds"][0]["image"]["url"] == attachment["url"]  # attachment:// resolved
+    assert fake.attachment_bytes(message, "chart.png") == PNG
+    async with aiohttp.ClientSession() as session, session.get(attachment["url"]) as got:
+        assert got.status == 200 and await got.read() == PNG  # the CDN, on loopback
+    # a page change that leaves attachments alone keeps the file
+    click = await fake.click(message["id"], fake.buttons(message["id"])[0]["custom_id"])
+    await fake.wait_answered(click)
+    assert fake.messages[message["id"]]["attachments"] == [attachment]
+
+
+async def test_files_with_followups(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("upload_later")
+    await fake.wait_for(lambda: len(sent.followups) == 1)
+    first = fake.response_message(sent)  # the followup replaced "thinking..."
+    assert first is not None and not first["flags"] & 128
+    assert fake.attachment_bytes(first, "chart.png") == PNG
+    second = fake.messages[sent.followups[0]]
+    assert second["content"] == "and one more"
+    assert fake.attachment_bytes(second, "more.txt") == b"text"
+
+
+async def test_a_file_to_the_channel(fake: FakeDiscord, bot: commands.Bot) -> None:
+    channel = bot.get_channel(int(fake.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("the digest", file=_file("digest.png"))
+    assert [a.filename for a in sent.attachments] == ["digest.png"]
+    assert await sent.attachments[0].read() == PNG  # discord.py fetches it from the fake
+    edited = await sent.edit(content="the digest, edited", attachments=[])
+    assert edited.attachments == []
+    assert fake.messages[str(sent.id)]["attachments"] == []
+
+
+async def _multipart(fake: FakeDiscord, path: str, payload: dict[str, Any],
+                     files: dict[str, tuple[str, bytes]]) -> tuple[int, Any]:
+    form = aiohttp.FormData(default_to_multipart=True)
+    form.add_field("payload_json", json.dumps(payload))
+    for field, (name, data) in files.items():
+        form.add_field(field, data, filename=name, content_type="application/octet-stream")
+    async with aiohttp.ClientSession() as session, session.post(
+        fake.api_base + path, data=form, headers={"Authorization": f"Bot {fake.token}"},
+    ) as response:
+        return response.status, await response.json()
+
+
+async def test_uploads_that_do_not_match_their_payload_get_400(fake: FakeDiscord) -> None:
+    path = f"/channels/{fake.channel_id}/messages"
+    ok = {"content": "x", "allowed_mentions": {"parse": []},
+          "attachments": [{"id": 0, "filename": "a.png"}]}
+    status, _ = await _multipart(fake, path, ok, {"files[0]": ("a.png", PNG)})
+    assert status == 200 and fake.violations == []
+    cases = {
+        "has no attachments entry with id 0": (dict(ok, attachments=[]),
+                                               {"files[0]": ("a.png", PNG)}),
+        "names 'b.png', its file is 'a.png'": (
+            dict(ok, attachments=[{"id": 0, "filename": "b.png"}]),
+            {"files[0]": ("a.png", PNG)}),
+        "neither an uploaded file nor an attachment": (ok, {}),
+        "embed points at attachment://c.png": (
+            dict(ok, embeds=[{"image": {"url": "attachment://c.png"}}]),
+            {"files[0]": ("a.png", PNG)}),
+        "form part 'upload' is neither payload_json nor files[n]": (
+            ok, {"files[0]": ("a.png", PNG), "upload": ("a.png", PNG)}),
+        "embeds/0/title: maxLength": (dict(ok, embeds=[{"title": "t" * 300}]),
+                                      {"files[0]": ("a.png", PNG)}),
+        "over the 10485760 limit": (ok, {"files[0]": ("a.png", b"x" * (10 * 1024 * 1024 + 1))}),
+    }
+    for reason, (payload, files) in cases.items():
+        status, body = await _multipart(fake, path, payload, files)
+        assert status == 400 and reason in body["message"], (reason, body)
+    assert len(fake.violations) == len(cases)
+    fake.violations.clear()

@@ -18,6 +18,7 @@ from bot.record.digest import (
     changes_from_snapshot,
     changes_since_date,
     first_seen,
+    open_conflicts,
     record_hashes,
 )
 from bot.rendering.digest import render_digest_text
@@ -203,11 +204,13 @@ def test_cli_unreadable_claimset_is_one_line_exit_2(capsys):
     assert len(err.splitlines()) == 1 and "nonexistent" in err
 
 
-def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unsettled(capsys):
+def test_the_seed_story_everything_new_before_the_first_source_and_the_toll_unsettled(
+    capsys, story_path
+):
     from bot.claimset.loader import load_claimset
 
-    seeds = load_claimset()
-    assert main(["digest", "--since", "2021-12-31", "--json"]) == 0
+    seeds = load_claimset(story_path)  # the five-article story: its content is pinned here
+    assert main(["digest", "--since", "2021-12-31", "--json", "--claimset", str(story_path)]) == 0
     data = DigestAnswer.model_validate_json(capsys.readouterr().out)
     assert {i.id for i in data.claims} == set(seeds.claims)
     assert {i.id for i in data.figures} == set(seeds.figures)
@@ -261,3 +264,35 @@ def test_packing_fits_every_message_and_keeps_every_line_in_order(lengths, foote
     assert len(seen) == len(lines)
     for got, want in zip(seen, lines, strict=True):
         assert got == want or (got.endswith("…") and want.startswith(got[:-1]))
+
+
+def test_a_topic_headline_is_the_range_of_the_all_people_scope():
+    from bot.answers.engine import Factdesk
+    from bot.claimset.loader import load_claimset
+
+    engine = Factdesk(load_claimset())
+    deaths = next(c for c in open_conflicts(engine) if c.topic == "deaths")
+    whole = next(g for g in engine.figures("deaths").groups if g.scope == "all")
+    # not the envelope over every scope (12 demonstrators or more): the all-deaths range
+    assert deaths.envelope_scope == "all" and deaths.envelope == whole.envelope
+    assert deaths.envelope is not None and deaths.envelope.low == min(
+        f.low for f in engine.figures("deaths").figures if f.id in whole.current
+    )
+    answer = digest(engine.claimset, changes_since_date(engine.claimset, None))
+    text = render_digest_text(answer)
+    low = int(deaths.envelope.low)
+    assert f"Deaths (all: {low} or more)" in text and "Deaths (12 or more)" not in text
+
+
+def test_a_headline_never_mixes_scopes():
+    from bot.answers.models import FigureGroup, FiguresAnswer, Interval
+    from bot.record.digest import headline_range
+
+    groups = [FigureGroup(scope="security forces", figures=["a"], current=["a"],
+                          envelope=Interval(low=16, high=16)),
+              FigureGroup(scope="demonstrators", figures=["b"], current=["b"],
+                          envelope=Interval(low=12, high=None))]
+    both = FiguresAnswer(query="q", topic="deaths", groups=groups)
+    assert headline_range(both) == (None, None)
+    one = FiguresAnswer(query="q", topic="deaths", groups=groups[:1])
+    assert headline_range(one) == ("security forces", Interval(low=16, high=16))

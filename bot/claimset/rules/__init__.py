@@ -18,7 +18,13 @@ from collections.abc import Callable
 from bot.claimset.records import LoadState
 from bot.claimset.rules.basis import no_evidence_basis_on_subject
 from bot.claimset.rules.corroboration import corroborated_parts_backed
-from bot.claimset.rules.figures import figure_words_give_bounds
+from bot.claimset.rules.figure_links import figure_links_hold
+from bot.claimset.rules.figures import (
+    figure_dates_fit_source,
+    figure_units_known,
+    figure_words_give_bounds,
+    figure_words_in_quote,
+)
 from bot.claimset.rules.hedges import hedges_kept
 from bot.claimset.rules.quotes import quotes_are_in_sources
 from bot.claimset.rules.references import references_resolve
@@ -26,6 +32,7 @@ from bot.claimset.rules.relays import wire_words_not_given_to_outlets
 from bot.claimset.rules.sources import source_files_match
 from bot.claimset.rules.status import status_fits_record
 from bot.claimset.rules.uniqueness import ids_are_unique, spellings_are_unique
+from bot.claimset.rules.vocabularies import figure_vocabularies_resolve, vocabularies_are_trees
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +41,16 @@ Rule = Callable[[LoadState], None]
 RULES: tuple[Rule, ...] = (
     source_files_match,  # each source entry names a text file, each text file has an entry
     ids_are_unique,  # per kind, source files, and across claims and figures
-    spellings_are_unique,  # speaker names and aliases, case aside
-    references_resolve,  # speakers, topics, sources, supported_by, disputed_by
-    quotes_are_in_sources,  # attributions, evidence basis, figures
-    figure_words_give_bounds,  # a figure's words are in its quote and give its low/high
+    spellings_are_unique,  # speaker, place, group and unit names and aliases, case aside
+    vocabularies_are_trees,  # places and groups: each within resolves, none in a circle
+    references_resolve,  # speakers, topics, sources, supported_by, disputed_by, lifecycle
+    figure_vocabularies_resolve,  # a figure's place and group are in the vocabularies
+    figure_units_known,  # a figure's unit is in the units vocabulary (aliases refused)
+    quotes_are_in_sources,  # attributions, evidence basis, figures, lifecycle, equivalents
+    figure_words_give_bounds,  # words whole in the quote, state the qualifier, give low/high
+    figure_words_in_quote,  # label, as_of_words, period words are in the quote
+    figure_dates_fit_source,  # as_of, period, rate and lifecycle dates not after the source
+    figure_links_hold,  # revised_by, part_of, same_as, earlier_than; denials by the speaker
     status_fits_record,  # each evidence status's own rule: see rules/status.py
     corroborated_parts_backed,  # each part of a corroborated statement from two origins
     no_evidence_basis_on_subject,  # a no_evidence basis shares a topic or a name with it

@@ -1,4 +1,5 @@
-"""Rule: every quote (attributions, evidence basis, figures) is in its source's text.
+"""Rule: every quote (attributions, evidence basis, figures, their lifecycle and equivalent) is
+in its source's text.
 
 Typographic quotes and whitespace aside (:func:`bot.claimset.quotes.normalize_quote`);
 a quote that is not there is reported with where it stops matching.
@@ -28,7 +29,13 @@ def quotes_are_in_sources(state: LoadState) -> None:
         for i, q in enumerate(claim.evidence.basis):
             _check_quote(state, texts, rec, ("evidence", "basis", i, "quote"), q.source, q.quote)
     for rec in state.valid("figures"):
-        _check_quote(state, texts, rec, ("quote",), rec.model.source, rec.model.quote)
+        fig = rec.model
+        _check_quote(state, texts, rec, ("quote",), fig.source, fig.quote)
+        for i, event in enumerate(fig.lifecycle):
+            _check_quote(state, texts, rec, ("lifecycle", i, "quote"), event.source, event.quote)
+        if fig.equivalent is not None and fig.equivalent.quote is not None:
+            _check_quote(state, texts, rec, ("equivalent", "quote"), fig.source,
+                         fig.equivalent.quote)
 
 
 def _check_quote(

@@ -1,4 +1,5 @@
-"""Rule: every reference resolves (speakers, topics, sources, supported_by, disputed_by).
+"""Rule: every reference resolves (speakers, topics, sources, supported_by, disputed_by, and a
+figure's lifecycle and converter; links between figures: rules/figure_links.py).
 
 An unknown id is reported with the nearest id written, if one is near; a claim may not
 refer to itself. Ids are matched against every record written, valid or not: a
@@ -92,11 +93,19 @@ def references_resolve(state: LoadState) -> None:
             fig.topic in topics
             and (fig.speaker is None or fig.speaker in speakers)
             and fig.source in sources
+            and not fig.lifecycle
+            and (fig.equivalent is None or fig.equivalent.converted_by is None)
         ):
             continue
         written.check(rec, ("topic",), fig.topic, "topic", ("topics",))
         written.check(rec, ("speaker",), fig.speaker, "speaker", ("speakers",))
         written.check(rec, ("source",), fig.source, "source", ("sources",))
+        for i, event in enumerate(fig.lifecycle):
+            written.check(rec, ("lifecycle", i, "by"), event.by, "speaker", ("speakers",))
+            written.check(rec, ("lifecycle", i, "source"), event.source, "source", ("sources",))
+        if fig.equivalent is not None:
+            written.check(rec, ("equivalent", "converted_by"), fig.equivalent.converted_by,
+                          "speaker", ("speakers",))
 
 
 def _check_claim(written: _Written, rec: Record, claim: Claim) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from bot.claimset.records import ARRAYS, LoadState, Record
-from bot.claimset.schema import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -41,24 +40,34 @@ def ids_are_unique(state: LoadState) -> None:
             )
 
 
+# Each vocabulary whose spellings must be unique: array -> the field of the first spelling.
+_SPELLED = {"speakers": "name", "places": "name", "groups": "label", "units": "label"}
+
+
 def spellings_are_unique(state: LoadState) -> None:
-    """No two speakers (and no speaker twice) share a name or alias, case aside."""
-    seen: dict[str, tuple[str, str]] = {}  # casefolded spelling -> (speaker id, spelling)
-    for rec in state.valid("speakers"):
-        speaker: Speaker = rec.model
-        for i, spelling in enumerate(speaker.spellings):
-            loc: tuple[str | int, ...] = ("name",) if i == 0 else ("aliases", i - 1)
+    """No two speakers (places, groups, units) share a name or alias, case aside: "Almaty"
+    names one place, and "Almaty Oblast" another."""
+    for array, first in _SPELLED.items():
+        _unique_in(state, array, first)
+
+
+def _unique_in(state: LoadState, array: str, first: str) -> None:
+    seen: dict[str, tuple[str, str]] = {}  # casefolded spelling -> (record id, spelling)
+    for rec in state.valid(array):
+        item, kind = rec.model, rec.kind
+        for i, spelling in enumerate([getattr(item, first), *item.aliases]):
+            loc: tuple[str | int, ...] = (first,) if i == 0 else ("aliases", i - 1)
             key = " ".join(spelling.split()).casefold()
             if key in seen:
                 owner, as_written = seen[key]
-                if owner == speaker.id:
+                if owner == item.id:
                     state.report_at(rec, loc, f"{spelling!r} is listed twice (case aside)")
                 else:
                     state.report_at(
                         rec,
                         loc,
-                        f"{spelling!r} is also a spelling of speaker {owner} "
+                        f"{spelling!r} is also a spelling of {kind} {owner} "
                         f"({as_written!r}); spellings must be unique, case aside",
                     )
             else:
-                seen[key] = (speaker.id, spelling)
+                seen[key] = (item.id, spelling)
