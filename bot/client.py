@@ -24,7 +24,7 @@ from bot.errors import FactdeskError
 if TYPE_CHECKING:
     from bot.answers.engine import Factdesk
     from bot.desk import Desk
-    from bot.record.store import Store
+    from bot.record.protocols import RecordStore
     from bot.settings import DiscordSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class FactdeskBot(commands.Bot):
         return self.desk.engine if self.desk is not None else None
 
     @property
-    def store(self) -> Store | None:
+    def store(self) -> RecordStore | None:
         return self.desk.store if self.desk is not None else None
 
     async def on_ready(self) -> None:
