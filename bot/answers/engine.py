@@ -45,6 +45,13 @@ _FILTER = re.compile(r"""\b(via|status):(?:"([^"]*)"|'([^']*)'|(\S+))""", re.IGN
 _NUMBER = re.compile(r"\d[\d,.]*")
 # A filtered search looks this far down the ranking for claims that pass the filters.
 _FILTER_DEPTH = 2_000
+# Words that, beside a via filter, only say "resting on" ("what rests on TASS", "claims
+# according to Reuters", "sourced from AFP"): taken out of the query with the relay's name.
+_VIA_WORDS = frozenset({
+    "rest", "rests", "resting", "relies", "rely", "relying", "based", "sourced", "source",
+    "sources", "according", "cited", "citing", "quoting", "quoted", "via", "from", "claims",
+    "claim", "reports", "reported",
+})
 
 # The code a cached search index depends on besides the claim set.
 _INDEX_CODE = (Path(__file__), Path(search_index.__file__), LEXICON_PATH)
@@ -235,6 +242,7 @@ class Factdesk:
             self.index = claimset_cache.derived(
                 cs, "search-index", _INDEX_CODE, build_index, SearchIndex
             )
+        self.index.set_name_source(self._name_text)
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
         self._top_claims = [cid for _n, _i, cid in heapq.nsmallest(100, by_weight)]
@@ -280,6 +288,13 @@ class Factdesk:
         log.info("engine ready: %s", cs.counts())
 
     # -- claims ------------------------------------------------------------------------
+
+    def _name_text(self, doc: int) -> str:
+        """A claim's own words as written, for telling names (SearchIndex.is_name): its
+        speaker's spellings (none first in a sentence) and its statement."""
+        claim = self.claimset.claims[self.index.ids[doc]]
+        sp = self.claimset.speakers.get(claim.speaker)
+        return f", {', '.join(sp.spellings) if sp else ''}. {claim.statement}"
 
     def claim_answer(self, claim: Claim, score: float | None = None) -> ClaimAnswer:
         cs = self.claimset
@@ -353,6 +368,7 @@ class Factdesk:
             return ((allowed is None or claim.id in allowed)
                     and (status is None or self._status_of(claim) == status))
 
+        query = self._words_beyond_filter(query, via)
         if query:
             found, _total = self._search(query, _FILTER_DEPTH)
             kept: list[tuple[Claim, float | None]] = [(c, s) for c, s in found if keep(c)]
@@ -360,6 +376,17 @@ class Factdesk:
             pool = (claims[cid] for cid in claims if allowed is None or cid in allowed)
             kept = [(c, None) for c in pool if keep(c)]
         return kept[:limit], len(kept)
+
+    @staticmethod
+    def _words_beyond_filter(query: str, via: str | None) -> str:
+        """The query less what only restates the via filter: the relay's own words and
+        words saying "resting on" ("what rests on TASS via:TASS" asks for the filter
+        alone). Empty when nothing else is asked."""
+        if not query or not via:
+            return query
+        drop = set(query_tokens(via)) | _VIA_WORDS
+        rest = [t for t in query_tokens(query) if t not in drop]
+        return " ".join(rest) if rest else ""
 
     def _claim_suggestions(self, query: str) -> list[str]:
         names = [self.claimset.speakers[v].name for v, _s in self._speakers.ranked(query, 60, 2)]
