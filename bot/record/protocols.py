@@ -4,9 +4,9 @@ The features are typed against these, never against a database class:
 :class:`bot.record.editorial.EditorialCache` reads through :class:`EditorialReads`,
 :class:`bot.record.editorial.EditorialDesk` writes through :class:`EditorialRecord`,
 :class:`bot.record.digest_runner.DigestRunner` through :class:`DigestRecord`.
-:class:`RecordStore` is a whole database; :class:`bot.record.sqlite.SQLiteStore` is the
-one there is. A second one (PostgreSQL) implements :class:`RecordStore` with the same
-guarantees, written on each method below, and passes the same tests.
+:class:`RecordStore` is a whole database: :class:`bot.record.sqlite.SQLiteStore` and
+:class:`bot.record.postgres.PostgresStore` implement it with the same guarantees, written
+on each method below, and pass the same tests (tests/record, parametrized over both).
 
 Every write is one transaction: it lands whole or not at all, and once a call returns
 the write survives the process being killed.
