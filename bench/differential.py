@@ -46,7 +46,6 @@ def mutate(root: Path, rng: random.Random) -> None:
         if not lines:
             continue
         i = rng.randrange(len(lines))
-        line = lines[i]
         kind = rng.choice((0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 5, 6, 7))
         if kind == 0:
             del lines[i]
