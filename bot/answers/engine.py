@@ -187,14 +187,18 @@ class Factdesk:
         self._by_speaker: dict[str, list[str]] = defaultdict(list)
         self._by_source: dict[str, list[str]] = defaultdict(list)
         importance: list[float] = []
+        by_speaker, by_source = self._by_speaker, self._by_source
         for cid, claim in cs.claims.items():
             atts = claim.attributions
-            self._by_speaker[claim.speaker].append(cid)
-            for sid in dict.fromkeys(a.source for a in atts):
-                self._by_source[sid].append(cid)
+            by_speaker[claim.speaker].append(cid)
+            if len(atts) == 1:  # most claims: no repeated source to drop
+                by_source[atts[0].source].append(cid)
+            else:
+                for sid in dict.fromkeys([a.source for a in atts]):
+                    by_source[sid].append(cid)
             importance.append(min(len(atts), 5) / 5)
 
-        # Topics and context repeat a few thousand distinct strings (labels, roles,
+        # Speakers, topics and context repeat a few thousand distinct strings (names, labels, roles,
         # outlets, relays) across every claim: each is tokenised once, here, and a
         # claim's field is the union of their word sets (SearchIndex word_fields).
         word_cache: dict[str, frozenset[str]] = {}
@@ -206,6 +210,18 @@ class Factdesk:
             return found
 
         topic_words = {tid: words_of(text) | {TAG + tid} for tid, text in topic_text.items()}
+        speaker_words = {sid: words_of(text) for sid, text in speaker_text.items()}
+        # Equal topic lists (most claims share a few) give one word set, built once.
+        topics_cache: dict[tuple[str, ...], frozenset[str]] = {}
+
+        def topics_of(topics: list[str]) -> frozenset[str]:
+            key = tuple(topics)
+            found = topics_cache.get(key)
+            if found is None:
+                found = topics_cache[key] = frozenset().union(*[
+                    topic_words[t] if t in topic_words else words_of(t) for t in topics
+                ])
+            return found
         source_words = {sid: words_of(text) for sid, text in source_text.items()}
         role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
         no_words: frozenset[str] = frozenset()
@@ -218,13 +234,11 @@ class Factdesk:
                     context.update(source_words.get(a.source, no_words))
                     for v in a.via:
                         context.update(words_of(v))
+                speaker = speaker_words.get(claim.speaker)
                 yield cid, {
-                    "speaker": speaker_text.get(claim.speaker, claim.speaker),
+                    "speaker": words_of(claim.speaker) if speaker is None else speaker,
                     "statement": claim.statement,
-                    "topics": set().union(*[
-                        topic_words[t] if t in topic_words else words_of(t)
-                        for t in claim.topics
-                    ]),
+                    "topics": topics_of(claim.topics),
                     "quotes": " ".join(a.quote for a in atts),
                     "context": context,
                 }
@@ -233,7 +247,7 @@ class Factdesk:
             return SearchIndex(
                 documents(), CLAIM_FIELDS, importance=importance,
                 expansions=expansions(cs.topics, load_lexicon()),
-                word_fields=("topics", "context"),
+                word_fields=("speaker", "topics", "context"),
             )
 
         # Built from the claim set alone: kept beside a cached claim set, under its key
@@ -261,13 +275,14 @@ class Factdesk:
         )
         # Relay and outlet names -> claims resting on them (a via chain or the outlet).
         self._by_via: dict[str, list[str]] = defaultdict(list)
+        outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
         for cid, claim in cs.claims.items():
             names: set[str] = set()
             for a in claim.attributions:
                 names.update(a.via)
-                src = cs.sources.get(a.source)
-                if src is not None and src.outlet:
-                    names.add(src.outlet)
+                outlet = outlets.get(a.source)
+                if outlet:
+                    names.add(outlet)
             for name in names:
                 self._by_via[name].append(cid)
         self._vias = _Choices((name, name) for name in self._by_via)
