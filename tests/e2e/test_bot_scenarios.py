@@ -12,6 +12,7 @@ claim, its sources (files and outlets), the figures' numbers.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import json
@@ -283,6 +284,10 @@ async def test_figures_lead_with_the_verdict_and_relate_pairs_on_request(checked
     for line in expected.verdict:  # the whole verdict on the first page
         assert line[:150] in " ".join(first.split()), line
     assert "How the figures relate" not in plain("\n".join(await all_pages(checked, sent)))
+    # The fake marks the deferred answer final when the followup arrives, before its HTTP
+    # response reaches discord.py, which only then binds the view to the message: a click
+    # in between is a component no view owns (ignored). A user cannot be that fast.
+    await asyncio.sleep(1.0)
     click = await fake.click_label(message["id"], "Relations")
     await fake.wait_answered(click)
 
