@@ -40,7 +40,7 @@ def dateline_outlet(lines: list[str]) -> str | None:
     for line in lines[:3]:
         if find_date(line) is None:
             continue
-        m = re.search(r"^[A-Z][A-Z/ -]+,\s*[^()]*\((?P<outlet>[^)]+)\)", line)
+        m = re.search(r"^[A-Z][A-Z/ -]+,\s*[^()—–|·]*\((?P<outlet>[^)]+)\)", line)
         if m:
             return m["outlet"].strip()
         for seg in _SEPARATORS.split(line):

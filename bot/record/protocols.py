@@ -25,6 +25,8 @@ from bot.record.records import (
     DigestRun,
     DigestSnapshot,
     DigestSubscription,
+    DraftDecision,
+    DraftRow,
     Feedback,
     Note,
     RulingChange,
@@ -208,7 +210,34 @@ class DigestRecord(Protocol):
 
 
 @runtime_checkable
-class RecordStore(EditorialRecord, DigestRecord, Protocol):
+class DraftRecord(Protocol):
+    """Ingest drafts: one per article text (the same text twice is refused), and the
+    append-only audit trail of who accepted or rejected which item."""
+
+    async def add_draft(self, *, text_sha256: str, claimset: str, name: str, payload: str,
+                        by: str = "") -> DraftRow:
+        """Store a draft with the next id ("d1", "d2", ...); StoreError naming the earlier
+        draft when a draft of the same text (``text_sha256``) exists."""
+        ...
+
+    async def draft(self, draft_id: str) -> DraftRow | None: ...
+
+    async def drafts(self) -> list[DraftRow]:
+        """Every draft, oldest first."""
+        ...
+
+    async def decide_draft(self, draft_id: str, *, accepted: list[str], rejected: list[str],
+                           by: str, state: str) -> list[DraftDecision]:
+        """Append one decision row per item and set the draft's state, in one transaction."""
+        ...
+
+    async def draft_decisions(self, draft_id: str) -> list[DraftDecision]:
+        """The draft's audit trail, oldest first."""
+        ...
+
+
+@runtime_checkable
+class RecordStore(EditorialRecord, DigestRecord, DraftRecord, Protocol):
     """A whole database: both features, its schema version and its health."""
 
     async def user_version(self) -> int: ...

@@ -19,6 +19,7 @@ from bot.record.store import Store
 SHIPPED_SHA256 = {
     1: "7f27fed3a31ab4b4bbe97438dadad168632c50e5ac93497f2fe9849a19a464e4",
     2: "72bf3e45589fc170121465ff1ef047ec1bca996a16794e5836d3195cce8c6b65",
+    3: "8a959252f5787f6aca947776fe6efa4a8b454d3f7335e9ce3fb668da38336526",
 }
 
 
