@@ -41,9 +41,36 @@ from bot.ingest.reading import read_article
 ROOT = Path(__file__).resolve().parent.parent
 PRACTICE = ROOT.parent / "shared" / "practice"
 HELD_OUT = ("104", "107")
-_GENERIC = {"the", "of", "s", "ministry", "office", "at", "a", "statement", "video", "summit",
-            "cso", "csto", "own", "and", "via", "relay", "implied", "said", "as", "by", "to",
-            "alliance", "televised", "address", "quoted", "spokeswoman", "spokesman", "press"}
+_GENERIC = {
+    "the",
+    "of",
+    "s",
+    "ministry",
+    "office",
+    "at",
+    "a",
+    "statement",
+    "video",
+    "summit",
+    "cso",
+    "csto",
+    "own",
+    "and",
+    "via",
+    "relay",
+    "implied",
+    "said",
+    "as",
+    "by",
+    "to",
+    "alliance",
+    "televised",
+    "address",
+    "quoted",
+    "spokeswoman",
+    "spokesman",
+    "press",
+}
 
 
 @dataclass
@@ -57,7 +84,9 @@ class KeyRow:
     @property
     def scored(self) -> bool:
         text = f"{self.lifecycle} {self.counts}".lower()
-        return not any(w in text for w in ("derived", "a duration", "not a new figure", "difference"))
+        return not any(
+            w in text for w in ("derived", "a duration", "not a new figure", "difference")
+        )
 
 
 @dataclass
@@ -147,7 +176,9 @@ def same_speaker(key: str | None, drafted: str | None) -> bool:
     if drafted is None:
         return False
     a = {w for w in re.findall(r"[a-z0-9]+", key.lower().replace("'s", "")) if w not in _GENERIC}
-    b = {w for w in re.findall(r"[a-z0-9]+", drafted.lower().replace("'s", "")) if w not in _GENERIC}
+    b = {
+        w for w in re.findall(r"[a-z0-9]+", drafted.lower().replace("'s", "")) if w not in _GENERIC
+    }
     if a & b:
         return True
     aliases = {"ap": "associated", "associated": "ap", "television": "tv", "tv": "television"}
@@ -180,8 +211,12 @@ def score_article(article: Article, claimset: ClaimSet) -> dict:
             continue
         value, qualifiers, interval = exp
         cands = [i for i, d in enumerate(drafted) if i not in used and value_of(d[1]) == value]
-        good = [i for i in cands if drafted[i][4] in qualifiers and (drafted[i][2], drafted[i][3]) == interval]
-        pick = (good or cands or [None])[0]
+        good = [
+            i
+            for i in cands
+            if drafted[i][4] in qualifiers and (drafted[i][2], drafted[i][3]) == interval
+        ]
+        pick: int | None = (good or cands)[0] if (good or cands) else None
         if pick is None:
             misses.append(f"{row.id}: {row.written!r} not drafted")
             continue
@@ -195,17 +230,32 @@ def score_article(article: Article, claimset: ClaimSet) -> dict:
         if same_speaker(key_speaker(row.given_by), fig.speaker):
             speaker_right += 1
         else:
-            misses.append(f"{row.id}: speaker {key_speaker(row.given_by)!r}, drafted {fig.speaker!r}")
+            misses.append(
+                f"{row.id}: speaker {key_speaker(row.given_by)!r}, drafted {fig.speaker!r}"
+            )
     key_values = {v for r in article.rows if (v := value_of(key_words(r.written))) is not None}
-    false = [d[1] for i, d in enumerate(drafted) if i not in used and value_of(d[1]) not in key_values]
+    false = [
+        d[1] for i, d in enumerate(drafted) if i not in used and value_of(d[1]) not in key_values
+    ]
     relays_found = [k for k in article.relays if any(same_relay(k, r) for r in draft.source.relays)]
-    not_verbatim = [q for q in [c.quote for c in draft.claims] + [f.quote for f in draft.figures]
-                    if q not in text]
+    not_verbatim = [
+        q
+        for q in [c.quote for c in draft.claims] + [f.quote for f in draft.figures]
+        if q not in text
+    ]
     return {
-        "article": article.name, "rows": len(rows), "right": right, "speaker_right": speaker_right,
-        "drafted": len(drafted), "false": false, "relays": len(article.relays),
-        "relays_found": len(relays_found), "not_verbatim": len(not_verbatim),
-        "seconds": seconds, "chars": len(text), "misses": misses,
+        "article": article.name,
+        "rows": len(rows),
+        "right": right,
+        "speaker_right": speaker_right,
+        "drafted": len(drafted),
+        "false": false,
+        "relays": len(article.relays),
+        "relays_found": len(relays_found),
+        "not_verbatim": len(not_verbatim),
+        "seconds": seconds,
+        "chars": len(text),
+        "misses": misses,
         "relays_missed": [k for k in article.relays if k not in relays_found],
     }
 
@@ -215,12 +265,12 @@ def total(results: list[dict]) -> dict:
     drafted = sum(r["drafted"] for r in results) or 1
     return {
         "articles": ", ".join(r["article"] for r in results),
-        "figures right": f"{sum(r['right'] for r in results)}/{rows} = {100 * sum(r['right'] for r in results) / rows:.1f} %",
-        "speaker right": f"{sum(r['speaker_right'] for r in results)}/{rows} = {100 * sum(r['speaker_right'] for r in results) / rows:.1f} %",
-        "relays named": f"{sum(r['relays_found'] for r in results)}/{sum(r['relays'] for r in results)} = {100 * sum(r['relays_found'] for r in results) / max(1, sum(r['relays'] for r in results)):.1f} %",
-        "false figures": f"{sum(len(r['false']) for r in results)}/{drafted} = {100 * sum(len(r['false']) for r in results) / drafted:.1f} %",
+        "figures right": f"{sum(r['right'] for r in results)}/{rows} = {100 * sum(r['right'] for r in results) / rows:.1f} %",  # noqa: E501
+        "speaker right": f"{sum(r['speaker_right'] for r in results)}/{rows} = {100 * sum(r['speaker_right'] for r in results) / rows:.1f} %",  # noqa: E501
+        "relays named": f"{sum(r['relays_found'] for r in results)}/{sum(r['relays'] for r in results)} = {100 * sum(r['relays_found'] for r in results) / max(1, sum(r['relays'] for r in results)):.1f} %",  # noqa: E501
+        "false figures": f"{sum(len(r['false']) for r in results)}/{drafted} = {100 * sum(len(r['false']) for r in results) / drafted:.1f} %",  # noqa: E501
         "quotes not verbatim": sum(r["not_verbatim"] for r in results),
-        "ms per 1,500 chars (median)": f"{statistics.median(1000 * r['seconds'] * 1500 / r['chars'] for r in results):.0f}",
+        "ms per 1,500 chars (median)": f"{statistics.median(1000 * r['seconds'] * 1500 / r['chars'] for r in results):.0f}",  # noqa: E501
     }
 
 
@@ -233,8 +283,11 @@ def without_source(cs: ClaimSet, sid: str) -> ClaimSet:
             claims[cid] = c.model_copy(update={"attributions": kept})
     figures = {k: f for k, f in cs.figures.items() if f.source != sid}
     return dataclasses.replace(
-        cs, sources={k: v for k, v in cs.sources.items() if k != sid},
-        texts={k: v for k, v in cs.texts.items() if k != sid}, claims=claims, figures=figures,
+        cs,
+        sources={k: v for k, v in cs.sources.items() if k != sid},
+        texts={k: v for k, v in cs.texts.items() if k != sid},
+        claims=claims,
+        figures=figures,
     )
 
 
@@ -253,17 +306,27 @@ def score_seed(cs: ClaimSet, sid: str) -> dict:
     found = speaker_ok = 0
     for claim, att in attributions:
         q = _norm(att.quote)
-        hit = next((s for dq, s in quotes if q in dq or dq in q or fuzz.partial_ratio(q, dq) >= 90), None)
+        hit = next(
+            (s for dq, s in quotes if q in dq or dq in q or fuzz.partial_ratio(q, dq) >= 90), None
+        )
         if hit is not None:
             found += 1
             speaker_ok += hit == claim.speaker
-    return {"source": sid, "figures": len(figs), "figures_found": fig_found,
-            "statements": len(attributions), "statements_found": found, "speaker_right": speaker_ok,
-            "drafted_claims": len(draft.claims)}
+    return {
+        "source": sid,
+        "figures": len(figs),
+        "figures_found": fig_found,
+        "statements": len(attributions),
+        "statements_found": found,
+        "speaker_right": speaker_ok,
+        "drafted_claims": len(draft.claims),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.ingest", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -274,7 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     table = {"developed on": total(dev), "held out": total(held), "all eight": total(results)}
     seed_rows = [score_seed(seeds, sid) for sid in seeds.sources]
     if args.json:
-        json.dump({"practice": table, "articles": results, "seeds": seed_rows}, sys.stdout, indent=2)
+        json.dump(
+            {"practice": table, "articles": results, "seeds": seed_rows}, sys.stdout, indent=2
+        )
         return 0
     keys = list(table["all eight"])
     print("| measure | " + " | ".join(table) + " |")
@@ -282,11 +347,15 @@ def main(argv: list[str] | None = None) -> int:
     for k in keys[1:]:
         print(f"| {k} | " + " | ".join(str(t[k]) for t in table.values()) + " |")
     print()
-    print("| seed source | figures found | attributed statements found | their speaker right | claims drafted |")
+    print(
+        "| seed source | figures found | attributed statements found | their speaker right | claims drafted |"  # noqa: E501
+    )
     print("|---|---|---|---|---|")
     for s in seed_rows:
-        print(f"| {s['source']} | {s['figures_found']}/{s['figures']} | {s['statements_found']}/{s['statements']}"
-              f" | {s['speaker_right']}/{s['statements_found']} | {s['drafted_claims']} |")
+        print(
+            f"| {s['source']} | {s['figures_found']}/{s['figures']} | {s['statements_found']}/{s['statements']}"  # noqa: E501
+            f" | {s['speaker_right']}/{s['statements_found']} | {s['drafted_claims']} |"
+        )
     if args.misses:
         for r in results:
             for m in r["misses"]:

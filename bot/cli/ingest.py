@@ -1,4 +1,4 @@
-"""`python -m bot ingest FILE|-` drafts an article; `drafts list|show|accept|reject` reviews drafts."""
+"""`python -m bot ingest FILE|-` drafts an article; `drafts list|show|accept|reject` reviews drafts."""  # noqa: E501
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def _date(text: str) -> dt.date:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("ingest", help="draft an article's source, speakers, claims and figures")
+    p = subparsers.add_parser(
+        "ingest", help="draft an article's source, speakers, claims and figures"
+    )
     p.add_argument("file", help="the article as plain UTF-8 text, or - for standard input")
     p.add_argument("--outlet", help="the outlet, when the text does not state it")
     p.add_argument("--published", type=_date, help="the publication date, YYYY-MM-DD")
@@ -79,8 +81,9 @@ def _ingest(args: argparse.Namespace) -> int:
     text, name = _read(args)
 
     async def work(desk: Desk) -> Draft:
-        draft = draft_article(text, desk.claimset, outlet=args.outlet, published=args.published,
-                              url=args.url)
+        draft = draft_article(
+            text, desk.claimset, outlet=args.outlet, published=args.published, url=args.url
+        )
         return await keep_draft(_store(desk), draft, text, name=name, by=args.by)
 
     draft = _run(args, work)
@@ -102,15 +105,19 @@ def _contract(draft: Draft) -> dict:
 
 def render_draft(draft: Draft) -> str:
     s = draft.source
-    lines = [f"draft {draft.draft}: source {s.id} ({s.file})",
-             f"  outlet: {s.outlet or 'unknown'} ({s.outlet_basis}); published: "
-             f"{s.published or 'unknown'} ({s.published_basis}); headline: {s.headline or 'none'}",
-             f"  relays: {', '.join(s.relays) or 'none'}"]
+    lines = [
+        f"draft {draft.draft}: source {s.id} ({s.file})",
+        f"  outlet: {s.outlet or 'unknown'} ({s.outlet_basis}); published: "
+        f"{s.published or 'unknown'} ({s.published_basis}); headline: {s.headline or 'none'}",
+        f"  relays: {', '.join(s.relays) or 'none'}",
+    ]
     new = [sp for sp in draft.speakers if not sp.existing]
     lines.append(f"speakers ({len(draft.speakers)}, {len(new)} new):")
     for sp in draft.speakers:
         tag = "existing" if sp.existing else "NEW"
-        lines.append(f"  [{sp.id}] {sp.name} ({tag}, {sp.kind}{', ' + sp.role if sp.role else ''}): {sp.why}")
+        lines.append(
+            f"  [{sp.id}] {sp.name} ({tag}, {sp.kind}{', ' + sp.role if sp.role else ''}): {sp.why}"
+        )
     lines.append(f"claims ({len(draft.claims)}):")
     for c in draft.claims:
         via = f" via {' > '.join(c.via)}" if c.via else ""
@@ -120,13 +127,17 @@ def render_draft(draft: Draft) -> str:
         interval = f"[{_n(f.low)}, {_n(f.high)}]"
         extra = f" = {f.equivalent.words}" if f.equivalent else ""
         life = f" ({', '.join(lc.kind for lc in f.lifecycle)})" if f.lifecycle else ""
-        lines.append(f"  [{f.id}] {f.words!r}{extra} {f.qualifier} {interval} {f.unit}, "
-                     f"{f.topic or 'no topic'}, {f.group or '-'}/{f.place or '-'}, as of "
-                     f"{f.as_of or 'undated'} ({f.as_of_basis}), {f.speaker or 'the outlet'}"
-                     f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}"
-                     f"{'; ' + f.verdict if f.verdict else ''}")
-    lines.append(f"review: python -m bot drafts accept {draft.draft} --all --by NAME "
-                 f"(or name items), drafts reject {draft.draft} ITEM... --by NAME")
+        lines.append(
+            f"  [{f.id}] {f.words!r}{extra} {f.qualifier} {interval} {f.unit}, "
+            f"{f.topic or 'no topic'}, {f.group or '-'}/{f.place or '-'}, as of "
+            f"{f.as_of or 'undated'} ({f.as_of_basis}), {f.speaker or 'the outlet'}"
+            f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}"
+            f"{'; ' + f.verdict if f.verdict else ''}"
+        )
+    lines.append(
+        f"review: python -m bot drafts accept {draft.draft} --all --by NAME "
+        f"(or name items), drafts reject {draft.draft} ITEM... --by NAME"
+    )
     return "\n".join(lines)
 
 
@@ -139,10 +150,21 @@ def _list(args: argparse.Namespace) -> int:
         return await list_drafts(_store(desk))
 
     rows = _run(args, work)
-    data = [{"id": r.id, "name": r.name, "state": r.state, "claimset": r.claimset,
-             "created_at": r.created_at.isoformat(), "by": r.created_by} for r in rows]
-    text = "\n".join(f"{r.id}  {r.state:<8}  {r.created_at:%Y-%m-%d %H:%M}  {r.name}" for r in rows) \
+    data = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "state": r.state,
+            "claimset": r.claimset,
+            "created_at": r.created_at.isoformat(),
+            "by": r.created_by,
+        }
+        for r in rows
+    ]
+    text = (
+        "\n".join(f"{r.id}  {r.state:<8}  {r.created_at:%Y-%m-%d %H:%M}  {r.name}" for r in rows)
         or "no drafts (python -m bot ingest FILE makes one)"
+    )
     emit(args, data, text)
     return 0
 
@@ -155,24 +177,42 @@ def _show(args: argparse.Namespace) -> int:
 
     stored, decisions = _run(args, work)
     trail = [f"{d.at:%Y-%m-%d %H:%M} {d.by} {d.decision} {d.item}" for d in decisions]
-    text = render_draft(stored.draft) + f"\nstate: {stored.row.state}" + \
-        ("\naudit:\n  " + "\n  ".join(trail) if trail else "")
-    data = _contract(stored.draft) | {"state": stored.row.state,
-                                       "decisions": [d.model_dump(mode="json") for d in decisions]}
+    text = (
+        render_draft(stored.draft)
+        + f"\nstate: {stored.row.state}"
+        + ("\naudit:\n  " + "\n  ".join(trail) if trail else "")
+    )
+    data = _contract(stored.draft) | {
+        "state": stored.row.state,
+        "decisions": [d.model_dump(mode="json") for d in decisions],
+    }
     emit(args, data, text)
     return 0
 
 
 def _accept(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Any:
-        return await accept(_store(desk), desk.claimset, args.draft, args.items + args.more_items,
-                            everything=args.all, by=args.by)
+        return await accept(
+            _store(desk),
+            desk.claimset,
+            args.draft,
+            args.items + args.more_items,
+            everything=args.all,
+            by=args.by,
+        )
 
     written = _run(args, work)
-    data = {"draft": args.draft, "accepted": written.items, "files": written.files,
-            "backups": written.backups, "skipped": written.skipped}
-    text = (f"draft {args.draft}: accepted {len(written.items)} item(s) by {args.by}; wrote "
-            f"{', '.join(written.files)}; previous files in {written.backups}; the set validates")
+    data = {
+        "draft": args.draft,
+        "accepted": written.items,
+        "files": written.files,
+        "backups": written.backups,
+        "skipped": written.skipped,
+    }
+    text = (
+        f"draft {args.draft}: accepted {len(written.items)} item(s) by {args.by}; wrote "
+        f"{', '.join(written.files)}; previous files in {written.backups}; the set validates"
+    )
     if written.skipped:
         text += "\nnot written: " + "; ".join(f"{k}: {v}" for k, v in written.skipped.items())
     emit(args, data, text)
@@ -181,12 +221,16 @@ def _accept(args: argparse.Namespace) -> int:
 
 def _reject(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Any:
-        return await reject(_store(desk), args.draft, args.items + args.more_items,
-                            everything=args.all, by=args.by)
+        return await reject(
+            _store(desk), args.draft, args.items + args.more_items, everything=args.all, by=args.by
+        )
 
     decisions = _run(args, work)
-    emit(args, [d.model_dump(mode="json") for d in decisions],
-         f"draft {args.draft}: rejected {', '.join(d.item for d in decisions)} by {args.by}")
+    emit(
+        args,
+        [d.model_dump(mode="json") for d in decisions],
+        f"draft {args.draft}: rejected {', '.join(d.item for d in decisions)} by {args.by}",
+    )
     return 0
 
 

@@ -34,7 +34,9 @@ _ROLE_WORDS = (
     r"country's|city's|government's|president's|ministry's)"
 )
 _NP = rf"(?:(?:{_NAME_TOKEN}|{_ROLE_WORDS})(?:[ -](?:{_NAME_TOKEN}|{_ROLE_WORDS}|{_CONNECT}))*)"
-_ADVERBS = r"(?:\s+(?:also|then|separately|later|earlier|had|has|have|again|first|quickly|itself|alone))*"
+_ADVERBS = (
+    r"(?:\s+(?:also|then|separately|later|earlier|had|has|have|again|first|quickly|itself|alone))*"
+)
 _TIME = r"(?:\s+(?:on|last|early on|late on)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
 SUBJECT_VERB = re.compile(
     rf"(?P<np>{_NP})(?P<cite>,\s+(?:citing|relaying|drawing on|quoting)\s+[^,]{{2,80}},)?"
@@ -44,31 +46,50 @@ APPOSITIVE_VERB = re.compile(
     rf"(?P<np>(?:{_NAME_TOKEN}\s+){{1,3}}?{_NAME_TOKEN}),\s+(?:who|a|an|the)\s[^,]{{3,120}},\s+"
     rf"(?P<verb>{SPEECH_VERBS})\b"
 )
-PRONOUN_VERB = re.compile(rf"\b(?P<np>[Hh]e|[Ss]he|[Tt]hey|[Ii]t){_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b")
+PRONOUN_VERB = re.compile(
+    rf"\b(?P<np>[Hh]e|[Ss]he|[Tt]hey|[Ii]t){_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
+)
 RELAY_NAMES = re.compile(rf"(?P<np>(?:{_NAME_TOKEN}[ -]?)+?)\s+reported\b")
-ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<np>[^,;.]+?)(?=[,;.]|$|\s+(?:and\s+(?=[a-z])|which\s|who\s))")
-CITING = re.compile(r"\b(?:citing|relaying|drawing on|quoting|as cited by|cited by|as quoted by|"
-                    r"reported by|aired by|via)\s+(?P<np>[^,;.()]+?)(?=[,;.()]|$|\s+(?:and|which|who|as)\s)")
+ACCORDING = re.compile(
+    r"\b[Aa]ccording to\s+(?P<np>[^,;.]+?)(?=[,;.]|$|\s+(?:and\s+(?=[a-z])|which\s|who\s))"
+)
+CITING = re.compile(
+    r"\b(?:citing|relaying|drawing on|quoting|as cited by|cited by|as quoted by|"
+    r"reported by|aired by|via)\s+(?P<np>[^,;.()]+?)(?=[,;.()]|$|\s+(?:and|which|who|as)\s)"
+)
 WITH = re.compile(r"\((?:with|from|via)\s+(?P<np>[^)]+)\)")
 POSSESSIVE = re.compile(
     rf"(?P<np>{_NP})['’]s\s+(?:own\s+)?(?:count|figures?|tally|estimate|toll|telegram channel|"
-    r"statement|report|data|numbers|conversion|summary)\b", re.I
+    r"statement|report|data|numbers|conversion|summary)\b",
+    re.I,
 )
-PLATFORM = re.compile(r"\b(?:wrote|posted|said|published)\s+(?:on|in)\s+(?:(?:the|its|his|her|their)\s+)?"
-                      r"(?:(?P<owner>[\w' ]+?)['’]s\s+)?(?P<platform>Facebook|Telegram|Twitter|Instagram|"
-                      r"VKontakte|YouTube)\b(?P<rest>[ \w]*?(?:page|account|channel))?", re.I)
-TELEGRAM = re.compile(r"(?:(?P<owner1>[\w'’ -]+?)['’]s\s+)?Telegram channel(?:\s+of\s+(?P<owner2>the [\w' -]+?)"
-                      r"(?=[,;.]|\s+which|\s+that|$))?")
+PLATFORM = re.compile(
+    r"\b(?:wrote|posted|said|published)\s+(?:on|in)\s+(?:(?:the|its|his|her|their)\s+)?"
+    r"(?:(?P<owner>[\w' ]+?)['’]s\s+)?(?P<platform>Facebook|Telegram|Twitter|Instagram|"
+    r"VKontakte|YouTube)\b(?P<rest>[ \w]*?(?:page|account|channel))?",
+    re.I,
+)
+TELEGRAM = re.compile(
+    r"(?:(?P<owner1>[\w'’ -]+?)['’]s\s+)?Telegram channel(?:\s+of\s+(?P<owner2>the [\w' -]+?)"
+    r"(?=[,;.]|\s+which|\s+that|$))?"
+)
 _ANAPHORA = re.compile(
     r"^(?:the|this|that)\s+(?P<head>ministry|chamber|agency|agencies|president|office|"
-    r"channel|police|prosecutor|mayor|alliance|government|authorities|broadcaster|outlet)$", re.I)
+    r"channel|police|prosecutor|mayor|alliance|government|authorities|broadcaster|outlet)$",
+    re.I,
+)
 _STOP_NP = re.compile(
     r"^(?:the|a|an|it|this|that|there|which|who|figures?|numbers?|estimates?|reports?|"
     r"data|the figure|the number|the total|the estimate|the toll|the update|a later update|"
     r"that update|the post|monday|tuesday|wednesday|thursday|friday|saturday|sunday|on|"
-    r"in|and|of|by|state)$", re.I)
-_LEADING = re.compile(r"^(?:(?:and|but|so|in|on|at|by|as|while|when|where|after|before|"
-                      r"then|also|meanwhile|however|earlier|later|meanwhile),?\s+)+", re.I)
+    r"in|and|of|by|state)$",
+    re.I,
+)
+_LEADING = re.compile(
+    r"^(?:(?:and|but|so|in|on|at|by|as|while|when|where|after|before|"
+    r"then|also|meanwhile|however|earlier|later|meanwhile),?\s+)+",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -107,9 +128,15 @@ class Reader:
                 for part in _split_and(_clean_np(m["np"])):
                     part = re.sub(r"^(?:the\s+)?(?:[a-z]+\s+)*", "", part)
                     words = part.split()
-                    if (not part or not part[:1].isupper() or _is_body(part) or len(words) > 4
-                            or _is_place_or_time(part) or self.media.find(part)
-                            or self.book.by_key.get(speaker_key(part))):
+                    if (
+                        not part
+                        or not part[:1].isupper()
+                        or _is_body(part)
+                        or len(words) > 4
+                        or _is_place_or_time(part)
+                        or self.media.find(part)
+                        or self.book.by_key.get(speaker_key(part))
+                    ):
                         continue
                     self.media.add(part)
 
@@ -118,7 +145,9 @@ class Reader:
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
 
-        def add(np: str, start: int, how: str, relay_hint: bool = False, inner: bool = False) -> None:
+        def add(
+            np: str, start: int, how: str, relay_hint: bool = False, inner: bool = False
+        ) -> None:
             for m in self._entities(np, start, how, relay_hint):
                 if any(a <= m.start < b for a, b in taken):
                     continue
@@ -137,21 +166,33 @@ class Reader:
             self._note_relay(sp)
             found.append(Mention(sp, m.start(), "relay", "a Telegram channel", inner=True))
             if owner and (owner_sp := self._resolve_np(_clean_np(owner))) is not None:
-                found.append(Mention(owner_sp, m.start(), "speaker", "owns the channel", inner=True))
+                found.append(
+                    Mention(owner_sp, m.start(), "speaker", "owns the channel", inner=True)
+                )
             taken.append((m.start(), m.end()))
         for m in PLATFORM.finditer(sentence):
-            sp = self.book.resolve(m["platform"].title() if m["platform"].islower() else m["platform"],
-                                   kind="media", why=f"{m.group()!r}: a platform")
+            sp = self.book.resolve(
+                m["platform"].title() if m["platform"].islower() else m["platform"],
+                kind="media",
+                why=f"{m.group()!r}: a platform",
+            )
             self._note_relay(sp)
-            found.append(Mention(sp, m.start("platform"), "relay", "wrote on a platform", inner=True))
+            found.append(
+                Mention(sp, m.start("platform"), "relay", "wrote on a platform", inner=True)
+            )
             taken.append((m.start("platform"), m.end()))
         for m in WITH.finditer(sentence):
             add(m["np"], m.start("np"), "(with ...)", relay_hint=True)
         for m in CITING.finditer(sentence):
             word = m.group().split()[0].lower()
             inner = word in ("citing", "relaying", "drawing", "quoting")
-            add(m["np"], m.start("np"), m.group().rsplit(m["np"], 1)[0].strip(), inner=inner,
-                relay_hint=not inner)
+            add(
+                m["np"],
+                m.start("np"),
+                m.group().rsplit(m["np"], 1)[0].strip(),
+                inner=inner,
+                relay_hint=not inner,
+            )
         for m in ACCORDING.finditer(sentence):
             add(m["np"], m.start("np"), "according to")
         for m in POSSESSIVE.finditer(sentence):
@@ -160,14 +201,16 @@ class Reader:
             np = m["np"]
             add(np, m.start("np"), m["verb"], relay_hint=m["verb"] in ("reported", "reports"))
             if m["cite"]:
-                inner_np = re.sub(r"^,\s+(?:citing|relaying|drawing on|quoting)\s+", "", m["cite"]).rstrip(",")
+                inner_np = re.sub(
+                    r"^,\s+(?:citing|relaying|drawing on|quoting)\s+", "", m["cite"]
+                ).rstrip(",")
                 add(inner_np, m.start("cite"), "citing", inner=True)
         for m in APPOSITIVE_VERB.finditer(sentence):
             add(m["np"], m.start("np"), m["verb"])
         for m in PRONOUN_VERB.finditer(sentence):
-            sp = self._pronoun(m["np"].lower())
-            if sp is not None and not any(a <= m.start() < b for a, b in taken):
-                found.append(Mention(sp, m.start(), "speaker", f"{m['np']} {m['verb']}"))
+            who = self._pronoun(m["np"].lower())
+            if who is not None and not any(a <= m.start() < b for a, b in taken):
+                found.append(Mention(who, m.start(), "speaker", f"{m['np']} {m['verb']}"))
         found.sort(key=lambda x: x.start)
         for mention in found:
             self._remember(mention.speaker)
@@ -197,7 +240,7 @@ class Reader:
         anaphor = _ANAPHORA.match(np)
         if anaphor:
             return self._by_head(anaphor["head"].lower())
-        media_name, rest = self._media_in(np)
+        media_name, _rest = self._media_in(np)
         if media_name is not None:
             return self.book.resolve(media_name, kind="media", why=f"{np!r}: a known medium")
         role, name = _role_and_name(np)
@@ -208,8 +251,9 @@ class Reader:
         if _is_place_or_time(name):
             return None
         if _descriptor(np, self.media.descriptors):
-            return self.book.resolve(name, kind="media", role=role,
-                                     why=f"{np!r}: named as a medium")
+            return self.book.resolve(
+                name, kind="media", role=role, why=f"{np!r}: named as a medium"
+            )
         return self.book.resolve(name, role=role, why=f"named as {np!r}")
 
     def _media_in(self, np: str) -> tuple[str | None, str]:
@@ -219,16 +263,18 @@ class Reader:
         words = np.split()
         for size in range(min(4, len(words)), 0, -1):
             for i in range(len(words) - size, -1, -1):
-                cand = " ".join(words[i:i + size])
+                cand = " ".join(words[i : i + size])
                 hit = self.media.find(cand)
-                if hit is not None and cand[:1].isupper() or (hit and cand == "dpa"):
+                if (hit is not None and cand[:1].isupper()) or (hit and cand == "dpa"):
                     return hit, " ".join(words[:i])
         return None, np
 
     def _by_head(self, head: str) -> DraftSpeaker | None:
         if head in ("agency", "agencies", "channel", "broadcaster", "outlet"):
             return self.last_media
-        return self.last_by_head.get(head) or (self.last_person if head in ("president", "mayor", "prosecutor") else None)
+        return self.last_by_head.get(head) or (
+            self.last_person if head in ("president", "mayor", "prosecutor") else None
+        )
 
     def _pronoun(self, word: str) -> DraftSpeaker | None:
         if word in ("he", "she"):
@@ -241,8 +287,18 @@ class Reader:
         elif sp.kind == "media":
             self.last_media = sp
         low = sp.name.lower() + " " + sp.role.lower()
-        for head in ("ministry", "chamber", "office", "president", "police", "prosecutor",
-                     "mayor", "alliance", "government", "authorities"):
+        for head in (
+            "ministry",
+            "chamber",
+            "office",
+            "president",
+            "police",
+            "prosecutor",
+            "mayor",
+            "alliance",
+            "government",
+            "authorities",
+        ):
             if head in low:
                 self.last_by_head[head] = sp
         if sp.kind == "body":
@@ -293,22 +349,37 @@ def _clean_np(np: str) -> str:
     np = _LEADING.sub("", np)
     np = re.sub(r"^(?:citing|relaying|quoting|drawing on)\s+", "", np, flags=re.I)
     np = re.sub(r"['’]s\s+telegram channel$", "", np, flags=re.I)
-    np = re.sub(r"^(?:in|by|on)\s+(?:a\s+)?(?:statement|report)\s+(?:from|by)\s+", "", np, flags=re.I)
-    np = re.sub(r"^(?:a|an)\s+(?:statement|report|post)\s+(?:issued\s+)?(?:by|from)\s+", "", np, flags=re.I)
+    np = re.sub(
+        r"^(?:in|by|on)\s+(?:a\s+)?(?:statement|report)\s+(?:from|by)\s+", "", np, flags=re.I
+    )
+    np = re.sub(
+        r"^(?:a|an)\s+(?:statement|report|post)\s+(?:issued\s+)?(?:by|from)\s+", "", np, flags=re.I
+    )
     np = re.sub(r"^(?:(?:a|an|the)\s+)?(?:statement|report|post)\b.*?\bby\s+", "", np, flags=re.I)
     np = re.sub(r"^(?:figures|data|numbers)\s+(?=the\s|[A-Z])", "", np)
     np = re.sub(r"\s+released\b.*$", "", np)
-    np = re.sub(r"^(?:by|on)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+", "", np,
-                flags=re.I)
-    np = re.sub(r"\s+(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b.*$",
-                "", np, flags=re.I)
+    np = re.sub(
+        r"^(?:by|on)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+",
+        "",
+        np,
+        flags=re.I,
+    )
+    np = re.sub(
+        r"\s+(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b.*$",
+        "",
+        np,
+        flags=re.I,
+    )
     return np.strip(" ,;:")
 
 
 def _split_and(np: str) -> list[str]:
     parts = re.split(r",\s*|\s+and\s+", np)
-    if len(parts) > 1 and all(p[:1].isupper() or p.lower() == "dpa" for p in parts[1:]) and \
-            not re.search(r"\bof\b", np):
+    if (
+        len(parts) > 1
+        and all(p[:1].isupper() or p.lower() == "dpa" for p in parts[1:])
+        and not re.search(r"\bof\b", np)
+    ):
         # "the Russian news agencies Interfax and RIA Novosti": the descriptor stays with each
         return [p for p in parts if p]
     return [np]
@@ -319,8 +390,10 @@ def _role_and_name(np: str) -> tuple[str, str | None]:
     the name is the run of capitalised words at the end."""
     words = np.split()
     i = len(words)
-    while i > 0 and (words[i - 1][:1].isupper() or words[i - 1] in ("of", "and", "for", "the", "in")
-                     and i > 1 and i < len(words)):
+    while i > 0 and (
+        words[i - 1][:1].isupper()
+        or (words[i - 1] in ("of", "and", "for", "the", "in") and i > 1 and i < len(words))
+    ):
         i -= 1
     while i < len(words) and words[i] in ("of", "and", "for", "the", "in"):
         i += 1
@@ -338,15 +411,23 @@ def _role_and_name(np: str) -> tuple[str, str | None]:
 
 
 def _is_body(np: str) -> bool:
-    return bool(re.search(r"\b(?:ministry|office|officials|authorities|police|government|"
-                          r"television|media|chamber|headquarters|prosecutors|commissioner|"
-                          r"alliance|embassy|kremlin|council|committee|commission)\b", np, re.I))
+    return bool(
+        re.search(
+            r"\b(?:ministry|office|officials|authorities|police|government|"
+            r"television|media|chamber|headquarters|prosecutors|commissioner|"
+            r"alliance|embassy|kremlin|council|committee|commission)\b",
+            np,
+            re.I,
+        )
+    )
 
 
 _PLACES_TIMES = re.compile(
     r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december|jan|feb|dec|in|on|at|by|"
-    r"businesses|morgues|estimates|shopping|security forces)$", re.I)
+    r"businesses|morgues|estimates|shopping|security forces)$",
+    re.I,
+)
 
 
 def _is_place_or_time(name: str) -> bool:

@@ -11,7 +11,20 @@ log = logging.getLogger(__name__)
 MONTHS = {
     m: i + 1
     for i, name in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
     for m in (name, name[:3], name[:4] if name == "september" else name[:3])
 }
@@ -87,8 +100,9 @@ def infer_year(date: dt.date, text: str, fallback: int | None) -> dt.date:
         return date
 
 
-def resolve_day(sentence: str, article: dt.date, previous: dt.date | None = None
-                ) -> tuple[dt.date | None, str | None, str]:
+def resolve_day(
+    sentence: str, article: dt.date, previous: dt.date | None = None
+) -> tuple[dt.date | None, str | None, str]:
     """The day a sentence dates its facts to: (date, the words, basis).
 
     "on Thursday" -> the latest Thursday on or before the article's date; "the day before"
@@ -121,7 +135,9 @@ def resolve_day(sentence: str, article: dt.date, previous: dt.date | None = None
 
 def _is_period_start(sentence: str, words: str) -> bool:
     at = sentence.find(words)
-    return bool(re.search(r"\b(?:since|began on|started on|from)\s*(?:on\s*)?$", sentence[:at], re.I))
+    return bool(
+        re.search(r"\b(?:since|began on|started on|from)\s*(?:on\s*)?$", sentence[:at], re.I)
+    )
 
 
 def earlier_words(sentence: str) -> str | None:

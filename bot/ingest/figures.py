@@ -23,8 +23,16 @@ log = logging.getLogger(__name__)
 _MARKERS = sorted(QUALIFIER_MARKERS, key=len, reverse=True)
 _CURRENCY_BEFORE = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 _CURRENCY_AFTER = {
-    "tenge": "KZT", "kzt": "KZT", "dollars": "USD", "dollar": "USD", "usd": "USD",
-    "euros": "EUR", "euro": "EUR", "rubles": "RUB", "roubles": "RUB", "pounds": "GBP",
+    "tenge": "KZT",
+    "kzt": "KZT",
+    "dollars": "USD",
+    "dollar": "USD",
+    "usd": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "pounds": "GBP",
 }
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
 _DATE_AFTER = re.compile(rf"^\s*{_MONTH}\b", re.I)
@@ -36,17 +44,31 @@ _NOT_COUNTS_AFTER = re.compile(r"^\s*(?:numbers?|figures?|of (?:them|the)\b(?! \
 _DERIVED_AFTER = re.compile(r"^\s*(?:fewer|more|less)\s+than\b", re.I)
 _INCREMENT = re.compile(r"^\s*(?:more|new|further|additional|fresh|others?)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an additional)\s*$", re.I)
-_PERIOD = re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:previous|past|last)\s+[\w\s]{1,20}?"
-                     r"(?:hours|days|day|week|weeks)\b|\bin\s+\d+\s+hours\b", re.I)
-_PART = re.compile(r"\b(?:of whom|of them|among them|of which|of the \d[\d,.]*|of it|of the total)\b", re.I)
+_PERIOD = re.compile(
+    r"\b(?:in|over|during|within)\s+the\s+(?:previous|past|last)\s+[\w\s]{1,20}?"
+    r"(?:hours|days|day|week|weeks)\b|\bin\s+\d+\s+hours\b",
+    re.I,
+)
+_PART = re.compile(
+    r"\b(?:of whom|of them|among them|of which|of the \d[\d,.]*|of it|of the total)\b", re.I
+)
 _LIFECYCLE = {
-    "retracted": re.compile(r"\b(?:withdrawn|retracted|pulled|deleted|technical error|removed|"
-                            r"taken down|disappeared)\b", re.I),
-    "denied": re.compile(r"\b(?:denied|had not supplied|did not supply|not true|did not match "
-                         r"reality|refuted)\b", re.I),
+    "retracted": re.compile(
+        r"\b(?:withdrawn|retracted|pulled|deleted|technical error|removed|"
+        r"taken down|disappeared)\b",
+        re.I,
+    ),
+    "denied": re.compile(
+        r"\b(?:denied|had not supplied|did not supply|not true|did not match "
+        r"reality|refuted)\b",
+        re.I,
+    ),
     "alleged": re.compile(r"\b(?:allegedly|credited to|attributed to|reportedly)\b", re.I),
-    "revised": re.compile(r"\b(?:raised|revised|lowered|updated?|rose|grew|up from|down from|"
-                          r"kept rising|corrected)\b", re.I),
+    "revised": re.compile(
+        r"\b(?:raised|revised|lowered|updated?|rose|grew|up from|down from|"
+        r"kept rising|corrected)\b",
+        re.I,
+    ),
 }
 _UNIT_WORDS = re.compile(r"^\s*(?:[a-z'-]+\s+){0,3}?(?P<w>[a-z][a-z-]+)", re.I)
 
@@ -97,13 +119,18 @@ class Vocab:
         for u in cs.units.values():
             for w in (u.id, u.label, *u.aliases):
                 units.setdefault(w.casefold(), u.id)
-        measures = {u.id: u.measure for u in cs.units.values()}
+        measures: dict[str, str] = {u.id: str(u.measure) for u in cs.units.values()}
 
         def key(pair: tuple[str, str]) -> int:
             return -len(pair[0])
 
-        return cls(sorted(topics, key=key), sorted(groups, key=key), sorted(places, key=key),
-                   units, measures)
+        return cls(
+            sorted(topics, key=key),
+            sorted(groups, key=key),
+            sorted(places, key=key),
+            units,
+            measures,
+        )
 
 
 def find_figures(sentence: str, vocab: Vocab) -> list[Found]:
@@ -128,12 +155,19 @@ def find_figures(sentence: str, vocab: Vocab) -> list[Found]:
 
 def _not_a_figure(s: str, n: StatedNumber, nxt: StatedNumber | None) -> str | None:
     before, after = s[: n.start], s[n.end :]
-    if n.start > 0 and (s[n.start - 1].isalnum() or (s[n.start - 1] == "-" and n.start > 1
-                                                      and s[n.start - 2].isalpha())):
+    if n.start > 0 and (
+        s[n.start - 1].isalnum()
+        or (s[n.start - 1] == "-" and n.start > 1 and s[n.start - 2].isalpha())
+    ):
         return "inside a name"
-    if after[:1].isalnum() and not n.text[-1:].isalpha() and not after[:1].isdigit() \
-            and not re.match(r"^[kK]\b", after) and not _ORDINAL_AFTER.match(after) \
-            and not re.match(r"^(?:bn|mn|bln|mln|tn)\b", after, re.I):
+    if (
+        after[:1].isalnum()
+        and not n.text[-1:].isalpha()
+        and not after[:1].isdigit()
+        and not re.match(r"^[kK]\b", after)
+        and not _ORDINAL_AFTER.match(after)
+        and not re.match(r"^(?:bn|mn|bln|mln|tn)\b", after, re.I)
+    ):
         return "inside a name"
     if _ORDINAL_AFTER.match(after):
         return "an ordinal"
@@ -145,18 +179,24 @@ def _not_a_figure(s: str, n: StatedNumber, nxt: StatedNumber | None) -> str | No
         return "a date"
     if _TIME_AFTER.match(after):
         return "a clock time"
-    if re.fullmatch(r"\d{4}", n.text) and 1900 <= n.low <= 2100 and not re.match(r"^\s*(?:people|troops|soldiers)", after):
+    if (
+        re.fullmatch(r"\d{4}", n.text)
+        and 1900 <= n.low <= 2100
+        and not re.match(r"^\s*(?:people|troops|soldiers)", after)
+    ):
         return "a year"
     if not_a_count(n.text, s, n.start):
         return "an age or a year"
     low_text = n.text.lower()
-    if low_text in _SMALL_WORDS or low_text.startswith(("a ", "an ")) and n.low == 1:
+    if low_text in _SMALL_WORDS or (low_text.startswith(("a ", "an ")) and n.low == 1):
         return "one / a: no count"
     if _NOT_COUNTS_AFTER.match(after) and not re.match(r"^\s*of (?:them|whom)", after):
         return "counts numbers, not anything in the story"
     if re.match(r"^\s*(?:of the|of its)\b", after) and re.search(r"\b(?:one|two)\s*$", low_text):
         return "one of: no count"
-    if _DERIVED_AFTER.match(after) and re.match(r"^\s*(?:fewer|more|less)\s+than\s+(?:the\s+)?\d", after):
+    if _DERIVED_AFTER.match(after) and re.match(
+        r"^\s*(?:fewer|more|less)\s+than\s+(?:the\s+)?\d", after
+    ):
         return "a difference the outlet works out"
     if re.match(r"^\s*(?:days?|hours?|weeks?)\s+(?:later|earlier|ago)\b", after):
         return "a delay, not a count"
@@ -219,7 +259,7 @@ def _read(s: str, n: StatedNumber, vocab: Vocab) -> Found | None:
     place = _place(s[n.end : n.end + 40], vocab) or _place(s, vocab)
     increment = bool(_INCREMENT.match(after)) or bool(_INCREMENT_BEFORE.search(before))
     period = _PERIOD.search(s)
-    part = bool(_PART.search(s[max(0, n.start - 40): n.end + 20]))
+    part = bool(_PART.search(s[max(0, n.start - 40) : n.end + 20]))
     lifecycle = [(kind, m.group()) for kind, rx in _LIFECYCLE.items() if (m := rx.search(s))]
     if unit_why:
         why.append(unit_why)
@@ -227,17 +267,36 @@ def _read(s: str, n: StatedNumber, vocab: Vocab) -> Found | None:
         confidence = "low"
         why.append("no topic word near the number")
     scope = _scope(s, n, unit)
-    return Found(n, words, start, qualifier,
-                 low, high, unit, topic, group, label, place, scope, increment,
-                 period.group() if period else None, part, lifecycle, why, confidence)
+    return Found(
+        n,
+        words,
+        start,
+        qualifier,
+        low,
+        high,
+        unit,
+        topic,
+        group,
+        label,
+        place,
+        scope,
+        increment,
+        period.group() if period else None,
+        part,
+        lifecycle,
+        why,
+        confidence,
+    )
 
 
 def _unit(after: str, sign: str | None, vocab: Vocab) -> tuple[str, int, str]:
     """The unit after the number: a currency ("bln tenge"), a unit of the vocabulary
     ("businesses", "pieces of military equipment"), else people."""
     if sign:
-        return (sign if sign in vocab.measures or not vocab.measures else sign), 0, "currency sign"
-    m = re.match(r"^\s*(?:(?:bln|bn|mln|mn|billion|million|thousand|k)\s+)?(?P<cur>[A-Za-z]+)", after)
+        return sign, 0, "currency sign"
+    m = re.match(
+        r"^\s*(?:(?:bln|bn|mln|mn|billion|million|thousand|k)\s+)?(?P<cur>[A-Za-z]+)", after
+    )
     if m and m["cur"].lower() in _CURRENCY_AFTER:
         return _CURRENCY_AFTER[m["cur"].lower()], m.end(), f"currency {m['cur']!r}"
     head = after[:60].lower()
@@ -250,7 +309,15 @@ def _unit(after: str, sign: str | None, vocab: Vocab) -> tuple[str, int, str]:
             best = (mm.end(), uid)
     if best is not None:
         return best[1], 0, f"unit {best[1]!r} from the words after the number"
-    return ("people" if "people" in vocab.measures or not vocab.measures else next(iter(vocab.measures))), 0, ""
+    return (
+        (
+            "people"
+            if "people" in vocab.measures or not vocab.measures
+            else next(iter(vocab.measures))
+        ),
+        0,
+        "",
+    )
 
 
 def _first(pairs: list[tuple[str, str]], text: str) -> str | None:
@@ -264,14 +331,16 @@ def _first_hit(pairs: list[tuple[str, str]], text: str) -> tuple[str, str] | Non
     for words, ident in pairs:
         m = re.search(rf"\b{re.escape(words)}\b", low)
         if m and (best is None or m.start() < best[0]):
-            best = (m.start(), text[m.start():m.end()], ident)
+            best = (m.start(), text[m.start() : m.end()], ident)
     return (best[1], best[2]) if best else None
 
 
 def _place(s: str, vocab: Vocab) -> str | None:
     for words, ident in vocab.places:
         if re.search(rf"\b{re.escape(words)}\b(?!['’]s\s+deputy)", s, re.I if " " in words else 0):
-            if words.lower() == "almaty" and re.search(r"\bAlmaty\s+(?:region|oblast|province)\b", s, re.I):
+            if words.lower() == "almaty" and re.search(
+                r"\bAlmaty\s+(?:region|oblast|province)\b", s, re.I
+            ):
                 continue
             return ident
     return None
@@ -291,4 +360,9 @@ def _is_equivalent(s: str, first: Found, second: Found) -> bool:
     if first.unit not in money or second.unit not in money or first.unit == second.unit:
         return False
     gap = s[first.number.end : second.start]
-    return len(gap) < 40 and bool(re.match(r"^[\w\s]{0,12}(?:,|\(|, or|\sor|—|–)\s*(?:or\s+)?(?:roughly|some|about|around|over|more than|nearly)?\s*$", gap))
+    return len(gap) < 40 and bool(
+        re.match(
+            r"^[\w\s]{0,12}(?:,|\(|, or|\sor|—|–)\s*(?:or\s+)?(?:roughly|some|about|around|over|more than|nearly)?\s*$",  # noqa: E501
+            gap,
+        )
+    )

@@ -42,7 +42,7 @@ def _builtin() -> tuple[list[list[str]], list[str], list[str]]:
 
 
 def media_lexicon(claimset: ClaimSet | None) -> MediaLexicon:
-    """The built-in agencies and platforms, plus the claim set's relays, outlets and media speakers."""
+    """The built-in agencies and platforms, plus the claim set's relays, outlets and media speakers."""  # noqa: E501
     agencies, platforms, descriptors = _builtin()
     lex = MediaLexicon(descriptors=tuple(sorted(descriptors, key=len, reverse=True)))
     for names in agencies:

@@ -32,13 +32,16 @@ def _unpack(row: DraftRow) -> Stored:
     return Stored(row, draft, data["text"])
 
 
-async def keep_draft(store: DraftRecord, draft: Draft, text: str, *, name: str, by: str = "") -> Draft:
+async def keep_draft(
+    store: DraftRecord, draft: Draft, text: str, *, name: str, by: str = ""
+) -> Draft:
     """Store the draft (the same text twice is refused in one line) and return it with its id."""
     import json
 
     payload = json.dumps({"draft": draft.model_dump(mode="json"), "text": text}, ensure_ascii=False)
-    row = await store.add_draft(text_sha256=draft.text_sha256, claimset=draft.claimset, name=name,
-                                payload=payload, by=by)
+    row = await store.add_draft(
+        text_sha256=draft.text_sha256, claimset=draft.claimset, name=name, payload=payload, by=by
+    )
     draft.draft = row.id
     return draft
 
@@ -60,21 +63,26 @@ def _pick(draft: Draft, items: list[str], everything: bool, decided: set[str]) -
         return [i for i in ids if i not in decided]
     unknown = [i for i in items if i not in ids]
     if unknown:
-        raise IngestError(f"draft {draft.draft}: no item {unknown[0]!r} (drafts show {draft.draft} lists them)")
+        raise IngestError(
+            f"draft {draft.draft}: no item {unknown[0]!r} (drafts show {draft.draft} lists them)"
+        )
     if not items:
         raise IngestError("name the items to decide, or give --all")
     return list(dict.fromkeys(items))
 
 
-async def accept(store: DraftRecord, cs: ClaimSet, draft_id: str, items: list[str], *,
-                 everything: bool, by: str) -> Written:
+async def accept(
+    store: DraftRecord, cs: ClaimSet, draft_id: str, items: list[str], *, everything: bool, by: str
+) -> Written:
     """Write the chosen items into the claim set (validated; restored on error) and record who."""
     if not by.strip():
         raise IngestError("drafts accept: who accepts (--by) is empty")
     stored = await load_draft(store, draft_id)
     decided = {d.item for d in await store.draft_decisions(draft_id)}
     chosen = _pick(stored.draft, items, everything, decided)
-    accepted_before = {d.item for d in await store.draft_decisions(draft_id) if d.decision == "accepted"}
+    accepted_before = {
+        d.item for d in await store.draft_decisions(draft_id) if d.decision == "accepted"
+    }
     if "source" in accepted_before:
         raise IngestError(f"draft {draft_id}: already accepted; ingest a new article for more")
     written = accept_items(stored.draft, stored.text, cs, set(chosen), by=by, draft_id=draft_id)
@@ -84,8 +92,9 @@ async def accept(store: DraftRecord, cs: ClaimSet, draft_id: str, items: list[st
     return written
 
 
-async def reject(store: DraftRecord, draft_id: str, items: list[str], *, everything: bool,
-                 by: str) -> list[DraftDecision]:
+async def reject(
+    store: DraftRecord, draft_id: str, items: list[str], *, everything: bool, by: str
+) -> list[DraftDecision]:
     if not by.strip():
         raise IngestError("drafts reject: who rejects (--by) is empty")
     stored = await load_draft(store, draft_id)

@@ -15,8 +15,11 @@ log = logging.getLogger(__name__)
 
 _SEPARATORS = re.compile(r"\s+[|—–·]\s+|\s+-\s+|\s+-$")
 _BYLINE = re.compile(r"^(?:by\s|from our\b|staff\b)", re.I)
-_SECTION = re.compile(r"^(?:world|markets|business|news|politics|asia|opinion|europe|economy|"
-                      r"home|latest|breaking)$", re.I)
+_SECTION = re.compile(
+    r"^(?:world|markets|business|news|politics|asia|opinion|europe|economy|"
+    r"home|latest|breaking)$",
+    re.I,
+)
 
 
 def head_lines(text: str) -> list[str]:
@@ -24,12 +27,18 @@ def head_lines(text: str) -> list[str]:
 
 
 def headline(lines: list[str]) -> str | None:
-    """The first line when it reads as a headline: short, no closing full stop, no date, no byline."""
+    """The first line when it reads as a headline: short, no closing full stop, no date, no byline."""  # noqa: E501
     if not lines:
         return None
     first = lines[0]
-    if (len(first) > 200 or len(first.split()) < 3 or first.endswith(".") or _BYLINE.match(first)
-            or find_date(first) is not None or len(lines) == 1):
+    if (
+        len(first) > 200
+        or len(first.split()) < 3
+        or first.endswith(".")
+        or _BYLINE.match(first)
+        or find_date(first) is not None
+        or len(lines) == 1
+    ):
         return None
     return first
 
@@ -45,8 +54,14 @@ def dateline_outlet(lines: list[str]) -> str | None:
             return m["outlet"].strip()
         for seg in _SEPARATORS.split(line):
             seg = seg.strip(" -—–|·")
-            if (not seg or find_date(seg) is not None or _BYLINE.match(seg) or _SECTION.match(seg)
-                    or re.match(r"^[A-Z][A-Z/ -]+$", seg) or len(seg) > 60):
+            if (
+                not seg
+                or find_date(seg) is not None
+                or _BYLINE.match(seg)
+                or _SECTION.match(seg)
+                or re.match(r"^[A-Z][A-Z/ -]+$", seg)
+                or len(seg) > 60
+            ):
                 continue
             return seg
     return None
@@ -57,18 +72,29 @@ def next_source_id(claimset: ClaimSet | None) -> str:
     return f"{(max(used) + 1) if used else 0:03d}"
 
 
-def draft_source(text: str, claimset: ClaimSet | None, *, outlet: str | None,
-                 published: dt.date | None, url: str | None) -> DraftSource:
+def draft_source(
+    text: str,
+    claimset: ClaimSet | None,
+    *,
+    outlet: str | None,
+    published: dt.date | None,
+    url: str | None,
+) -> DraftSource:
     lines = head_lines(text)
     why: list[str] = []
     title = headline(lines)
-    why.append(f"headline: the first line reads as one: {title!r}" if title
-               else "no headline: the first line does not read as one")
-    date, basis, note = (published, "stated", "given with --published") if published \
-        else byline_date(lines)
+    why.append(
+        f"headline: the first line reads as one: {title!r}"
+        if title
+        else "no headline: the first line does not read as one"
+    )
+    date, basis, note = (
+        (published, "stated", "given with --published") if published else byline_date(lines)
+    )
     if date is not None and basis == "inferred":
-        years = [s.published.year for s in (claimset.sources.values() if claimset else [])
-                 if s.published]
+        years = [
+            s.published.year for s in (claimset.sources.values() if claimset else []) if s.published
+        ]
         date = infer_year(date, text, max(years) if years else None)
         note += f" as {date.year} (the year the article or the claim set names)"
     stated_outlet = dateline_outlet(lines)
@@ -83,9 +109,14 @@ def draft_source(text: str, claimset: ClaimSet | None, *, outlet: str | None,
         why.append("outlet: the text names none (give --outlet)")
     sid = next_source_id(claimset)
     return DraftSource(
-        id=sid, file=f"{sid}_{slug(title or outlet or 'article', 40)}.txt", outlet=outlet,
+        id=sid,
+        file=f"{sid}_{slug(title or outlet or 'article', 40)}.txt",
+        outlet=outlet,
         outlet_basis=outlet_basis,  # type: ignore[arg-type]
-        headline=title, published=date,
+        headline=title,
+        published=date,
         published_basis=basis if date else "unknown",  # type: ignore[arg-type]
-        published_note=note, url=url, why=why,
+        published_note=note,
+        url=url,
+        why=why,
     )

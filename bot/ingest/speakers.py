@@ -37,7 +37,7 @@ def speaker_key(text: str) -> str:
 
 def slug(text: str, limit: int = 48) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
-    return (s[:limit].rstrip("-") or "x")
+    return s[:limit].rstrip("-") or "x"
 
 
 @dataclass(slots=True)
@@ -59,8 +59,9 @@ class SpeakerBook:
                     book.by_key.setdefault(speaker_key(spelling), sid)
         return book
 
-    def resolve(self, spelling: str, *, role: str = "", kind: str | None = None,
-                why: str = "") -> DraftSpeaker:
+    def resolve(
+        self, spelling: str, *, role: str = "", kind: str | None = None, why: str = ""
+    ) -> DraftSpeaker:
         """The speaker ``spelling`` names: existing (by alias, then fuzzily), one the
         article already named, or a new one proposed with that spelling."""
         key = speaker_key(spelling)
@@ -70,8 +71,12 @@ class SpeakerBook:
         new_id = self._free_id(slug(spelling))
         kind_ = kind or ("body" if _BODY_WORDS.search(spelling) else "person")
         speaker = DraftSpeaker(
-            id=new_id, name=_display(spelling), role=role or "", kind=kind_,  # type: ignore[arg-type]
-            existing=False, spellings=[spelling],
+            id=new_id,
+            name=_display(spelling),
+            role=role or "",
+            kind=kind_,  # type: ignore[arg-type]
+            existing=False,
+            spellings=[spelling],
             why=why or f"named in the article as {spelling!r}; no speaker in the set matches",
             confidence="medium",
         )
@@ -97,8 +102,12 @@ class SpeakerBook:
             for w in (words[-1], words[0]):
                 if w in self.by_key and len(w) > 3 and w not in _GENERIC:
                     return self.by_key[w], f"its surname {w!r} is an alias", "medium"
-                near = process.extractOne(w, [c for c in choices if " " not in c],
-                                          scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+                near = process.extractOne(
+                    w,
+                    [c for c in choices if " " not in c],
+                    scorer=fuzz.ratio,
+                    score_cutoff=FUZZY_MIN,
+                )
                 if near is not None and len(w) > 4:
                     return self.by_key[near[0]], f"its surname is spelt like {near[0]!r}", "low"
         return None, "", "low"
@@ -112,8 +121,14 @@ class SpeakerBook:
         assert self.claimset is not None
         sp = self.claimset.speakers[sid]
         speaker = DraftSpeaker(
-            id=sid, name=sp.name, role=sp.role, kind=sp.kind, existing=True,
-            spellings=[spelling], why=f"{spelling!r}: {how}", confidence=conf,
+            id=sid,
+            name=sp.name,
+            role=sp.role,
+            kind=sp.kind,
+            existing=True,
+            spellings=[spelling],
+            why=f"{spelling!r}: {how}",
+            confidence=conf,
         )
         self.drafted[sid] = speaker
         return speaker

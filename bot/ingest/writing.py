@@ -36,6 +36,7 @@ class Written:
 def check_applies(draft: Draft, cs: ClaimSet, draft_id: str) -> None:
     """IngestError when the set changed under the draft: its source id or an item id taken,
     a speaker it names gone, the article already in the set."""
+
     def stale(why: str) -> IngestError:
         return IngestError(f"draft {draft_id} no longer applies: {why}; ingest the article again")
 
@@ -54,8 +55,9 @@ def check_applies(draft: Draft, cs: ClaimSet, draft_id: str) -> None:
             raise stale(f"a speaker {sp.id!r} was added since")
 
 
-def accept_items(draft: Draft, text: str, cs: ClaimSet, items: set[str], *, by: str,
-                 draft_id: str) -> Written:
+def accept_items(
+    draft: Draft, text: str, cs: ClaimSet, items: set[str], *, by: str, draft_id: str
+) -> Written:
     """Write ``items`` (ids from :meth:`Draft.item_ids`; the source always goes with any
     claim or figure) into the claim set at ``cs.root``, then validate it; on any problem the
     files are put back as they were and IngestError says why."""
@@ -77,7 +79,9 @@ def accept_items(draft: Draft, text: str, cs: ClaimSet, items: set[str], *, by: 
             figures.remove(f)
     with_source = "source" in items or claims or figures
     if not (with_source or new_speakers):
-        raise IngestError(f"draft {draft_id}: nothing to write ({', '.join(written.skipped) or 'no items'})")
+        raise IngestError(
+            f"draft {draft_id}: nothing to write ({', '.join(written.skipped) or 'no items'})"
+        )
     manifest = root / "claimset.toml"
     sources_toml = root / cs.manifest.sources
     plan: dict[Path, str] = {}
@@ -100,9 +104,15 @@ def accept_items(draft: Draft, text: str, cs: ClaimSet, items: set[str], *, by: 
     except (ClaimSetInvalid, ClaimSetUnreadable) as exc:
         _restore(plan, root, backup_dir)
         first = exc.problems[0] if isinstance(exc, ClaimSetInvalid) and exc.problems else exc
-        raise IngestError(f"draft {draft_id}: the claim set would not validate, nothing kept: {first}") from None
-    written.items = (["source"] if with_source else []) + list(new_speakers) + \
-        [c.id for c in claims] + [f.id for f in figures]
+        raise IngestError(
+            f"draft {draft_id}: the claim set would not validate, nothing kept: {first}"
+        ) from None
+    written.items = (
+        (["source"] if with_source else [])
+        + list(new_speakers)
+        + [c.id for c in claims]
+        + [f.id for f in figures]
+    )
     written.files = [str(p.relative_to(root)) for p in plan]
     written.backups = str(backup_dir.relative_to(root))
     return written
@@ -131,7 +141,7 @@ def _target(root: Path, globs: list[str], preferred: str) -> Path:
 def _append(path: Path, key: str, tables: list[tomlkit.items.Table]) -> str:
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     if not path.exists():
-        doc.add(tomlkit.comment(f"Drafted by `python -m bot ingest` and accepted in review."))
+        doc.add(tomlkit.comment("Drafted by `python -m bot ingest` and accepted in review."))
     aot = doc.get(key)
     if aot is None:
         aot = tomlkit.aot()
@@ -180,8 +190,12 @@ def _speaker_table(s: DraftSpeaker) -> tomlkit.items.Table:
 
 def _claim_table(c: DraftClaim, draft: Draft, known: set[str]) -> tomlkit.items.Table:
     t = tomlkit.table()
-    t.add(tomlkit.comment(f"drafted ({c.confidence}): {c.why}"
-                          + (f"; same statement as {c.same_as}?" if c.same_as else "")))
+    t.add(
+        tomlkit.comment(
+            f"drafted ({c.confidence}): {c.why}"
+            + (f"; same statement as {c.same_as}?" if c.same_as else "")
+        )
+    )
     t["id"] = c.id
     t["statement"] = c.statement
     t["speaker"] = c.speaker_id
@@ -198,7 +212,9 @@ def _claim_table(c: DraftClaim, draft: Draft, known: set[str]) -> tomlkit.items.
     t["attributions"] = aot
     ev = tomlkit.table()
     ev["status"] = "single_source"
-    ev["rationale"] = f"Drafted from source {draft.source.id} by ingest: one origin until reviewed further."
+    ev["rationale"] = (
+        f"Drafted from source {draft.source.id} by ingest: one origin until reviewed further."
+    )
     t["evidence"] = ev
     return t
 
@@ -209,7 +225,11 @@ def _figure_table(f: DraftFigure, draft: Draft, known: set[str]) -> tomlkit.item
     if f.verdict:
         t.add(tomlkit.comment(f"verdict: {f.verdict}"))
     for lc in f.lifecycle:
-        t.add(tomlkit.comment(f"lifecycle word: {lc.kind} ({lc.words!r})" + (f" of {lc.of}" if lc.of else "")))
+        t.add(
+            tomlkit.comment(
+                f"lifecycle word: {lc.kind} ({lc.words!r})" + (f" of {lc.of}" if lc.of else "")
+            )
+        )
     t["id"] = f.id
     t["topic"] = f.topic
     t["scope"] = f.scope or f.unit
@@ -265,7 +285,9 @@ def _write_all(plan: dict[Path, str], root: Path, backup_dir: Path) -> None:
             done.append(path)
     except OSError as exc:
         _restore({p: "" for p in done}, root, backup_dir)
-        raise IngestError(f"cannot write {exc.filename or ''}: {exc.strerror}; nothing kept") from None
+        raise IngestError(
+            f"cannot write {exc.filename or ''}: {exc.strerror}; nothing kept"
+        ) from None
 
 
 def _restore(plan: dict[Path, str], root: Path, backup_dir: Path) -> None:

@@ -17,6 +17,7 @@ from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, build_parser, main
 from tests.conftest import create_database
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
+ARTICLE = Path(__file__).resolve().parents[1] / "data" / "ingest" / "article.txt"
 
 # argv of each subcommand that reaches its handler; "{claim}" is a claim id of the set.
 INVOCATIONS: dict[str, list[str]] = {
@@ -38,7 +39,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "digest": ["digest"],
     "run": ["run"],
     "sync": ["sync", "--dry-run"],
-    "ingest": ["ingest", str(Path(__file__).resolve().parents[1] / "data" / "ingest" / "article.txt")],
+    "ingest": ["ingest", str(ARTICLE)],
     "drafts list": ["drafts", "list"],
     "drafts show": ["drafts", "show", "d1"],
     "drafts accept": ["drafts", "accept", "d1", "--all", "--by", "Ed"],
