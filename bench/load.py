@@ -108,7 +108,19 @@ async def run_once(fake: FakeDiscord, count: int, rate: float | None,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not all(s.answered for s in sent):
         await asyncio.sleep(0.05)
+    await quiet(fake, deadline)
     return sent
+
+
+async def quiet(fake: FakeDiscord, deadline: float, still: float = 1.0) -> None:
+    """Wait until the bot has sent nothing for ``still`` s (deferred answers completed)."""
+    seen, since = len(fake.requests), time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        if len(fake.requests) != seen:
+            seen, since = len(fake.requests), time.monotonic()
+        elif time.monotonic() - since >= still:
+            return
 
 
 def summarise(mode: str, count: int, rate: float | None, spec_check: bool,
@@ -149,7 +161,6 @@ async def measure(counts: list[int], rate: float, spec_check: bool,
                                         time.monotonic() - begin)
                         rows.append(row)
                         print(format_row(row), flush=True)
-                        await asyncio.sleep(1.0)  # let the bot drain followups
             finally:
                 code = await bot.stop()
             if code != 0 or "Traceback" in bot.output:

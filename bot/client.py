@@ -24,7 +24,7 @@ from bot.errors import FactdeskError
 if TYPE_CHECKING:
     from bot.answers.engine import Factdesk
     from bot.desk import Desk
-    from bot.record.store import Store
+    from bot.record.protocols import RecordStore
     from bot.settings import DiscordSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class FactdeskBot(commands.Bot):
         return self.desk.engine if self.desk is not None else None
 
     @property
-    def store(self) -> Store | None:
+    def store(self) -> RecordStore | None:
         return self.desk.store if self.desk is not None else None
 
     async def on_ready(self) -> None:
@@ -161,6 +161,7 @@ async def serve(
             tasks.add(asyncio.create_task(watch_claimset(desk), name="watch"))
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         log.info("shutting down")
+        await drain_answers(DRAIN_SECONDS)
         await bot.close()
         for task in pending:
             task.cancel()
@@ -189,6 +190,34 @@ def _why_stopped(done: set[asyncio.Task[Any]], *, stopped: bool) -> BaseExceptio
             log.error("%s task ended on its own", task.get_name())
             return TaskEnded(f"the {task.get_name()} task ended on its own")
     return None
+
+
+DRAIN_SECONDS = 10.0
+# discord.py runs each slash command and each button press in a task of these names
+# (app_commands/tree.py, ui/view.py): the answers in flight when a shutdown starts.
+_ANSWER_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-")
+
+
+def answers_in_flight() -> list[asyncio.Task[Any]]:
+    current = asyncio.current_task()
+    return [
+        task for task in asyncio.all_tasks()
+        if task is not current and not task.done() and task.get_name().startswith(_ANSWER_TASKS)
+    ]
+
+
+async def drain_answers(timeout: float) -> int:
+    """Let the answers in flight finish (up to ``timeout`` s) before the session closes,
+    so SIGTERM during a deploy does not cut a reporter's answer off. Returns how many
+    were still running after the wait."""
+    tasks = answers_in_flight()
+    if not tasks:
+        return 0
+    log.info("waiting up to %.0f s for %d answers in flight", timeout, len(tasks))
+    _, still = await asyncio.wait(tasks, timeout=timeout)
+    if still:
+        log.warning("%d answers still running after %.0f s: closing anyway", len(still), timeout)
+    return len(still)
 
 
 def _one_line_error(

@@ -71,6 +71,18 @@ class ClaimsetSettings(_Section):
 
 class DatabaseSettings(_Section):
     path: Path = Field(Path("factdesk.sqlite3"), description="a path to the SQLite file")
+    # A PostgreSQL database instead of the SQLite file (several processes, one record).
+    url: str | None = Field(None, description="a postgresql:// URL, or leave it out")
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(("postgresql://", "postgres://")) or len(value) < 14:
+            raise ValueError("must be a postgresql://USER@HOST/DATABASE URL")
+        return value
 
 
 def _snowflakes(value: list[int]) -> list[int]:

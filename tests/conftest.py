@@ -1,9 +1,11 @@
 """Shared fixtures: the shipped claim set (loaded once), the five-article story (a fixture
-set for tests that pin the story's content), and a tiny hand-built one."""
+set for tests that pin the story's content), a tiny hand-built one, and a fresh database
+on each store backend (``backend``: SQLite, and PostgreSQL when a server is given)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,12 @@ from bot.claimset.schema import (
     Source,
     Speaker,
     Topic,
+)
+from tests.store_backends import (
+    Backend,
+    backend_for,
+    postgres_unavailable,
+    skip_or_fail_without_postgres,
 )
 from tests.story_sets import five_article_story
 
@@ -169,3 +177,24 @@ def create_database(path: Path) -> Path:
 
     asyncio.run(make())
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_reason() -> str | None:
+    """Why PostgreSQL is not available (None when it is), asked once per session."""
+    return postgres_unavailable()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend_name(request: pytest.FixtureRequest, postgres_reason: str | None) -> str:
+    """Each store backend in turn; PostgreSQL is skipped, with the reason, without a server."""
+    if request.param == "postgres":
+        skip_or_fail_without_postgres(postgres_reason)
+    return str(request.param)
+
+
+@pytest.fixture
+async def backend(backend_name: str, tmp_path: Path) -> AsyncIterator[Backend]:
+    """A fresh database on each backend, for this test alone."""
+    async with backend_for(backend_name, tmp_path) as made:
+        yield made

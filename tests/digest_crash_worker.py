@@ -1,6 +1,7 @@
 """A digest 'process' for the SIGKILL test: one runner tick, optionally killed mid-way.
 
 Usage: python -m tests.digest_crash_worker DB CHANNEL_FILE NOW_ISO [kill-after-send]
+(DB: a SQLite path or a postgresql:// URL)
 
 Discord is a JSON-lines file (one message per line) that keeps the nonce rule: a
 repeated nonce returns the message already there. With ``kill-after-send`` the process
@@ -19,12 +20,12 @@ import sys
 from pathlib import Path
 
 from bot.record.digest_runner import DigestRunner
-from bot.record.store import Store
 from cogs.utils.digest_rendering import render_digest_messages
 from tests.digest_support import engine_for, mini
+from tests.store_backends import open_target
 
 
-async def main(db: Path, channel_file: Path, now: dt.datetime, kill: bool) -> None:
+async def main(db: str, channel_file: Path, now: dt.datetime, kill: bool) -> None:
     async def send(channel_id: int, content: str, nonce: str) -> int:
         lines = channel_file.read_text().splitlines() if channel_file.exists() else []
         messages = [json.loads(line) for line in lines]
@@ -42,7 +43,7 @@ async def main(db: Path, channel_file: Path, now: dt.datetime, kill: bool) -> No
         return message_id
 
     claimset = mini()
-    async with Store.open(db, clock=lambda: now) as store:
+    async with open_target(db, clock=lambda: now) as store:
         runner = DigestRunner(store, lambda: engine_for(claimset), send,
                               render=render_digest_messages, clock=lambda: now)
         outcomes = await runner.tick()
@@ -50,5 +51,5 @@ async def main(db: Path, channel_file: Path, now: dt.datetime, kill: bool) -> No
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]),
+    asyncio.run(main(sys.argv[1], Path(sys.argv[2]),
                      dt.datetime.fromisoformat(sys.argv[3]), "kill-after-send" in sys.argv[4:]))

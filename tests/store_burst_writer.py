@@ -1,6 +1,7 @@
 """A real writer process for tests/record/test_store.py: writes a burst of status changes and notes.
 
-``python tests/store_burst_writer.py DB WRITER COUNT`` appends COUNT changes and prints
+``python tests/store_burst_writer.py DB WRITER COUNT`` (DB a SQLite path or a
+postgresql:// URL) appends COUNT changes and prints
 ``committed <kind> <id>`` (flushed) after each commit returns, so the test knows exactly
 which writes were committed before it kills this process with SIGKILL.
 """
@@ -9,15 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
 from bot.record.store import Store
+
+
+def open_target(db: str):
+    """The store at ``db``: PostgreSQL for a postgresql:// URL, else a SQLite file."""
+    if db.startswith(("postgresql://", "postgres://")):
+        from bot.record.postgres import PostgresStore
+
+        return PostgresStore.open(db)
+    return Store.open(db)
 
 STATUSES = ("in_review", "confirmed", "misleading", "false", "clear")
 
 
-async def burst(db: Path, writer: str, count: int) -> None:
-    async with Store.open(db) as store:
+async def burst(db: str, writer: str, count: int) -> None:
+    async with open_target(db) as store:
         print("ready", flush=True)
         for n in range(count):
             status = STATUSES[n % len(STATUSES)]
@@ -30,4 +39,4 @@ async def burst(db: Path, writer: str, count: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(burst(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])))
+    asyncio.run(burst(sys.argv[1], sys.argv[2], int(sys.argv[3])))

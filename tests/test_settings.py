@@ -237,3 +237,17 @@ def test_a_misspelt_environment_variable_is_reported_with_the_nearest_name(
         "did you mean FACTDESK_DISCORD_GUILD_IDS?",
         "FACTDESK_DISCORD_EPHEMERAL: discord.ephemeral: must be true or false",
     ]
+
+
+def test_database_url_picks_postgresql_and_a_bad_one_is_one_line_without_its_password(
+    tmp_path: Path,
+) -> None:
+    url = "postgresql://desk@db.example:5432/factdesk"
+    assert load_settings(None, env={"FACTDESK_DATABASE_URL": url}).database.url == url
+    assert load_settings(None, env={}).database.url is None  # SQLite, the default
+    path = write(tmp_path, '[database]\nurl = "mysql://desk:hunter2@db.example/factdesk"\n')
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, env={})
+    assert info.value.problems == [
+        f"{path}: database.url: must be a postgresql://USER@HOST/DATABASE URL"
+    ]

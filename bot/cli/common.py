@@ -45,7 +45,8 @@ def add_desk_options(
                             help="claimset.toml or its folder (default: from settings)")
     if db:
         parser.add_argument("--db", type=Path, default=None, metavar="PATH",
-                            help="an existing SQLite database (default: from settings)")
+                            help="an existing SQLite database, even when settings name a"
+                            " PostgreSQL one (default: from settings)")
     if db and create_db:
         parser.add_argument("--create-db", action="store_true",
                             help="create the --db database when it does not exist")
@@ -64,7 +65,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         )
     if db is not None:
         settings = settings.model_copy(
-            update={"database": settings.database.model_copy(update={"path": db})}
+            update={"database": settings.database.model_copy(update={"path": db, "url": None})}
         )
     return settings
 

@@ -16,6 +16,7 @@ from bot.ingest.drafting import draft_article
 from bot.ingest.models import Draft
 from bot.ingest.reading import IngestError, read_article
 from bot.ingest.review import accept, keep_draft, list_drafts, load_draft, reject
+from bot.record.protocols import DraftRecord
 from bot.record.records import StoreError
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def _read(args: argparse.Namespace) -> tuple[str, str]:
 def _store(desk: Desk) -> Any:
     if desk.store is None:
         raise NoDatabase(desk.settings.database.path)
+    if not isinstance(desk.store, DraftRecord):
+        raise IngestError("this database cannot keep drafts yet (only SQLite implements DraftRecord)")
     return desk.store
 
 

@@ -5,10 +5,12 @@ The Discord bot, each CLI command, the console and the tests get their services 
 and never disagree:
 
 - the claim set, from ``settings.claimset`` (with its verified cache when configured);
-- the store (``settings.database.path``), opened for writing (created when missing,
-  unless ``db_must_exist``), or for reading only, read-only, when the file exists (answers
-  read rulings and notes; they never create a database); ``db_must_exist`` refuses a
-  missing file in one line (a mistyped ``--db`` must not answer from an empty record);
+- the store, chosen here and nowhere else (:func:`open_store`): PostgreSQL when
+  ``settings.database.url`` is set, else the SQLite file ``settings.database.path``,
+  opened for writing (created when missing, unless ``db_must_exist``), or for reading
+  only, read-only, when the file exists (answers read rulings and notes; they never
+  create a database or its tables); ``db_must_exist`` refuses a missing file in one line
+  (a mistyped ``--db`` must not answer from an empty record);
 - the editorial record (:class:`bot.record.editorial.EditorialDesk`) over that store,
   whose cache the engine reads, so a ruling shows in the next answer;
 - the answer engine (:class:`bot.answers.engine.Factdesk`), swapped as a whole by
@@ -28,6 +30,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answers.engine import Factdesk
 from bot.claimset.loader import load_claimset
@@ -37,8 +40,13 @@ from bot.errors import FactdeskError
 from bot.record.digest_runner import DigestRunner, FindSentFn, RenderFn, SendFn
 from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
-from bot.record.store import Store, StoreError
-from bot.settings import Settings
+from bot.record.protocols import RecordStore
+from bot.record.records import StoreError
+from bot.record.store import Store
+from bot.settings import DatabaseSettings, Settings
+
+if TYPE_CHECKING:  # imported when used: asyncpg is the optional "postgres" extra
+    from bot.record.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +73,7 @@ class Desk:
 
     settings: Settings
     engine: Factdesk
-    store: Store | None = None
+    store: RecordStore | None = None
     editorial: EditorialDesk | None = None
     subscriptions: DigestSubscriptions | None = None  # None without a database
 
@@ -157,19 +165,66 @@ async def open_desk(
     new empty database nor answers without the record.
     """
     cs = claimset if claimset is not None else load_configured_claimset(settings)
-    db_path = settings.database.path
-    if store is not StoreMode.NONE and db_must_exist and not db_path.exists():
-        raise StoreError(
-            f"{db_path}: no database there (a mistyped path?); a command that writes "
-            "creates one with --create-db"
-        )
-    if store is StoreMode.NONE or (store is StoreMode.IF_EXISTS and not db_path.exists()):
-        yield Desk(settings, Factdesk(cs))
-        return
-    async with Store.open(db_path, readonly=store is StoreMode.IF_EXISTS) as opened:
+    async with open_store(settings.database, store, must_exist=db_must_exist) as opened:
+        if opened is None:
+            yield Desk(settings, Factdesk(cs))
+            return
         desk = Desk(settings, Factdesk(cs), store=opened)
         cache = await EditorialCache.load(opened)
         desk.editorial = EditorialDesk(opened, cache, lambda: desk.claimset)
         desk.subscriptions = DigestSubscriptions(opened, lambda: desk.engine)
         desk.engine = desk.make_engine(cs)
         yield desk
+
+
+@asynccontextmanager
+async def open_store(
+    database: DatabaseSettings, mode: StoreMode = StoreMode.WRITE, *, must_exist: bool = False
+) -> AsyncIterator[RecordStore | None]:
+    """The store the settings name, or None (``mode`` NONE, or IF_EXISTS and none yet).
+
+    PostgreSQL when ``database.url`` is set (several processes, one record), else the
+    SQLite file at ``database.path`` (the embedded default: ``make demo``, one desk).
+    ``must_exist``: a SQLite path with no file is a StoreError (a PostgreSQL database
+    always has to exist: the server refuses to connect to a missing one).
+    """
+    if mode is StoreMode.NONE:
+        yield None
+        return
+    if database.url is not None:
+        async with _open_postgres(database.url, mode) as pg:
+            yield pg
+        return
+    db_path = database.path
+    if must_exist and not db_path.exists():
+        raise StoreError(
+            f"{db_path}: no database there (a mistyped path?); a command that writes "
+            "creates one with --create-db"
+        )
+    if mode is StoreMode.IF_EXISTS and not db_path.exists():
+        yield None
+        return
+    async with Store.open(db_path, readonly=mode is StoreMode.IF_EXISTS) as sqlite:
+        yield sqlite
+
+
+@asynccontextmanager
+async def _open_postgres(url: str, mode: StoreMode) -> AsyncIterator[RecordStore | None]:
+    """The PostgreSQL store at ``url``; None for IF_EXISTS when Factdesk never set it up."""
+    postgres = _postgres_store()
+    if mode is StoreMode.IF_EXISTS and not await postgres.has_schema(url):
+        yield None
+        return
+    async with postgres.open(url) as pg:
+        yield pg
+
+
+def _postgres_store() -> type[PostgresStore]:
+    """The PostgreSQL store class; a one-line StoreError when asyncpg is not installed."""
+    try:
+        from bot.record.postgres import PostgresStore
+    except ModuleNotFoundError as exc:
+        raise StoreError(
+            f"database.url: PostgreSQL needs {exc.name}: pip install 'factdesk[postgres]'"
+        ) from None
+    return PostgresStore

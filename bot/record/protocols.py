@@ -4,9 +4,9 @@ The features are typed against these, never against a database class:
 :class:`bot.record.editorial.EditorialCache` reads through :class:`EditorialReads`,
 :class:`bot.record.editorial.EditorialDesk` writes through :class:`EditorialRecord`,
 :class:`bot.record.digest_runner.DigestRunner` through :class:`DigestRecord`.
-:class:`RecordStore` is a whole database; :class:`bot.record.sqlite.SQLiteStore` is the
-one there is. A second one (PostgreSQL) implements :class:`RecordStore` with the same
-guarantees, written on each method below, and passes the same tests.
+:class:`RecordStore` is a whole database: :class:`bot.record.sqlite.SQLiteStore` and
+:class:`bot.record.postgres.PostgresStore` implement it with the same guarantees, written
+on each method below, and pass the same tests (tests/record, parametrized over both).
 
 Every write is one transaction: it lands whole or not at all, and once a call returns
 the write survives the process being killed.
@@ -211,7 +211,7 @@ class DigestRecord(Protocol):
 
 @runtime_checkable
 class DraftRecord(Protocol):
-    """Ingest drafts: one per article text (the same text twice is refused), and the
+    """Ingest drafts (the SQLite store implements it; a store without it cannot keep drafts): one per article text (the same text twice is refused), and the
     append-only audit trail of who accepted or rejected which item."""
 
     async def add_draft(self, *, text_sha256: str, claimset: str, name: str, payload: str,
@@ -237,7 +237,7 @@ class DraftRecord(Protocol):
 
 
 @runtime_checkable
-class RecordStore(EditorialRecord, DigestRecord, DraftRecord, Protocol):
+class RecordStore(EditorialRecord, DigestRecord, Protocol):
     """A whole database: both features, its schema version and its health."""
 
     async def user_version(self) -> int: ...

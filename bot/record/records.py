@@ -7,7 +7,9 @@ the SQLite store builds them from rows, a second store would build the same ones
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -41,6 +43,33 @@ def editorial_value(status: EvidenceStatus | str) -> str:
         allowed = ", ".join(sorted(s.value for s in EDITORIAL_STATUSES))
         raise StoreError(f"status: {value!r} is not an editorial status ({allowed}, or clear)")
     return parsed.value
+
+
+def checked_ruling(status: EvidenceStatus | str, reason: str, by: str) -> tuple[str, str, str]:
+    """A ruling's (status as stored, reason, author), trimmed; StoreError when refused."""
+    value = editorial_value(status)
+    reason, by = reason.strip(), by.strip()
+    if not by:
+        raise StoreError("status: who made the change (--by) is empty")
+    if value != CLEAR and not reason:
+        raise StoreError("status: the reason is empty")
+    return value, reason, by
+
+
+def checked_note(text: str, by: str) -> tuple[str, str]:
+    """A note's (text, author), trimmed; StoreError when either is empty."""
+    text, by = text.strip(), by.strip()
+    if not text:
+        raise StoreError("note: the text is empty")
+    if not by:
+        raise StoreError("note: who wrote it (--by) is empty")
+    return text, by
+
+
+def items_hash(hashes: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """A digest snapshot's items, sorted, and the hash that names that item set."""
+    items = sorted(hashes.items())
+    return hashlib.sha256("\n".join(f"{k}\t{v}" for k, v in items).encode()).hexdigest(), items
 
 
 class _Record(BaseModel):

@@ -1,5 +1,8 @@
 """The store: ``Store`` (the SQLite implementation) and the names callers import with it.
 
+:class:`bot.record.postgres.PostgresStore` is the other implementation (the optional
+``postgres`` extra); :func:`bot.desk.open_store` alone picks one from the settings.
+
 Features are typed against the interfaces in :mod:`bot.record.protocols`; the rows they
 get back are in :mod:`bot.record.records`; SQLite itself (schema, migrations, queries)
 is in :mod:`bot.record.sqlite`. Open a database with ``async with Store.open(path)``.
@@ -29,8 +32,11 @@ log = logging.getLogger(__name__)
 
 Store = SQLiteStore
 
-if TYPE_CHECKING:  # mypy checks here that SQLite implements every interface
+if TYPE_CHECKING:  # mypy checks here that both databases implement every interface
+    from bot.record.postgres import PostgresStore
+
     _implements: type[RecordStore] = SQLiteStore
+    _implements_too: type[RecordStore] = PostgresStore
 
 __all__ = [
     "CLEAR",

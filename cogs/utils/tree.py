@@ -36,8 +36,9 @@ async def reply_ephemeral(interaction: discord.Interaction, text: str) -> None:
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not send an error reply to interaction %s", interaction.id)
+    except Exception as exc:  # Discord refused, or the connection is gone (shutting down)
+        log.warning("could not send an error reply to interaction %s: %s: %s",
+                    interaction.id, type(exc).__name__, exc)
 
 
 def user_message(error: Exception) -> str | None:

@@ -271,10 +271,11 @@ async def _first_response_while_locked(
         lock.execute("BEGIN IMMEDIATE")  # a writer elsewhere: the store's write waits
         before = len(rest.requests)
         task = asyncio.ensure_future(deliver())
-        await rest.wait_for(before + 1, timeout=1.0)  # well within Discord's 3 s
+        await rest.wait_for(before + 1, timeout=1.5)  # well within Discord's 3 s
         first = rest.requests[before]
-        await asyncio.sleep(0.3)
-        assert len(rest.requests) == before + 1, rest.requests[before:]  # still waiting
+        # nothing else yet: the write is still waiting for the lock (released below, well
+        # inside the store's 2 s wait, so the write then succeeds)
+        assert len(rest.requests) == before + 1, rest.requests[before:]
     finally:
         lock.execute("ROLLBACK")
         lock.close()

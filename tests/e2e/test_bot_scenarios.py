@@ -480,3 +480,23 @@ async def test_clean_shutdown_on_sigterm(tmp_path: Path) -> None:
         assert conn is not None and conn.closed_by_client, "the bot died without closing"
         assert bot.database.exists()
         assert_clean(fake)
+
+
+async def test_sigterm_lets_answers_in_flight_finish(tmp_path: Path) -> None:
+    """A deploy's SIGTERM while /figures is drawing its chart: the answer still arrives."""
+    _skip_unless_runnable()
+    async with FakeDiscord() as fake:
+        bot = await _start(fake, tmp_path)
+        try:
+            topics = ["death toll", "arrests", "injured", "troops"]
+            sent = [await fake.slash("figures", [{"name": "topic", "type": STRING, "value": t}])
+                    for t in topics]
+            await fake.wait_for(lambda: all(s.answered for s in sent))  # deferred
+        finally:
+            code = await bot.stop()
+        assert code == 0, bot.tail()
+        assert "Traceback" not in bot.output, bot.output
+        for s in sent:  # each deferred answer was completed before the bot went
+            message = fake.response_message(s)
+            assert message is not None and message.get("embeds"), fake.describe(s)
+        assert_clean(fake)

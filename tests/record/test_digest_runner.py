@@ -15,7 +15,6 @@ import pytest
 
 from bot.record.digest import record_hashes
 from bot.record.digest_runner import DigestRunner, digest_nonce
-from bot.record.store import Store
 from cogs.utils.digest_rendering import render_digest_messages
 from tests.digest_support import (
     Clock,
@@ -26,6 +25,7 @@ from tests.digest_support import (
     new_claim,
     with_claims,
 )
+from tests.store_backends import Backend, open_target
 
 PARIS, NEW_YORK = 111, 222  # channel ids
 
@@ -37,14 +37,14 @@ def utc(*args: int) -> dt.datetime:
 class Desk:
     """One 'process': a store opened on the database file, and a runner over it."""
 
-    def __init__(self, path: Path, clock: Clock, channels: FakeChannels, claimset=None,
+    def __init__(self, path: str, clock: Clock, channels: FakeChannels, claimset=None,
                  *, history: bool = True):
         self.path, self.clock, self.channels = path, clock, channels
         self.history = history
         self.claimset = claimset or mini()
 
     async def __aenter__(self) -> Desk:
-        self._cm = Store.open(self.path, clock=self.clock)
+        self._cm = open_target(self.path, clock=self.clock)
         self.store = await self._cm.__aenter__()
         self.runner = DigestRunner(
             self.store, lambda: engine_for(self.claimset), self.channels.send,
@@ -65,8 +65,9 @@ class Desk:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "factdesk.sqlite3"
+def db(backend: Backend) -> str:
+    """The database every 'process' of a test opens: on SQLite, then on PostgreSQL."""
+    return backend.target
 
 
 async def test_fires_at_local_time_in_two_zones_across_the_dst_change(db):
@@ -132,7 +133,8 @@ async def test_after_the_nonce_expired_the_history_check_prevents_a_repost(db):
 
 
 @pytest.mark.parametrize("crash_at", ["after_begin", "after_record"])
-async def test_crashes_at_the_other_steps_resume_once(db, monkeypatch, crash_at):
+async def test_crashes_at_the_other_steps_resume_once(db, backend, monkeypatch, crash_at):
+    Store = backend.store_class  # the class whose method the crash is patched into
     clock = Clock(utc(2026, 11, 22, 12, 0))
     channels = FakeChannels(clock)
     async with Desk(db, clock, channels) as desk:
@@ -179,7 +181,10 @@ async def test_downtime_across_the_scheduled_time_posts_exactly_one_catch_up(db)
     assert "nothing new since 20 Nov 2026 08:00" in channels.messages[1].content
 
 
-async def test_an_unfinished_run_overtaken_by_a_newer_period_is_abandoned(db, monkeypatch):
+async def test_an_unfinished_run_overtaken_by_a_newer_period_is_abandoned(
+    db, backend, monkeypatch
+):
+    Store = backend.store_class  # the class whose method the crash is patched into
     clock = Clock(utc(2026, 11, 21, 12, 0))
     channels = FakeChannels(clock)
     async with Desk(db, clock, channels) as desk:

@@ -1,9 +1,10 @@
-"""bot.record.store, digest section (migration 2): subscriptions, runs, snapshots."""
+"""The store's digest section (migration 2): subscriptions, runs, snapshots, on SQLite and
+on PostgreSQL (``backend``, tests/store_backends.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -12,14 +13,15 @@ from bot.record.digest_subscriptions import CONFIG_AUTHOR, DigestSubscriptions
 from bot.record.store import Store, StoreError
 from bot.settings import DigestSettings
 from tests.digest_support import Clock, engine_for, mini
+from tests.store_backends import Backend
 
 T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 HASHES = {"claim:a": "1", "claim:b": "2"}
 
 
 @pytest.fixture
-async def store(tmp_path):
-    async with Store.open(tmp_path / "db.sqlite3", clock=Clock(T0)) as s:
+async def store(backend: Backend):
+    async with backend.open(clock=Clock(T0)) as s:
         yield s
 
 
@@ -71,23 +73,42 @@ async def test_a_period_can_only_be_begun_once_and_finishing_moves_the_baseline(
     assert after.baseline_snapshot_id == run.snapshot_id != sub.baseline_snapshot_id
 
 
-async def test_the_schema_refuses_bad_states_and_duplicate_channels(store):
+async def test_two_stores_racing_for_one_period_begin_it_once(store, backend: Backend):
+    """Two stores (two processes' pools) begin the same period at once: one run, one None."""
+    sub = await subscribe(store)
+    async with backend.open(clock=Clock(T0)) as other:
+
+        async def begin(on: Store, period: dt.date):
+            return await on.digest_begin_run(
+                subscription_id=sub.id, period=period, payload=["p"],
+                since_snapshot_id=sub.baseline_snapshot_id, hashes=HASHES, claimset="x@1",
+                ruling_cursor=0,
+            )
+
+        for day in range(1, 11):
+            period = dt.date(2026, 12, day)
+            runs = await asyncio.gather(begin(store, period), begin(other, period))
+            assert sum(run is not None for run in runs) == 1, period
+    assert len(await store.digest_runs(sub.id)) == 10
+
+
+async def test_the_schema_refuses_bad_states_and_duplicate_channels(store, backend: Backend):
     await subscribe(store)
-    conn = sqlite3.connect(store.path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute(
-                "INSERT INTO digest_runs (subscription_id, period, state, payload, snapshot_id,"
-                " since_snapshot_id, started_at) VALUES (1, '2026-01-01', 'maybe', '[]', 1, 1, 'x')"
-            )
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute(
-                "INSERT INTO digest_subscriptions (channel_id, time, timezone, post_when_empty,"
-                " active_from, baseline_snapshot_id, created_by, created_at, updated_at)"
-                " VALUES (10, '08:00', 'UTC', 1, 'x', 1, 'ed', 'x', 'x')"
-            )
-    finally:
-        conn.close()
+    payload, true, moment = (
+        ("'[]'", "1", "'x'") if backend.name == "sqlite" else ("'{}'", "true", "now()")
+    )
+    with pytest.raises(backend.errors):
+        await backend.execute(
+            "INSERT INTO digest_runs (subscription_id, period, state, payload, snapshot_id,"
+            f" since_snapshot_id, started_at) VALUES (1, '2026-01-01', 'maybe', {payload}, 1, 1,"
+            f" {moment})"
+        )
+    with pytest.raises(backend.errors):
+        await backend.execute(
+            "INSERT INTO digest_subscriptions (channel_id, time, timezone, post_when_empty,"
+            " active_from, baseline_snapshot_id, created_by, created_at, updated_at)"
+            f" VALUES (10, '08:00', 'UTC', {true}, {moment}, 1, 'ed', {moment}, {moment})"
+        )
 
 
 async def test_status_changes_are_read_between_cursors(store):
@@ -139,9 +160,9 @@ async def test_lookups_and_unsubscribe_through_the_service(store):
     assert await service.for_channel(99) is None
 
 
-async def test_the_config_channel_is_subscribed_until_an_editor_takes_it_over(tmp_path):
+async def test_the_config_channel_is_subscribed_until_an_editor_takes_it_over(backend: Backend):
     clock = Clock(T0)
-    async with Store.open(tmp_path / "db.sqlite3", clock=clock) as store:
+    async with backend.open(clock=clock) as store:
         await _config_subscription_steps(store, clock)
 
 

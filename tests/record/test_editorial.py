@@ -1,21 +1,20 @@
-"""EditorialDesk and EditorialCache: validated writes, the cache refreshed after each."""
+"""EditorialDesk and EditorialCache: validated writes, the cache refreshed after each, on
+SQLite and on PostgreSQL (``backend``, tests/store_backends.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from bot.claimset.status import EvidenceStatus
 from bot.record.editorial import EditorialCache, EditorialDesk, EditorialError
-from bot.record.store import Store
 from tests.editorial_support import tiny_claimset
+from tests.store_backends import Backend
 
 
 @pytest.fixture
-async def desk(tmp_path: Path):
+async def desk(backend: Backend):
     claimset = tiny_claimset()
-    async with Store.open(tmp_path / "e.sqlite3") as store:
+    async with backend.open() as store:
         yield await EditorialDesk.open(store, lambda: claimset)
 
 
@@ -55,10 +54,10 @@ async def test_refused_writes_write_nothing(desk: EditorialDesk, claim, status, 
     assert desk.cache.claim_ids() == set()
 
 
-async def test_history_of_a_claim_and_of_an_orphan(tmp_path: Path):
+async def test_history_of_a_claim_and_of_an_orphan(backend: Backend):
     old = tiny_claimset()
     current = {"set": old}
-    async with Store.open(tmp_path / "e.sqlite3") as store:
+    async with backend.open() as store:
         desk = await EditorialDesk.open(store, lambda: current["set"])
         await desk.set_status("troops-withdraw", "in_review", "checking", by="ann")
         await desk.set_status("troops-withdraw", "confirmed", "two origins", by="bob")
@@ -75,25 +74,24 @@ async def test_history_of_a_claim_and_of_an_orphan(tmp_path: Path):
             await desk.history("never-seen")
 
 
-async def test_cache_loads_what_another_connection_wrote(tmp_path: Path):
-    db = tmp_path / "e.sqlite3"
-    async with Store.open(db) as store:
+async def test_cache_loads_what_another_connection_wrote(backend: Backend):
+    async with backend.open() as store:
         await store.set_status("a", "misleading", reason="context", by="ann")
         await store.add_note("a", "n1", by="ann")
-    async with Store.open(db) as store:
+    async with backend.open() as store:
         cache = await EditorialCache.load(store)
         ruling = cache.ruling("a")
         assert ruling is not None and ruling.status == EvidenceStatus.MISLEADING
         assert len(cache.notes("a")) == 1
 
 
-async def test_engine_answers_show_ruling_beside_derived_status_and_notes(tmp_path: Path):
+async def test_engine_answers_show_ruling_beside_derived_status_and_notes(backend: Backend):
     from bot.answers.engine import Factdesk
     from bot.claimset.loader import load_claimset
 
     claimset = load_claimset()
     claim_id = "ms-others-claim-foreign-interference"
-    async with Store.open(tmp_path / "e.sqlite3") as store:
+    async with backend.open() as store:
         desk = await EditorialDesk.open(store, lambda: claimset)
         engine = Factdesk(claimset, editorial=desk.cache)
         answer = engine.claim_by_id(claim_id)
@@ -116,11 +114,10 @@ async def test_engine_answers_show_ruling_beside_derived_status_and_notes(tmp_pa
         assert answer.status == EvidenceStatus.SINGLE_SOURCE
 
 
-async def test_writes_from_another_process_reach_the_cache(tmp_path: Path):
+async def test_writes_from_another_process_reach_the_cache(backend: Backend):
     """The bot's cache and the CLI are two connections: the bot must see the CLI's work."""
-    db = tmp_path / "e.sqlite3"
     claimset = tiny_claimset()
-    async with Store.open(db) as bot_store, Store.open(db) as cli_store:
+    async with backend.open() as bot_store, backend.open() as cli_store:
         desk = await EditorialDesk.open(bot_store, lambda: claimset)
         assert not await desk.cache.refresh_if_changed(bot_store)
         await cli_store.set_status("troops-withdraw", "false", reason="cli", by="ann")
