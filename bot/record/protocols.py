@@ -211,8 +211,9 @@ class DigestRecord(Protocol):
 
 @runtime_checkable
 class DraftRecord(Protocol):
-    """Ingest drafts (the SQLite store implements it; a store without it cannot keep drafts): one per article text (the same text twice is refused), and the
-    append-only audit trail of who accepted or rejected which item."""
+    """Ingest drafts: one per article text (the same text twice is refused), and the
+    append-only audit trail of who accepted or rejected which item. SQLite implements it;
+    PostgreSQL has the tables (its migration 3) and is to mirror these methods."""
 
     async def add_draft(self, *, text_sha256: str, claimset: str, name: str, payload: str,
                         by: str = "") -> DraftRow:

@@ -27,6 +27,7 @@ SHIPPED_SHA256 = {
     "postgres": {
         1: "f7b73404c0551d03b48f992d25bbc61060d5827e428816c4920356310f28a8ca",
         2: "6cde9156971a13bd1bdb2512aec582b9a4ca86136a36c9a8f6beb42bb7abef2c",
+        3: "d487befb9e98564359f6f23f7290e8e351da82e311109a7adb81b2fafdad854c",
     },
 }
 
