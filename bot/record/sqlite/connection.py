@@ -29,7 +29,7 @@ import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import aiosqlite
 
@@ -149,8 +149,7 @@ class SQLiteConnection:
             await conn.execute("PRAGMA query_only = ON")
             await fetchone(conn, "PRAGMA user_version")  # reads the header: fails if not a db
             return
-        async with conn.execute("PRAGMA journal_mode = WAL") as cur:
-            row = await cur.fetchone()
+        row = await _switch_to_wal(conn, busy_ms / 1000)
         mode = row[0] if row else None
         if mode != "wal" and str(path) != ":memory:":
             log.warning("%s: journal_mode is %s, not wal", path, mode)
@@ -385,3 +384,21 @@ async def _schema_behind(path: Path) -> bool:
     finally:
         await conn.close()
     return row is not None and int(row[0]) < migrations.schema_version()
+
+
+async def _switch_to_wal(conn: aiosqlite.Connection, wait_s: float) -> Any:
+    """``PRAGMA journal_mode = WAL``, retried while another process starting on the same
+    new file holds it: SQLite answers "database is locked" at once there (two
+    connections upgrading their locks), without waiting in the busy handler."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    delay = 0.02
+    while True:
+        try:
+            async with conn.execute("PRAGMA journal_mode = WAL") as cur:
+                return await cur.fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or loop.time() + delay > deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
