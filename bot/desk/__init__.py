@@ -37,7 +37,7 @@ from bot.claimset.loader import load_claimset
 from bot.claimset.model import ClaimSet
 from bot.desk.reload import ReloadReport, reload_engine
 from bot.errors import FactdeskError
-from bot.record.digest_runner import DigestRunner, FindSentFn, RenderFn, SendFn
+from bot.record.digest_runner import DigestRunner, FindSentFn, OwnsFn, RenderFn, SendFn
 from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
 from bot.record.protocols import RecordStore
@@ -98,11 +98,13 @@ class Desk:
         render: RenderFn,
         find_sent: FindSentFn | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        owns: OwnsFn | None = None,
     ) -> DigestRunner:
         """The runner that posts due digests from this desk's store and current engine.
 
         The face gives what only it knows: how a message is rendered and sent, how a
-        sent one is found again, and the clock. Raises NoDatabase without a store.
+        sent one is found again, the clock, and which subscriptions are this process's
+        (its shards' guilds). Raises NoDatabase without a store.
         """
         if self.store is None:
             raise NoDatabase()
@@ -113,6 +115,7 @@ class Desk:
             render=render,
             find_sent=find_sent,
             clock=clock or _utcnow,
+            owns=owns,
         )
 
     async def editorial_claim_ids(self) -> set[str]:
