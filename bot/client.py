@@ -177,6 +177,7 @@ async def serve(
 ) -> int:
     """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
     from bot.desk import open_desk
+    from bot.desk.changes import follow_changes
     from bot.desk.watch import watch_claimset
 
     assert settings.token is not None
@@ -196,6 +197,9 @@ async def serve(
         }
         if watch:
             tasks.add(asyncio.create_task(watch_claimset(desk), name="watch"))
+        if desk.change_feed is not None:  # other processes' rulings and reloads, at once
+            tasks.add(asyncio.create_task(follow_changes(desk, desk.change_feed),
+                                          name="changes"))
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         log.info("shutting down")
         await drain_answers(DRAIN_SECONDS)
