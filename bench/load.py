@@ -146,7 +146,8 @@ def summarise(processes: int, mode: str, count: int, rate: float | None, spec_ch
         return waits[min(len(waits) - 1, round(p / 100 * (len(waits) - 1)))]
 
     return Row(
-        processes=processes, mode=mode, count=count, rate=rate, spec_check=spec_check, answered=len(waits),
+        processes=processes, mode=mode, count=count, rate=rate, spec_check=spec_check,
+        answered=len(waits),
         within_3s=sum(w <= LIMIT_S * 1000 for w in waits),
         p50_ms=round(statistics.median(waits), 1) if waits else float("nan"),
         p99_ms=round(pct(99), 1), max_ms=round(waits[-1], 1) if waits else float("nan"),
@@ -191,7 +192,8 @@ async def measure(counts: list[int], rate: float, spec_check: bool,
 
 def format_row(row: Row) -> str:
     how = "burst" if row.rate is None else f"{row.rate:g}/s"
-    return (f"{row.processes} proc {row.count:>5} {how:>7} spec={'on ' if row.spec_check else 'off'} "
+    spec = "on " if row.spec_check else "off"
+    return (f"{row.processes} proc {row.count:>5} {how:>7} spec={spec} "
             f"answered {row.answered}/{row.count}, within 3 s {row.within_3s}, "
             f"p50 {row.p50_ms:.0f} ms, p99 {row.p99_ms:.0f} ms, max {row.max_ms:.0f} ms "
             f"({row.wall_s:.1f} s)")
