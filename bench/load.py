@@ -70,7 +70,8 @@ def routing_only() -> SpecChecker:
     """A checker that routes requests but validates no body (the bot alone is measured)."""
     checker = SpecChecker.load()
 
-    def check(method: str, path: str, body: Any) -> tuple[Any, list[str]]:
+    def check(method: str, path: str, body: Any,
+              files: list[str] | None = None) -> tuple[Any, list[str]]:
         return checker.route(path), []
 
     checker.check = check  # type: ignore[method-assign]

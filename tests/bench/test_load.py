@@ -32,3 +32,11 @@ async def test_two_shard_processes_share_the_burst(postgres):
                               database_url=postgres.target)
     assert [(r.processes, r.mode, r.answered) for r in rows] == [
         (2, "burst", 6), (2, "steady", 6)]
+
+
+async def test_without_the_spec_check_requests_are_still_routed():
+    if bot_command_missing():
+        pytest.skip(bot_command_missing())
+    rows = await load.measure([4], rate=20.0, spec_check=False, timeout=30.0)
+    assert [(r.mode, r.answered, r.spec_check) for r in rows] == [
+        ("burst", 4, False), ("steady", 4, False)]
