@@ -64,6 +64,19 @@ class Desk:
         )
 
 
+async def killed_after_send(db: str, channels: FakeChannels) -> None:
+    """Subscribe Paris at 08:00, then run the 23 Nov digest in a 'process' that dies right
+    after Discord created its message (before it was recorded)."""
+    clock = channels.clock
+    async with Desk(db, clock, channels) as desk:
+        await desk.subscribe(PARIS, "08:00", "Europe/Paris")
+    clock.now = utc(2026, 11, 23, 7, 0)
+    channels.crash_after_send = 1
+    with pytest.raises(Crash):
+        async with Desk(db, clock, channels) as desk:
+            await desk.runner.tick()
+
+
 @pytest.fixture
 def db(backend: Backend) -> str:
     """The database every 'process' of a test opens: on SQLite, then on PostgreSQL."""
@@ -118,13 +131,7 @@ async def test_a_crash_between_send_and_record_does_not_post_twice(db):
 async def test_after_the_nonce_expired_the_history_check_prevents_a_repost(db):
     clock = Clock(utc(2026, 11, 22, 12, 0))
     channels = FakeChannels(clock)
-    async with Desk(db, clock, channels) as desk:
-        await desk.subscribe(PARIS, "08:00", "Europe/Paris")
-    clock.now = utc(2026, 11, 23, 7, 0)
-    channels.crash_after_send = 1
-    with pytest.raises(Crash):
-        async with Desk(db, clock, channels) as desk:
-            await desk.runner.tick()
+    await killed_after_send(db, channels)
     clock.advance(hours=2)  # long down: Discord forgot the nonce
     async with Desk(db, clock, channels) as desk:
         (outcome,) = await desk.runner.tick()
@@ -345,13 +352,7 @@ async def test_two_processes_resuming_one_run_at_once_send_it_once(postgres: Bac
     db = postgres.target
     clock = Clock(utc(2026, 11, 22, 12, 0))
     channels = SlowChannels(clock)
-    async with Desk(db, clock, channels) as desk:
-        await desk.subscribe(PARIS, "08:00", "Europe/Paris")
-    clock.now = utc(2026, 11, 23, 7, 0)
-    channels.crash_after_send = 1
-    with pytest.raises(Crash):
-        async with Desk(db, clock, channels) as desk:
-            await desk.runner.tick()
+    await killed_after_send(db, channels)
     clock.advance(minutes=1)  # within the nonce window: a resume sends again (no history)
     async with (Desk(db, clock, channels, history=False) as a,
                 Desk(db, clock, channels, history=False) as b):
