@@ -7,9 +7,11 @@ answered right when the engine returns nothing ("no match"). Engines: Factdesk (
 real loader and engine), SQLite FTS5 (porter tokenizer, words ORed, bm25) and a plain
 rapidfuzz scan (``WRatio``), the adapters of :mod:`bench.engines`.
 
-Halves: within each kind the queries alternate ``tune``, ``held``, ``tune``...; the
-held half is the one not looked at while tuning. ``--misses`` lists what an engine
-got wrong (for the tune half only, unless ``--half`` says otherwise).
+Slices: within each kind the queries alternate ``tune``, ``held``, ``tune``...; the
+held half is the one not looked at while tuning. A query may name its slice
+(``half = "fresh"``: written later, judged before any engine ran, never tuned on);
+those do not take part in the alternation. ``--misses`` lists what an engine got wrong
+(for the tune half only, unless ``--half`` says otherwise).
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ ENGINES = ("factdesk", "fts5-porter", "naive")
 ENGINE_LABELS = {"factdesk": "Factdesk", "fts5-porter": "FTS5 (porter, OR, bm25)",
                  "naive": "rapidfuzz scan"}
 TOP = 5
+SLICES = ("tune", "held", "fresh")
+TITLES = {"all": "all queries", "tune": "tune half", "held": "held-out half",
+          "fresh": "fresh slice", "first": "tune + held (the first pass's 107)"}
 
 
 @dataclass(frozen=True)
@@ -52,19 +57,24 @@ class Query:
     text: str
     answers: tuple[str, ...]
     why: str
-    half: str  # "tune" or "held"
+    half: str  # "tune", "held" or "fresh"
 
 
 def load_queries(path: Path = QUERIES) -> list[Query]:
-    """The query set, each with its half (alternating within its kind)."""
+    """The query set, each with its slice: the one it names, else tune and held
+    alternating within its kind."""
     rows = tomllib.loads(path.read_text(encoding="utf-8"))["queries"]
     seen: dict[str, int] = defaultdict(int)
     out = []
     for row in rows:
-        n = seen[row["kind"]]
-        seen[row["kind"]] += 1
-        out.append(Query(row["kind"], row["text"], tuple(row["answers"]), row["why"],
-                         "tune" if n % 2 == 0 else "held"))
+        half = row.get("half")
+        if half is None:
+            n = seen[row["kind"]]
+            seen[row["kind"]] += 1
+            half = "tune" if n % 2 == 0 else "held"
+        elif half not in SLICES:
+            raise ValueError(f"{path.name}: {row['text']!r}: half must be one of {SLICES}")
+        out.append(Query(row["kind"], row["text"], tuple(row["answers"]), row["why"], half))
     return out
 
 
@@ -124,20 +134,28 @@ def report(queries: Sequence[Query], results: dict[str, list[list[str]]],
     """Tables for each requested half, then for all queries."""
     parts = []
     for half in halves:
-        pick = [i for i, q in enumerate(queries) if half == "all" or q.half == half]
+        pick = [i for i, q in enumerate(queries) if in_slice(q, half)]
         sub = [queries[i] for i in pick]
         scores = {name: score(sub, [res[i] for i in pick]) for name, res in results.items()}
         n = sum(q.kind != "none" for q in sub)
-        title = {"all": "all queries", "tune": "tune half", "held": "held-out half"}[half]
-        parts.append(table(scores, f"{title} ({n} answerable, found in top {TOP})"))
+        parts.append(table(scores, f"{TITLES[half]} ({n} answerable, found in top {TOP})"))
     return "\n\n".join(parts)
+
+
+def in_slice(query: Query, half: str) -> bool:
+    """Whether ``query`` belongs to ``half``: a slice, ``first`` (tune and held) or ``all``."""
+    if half == "all":
+        return True
+    if half == "first":
+        return query.half in ("tune", "held")
+    return query.half == half
 
 
 def misses(queries: Sequence[Query], results: list[list[str]], half: str) -> str:
     """What one engine got wrong, one line each."""
     lines = []
     for q, got in zip(queries, results, strict=True):
-        if (half == "all" or q.half == half) and not found(q, got):
+        if in_slice(q, half) and not found(q, got):
             lines.append(f"[{q.kind}] {q.text!r}: got {got[:3]} want {list(q.answers)[:3]}")
     return "\n".join(lines)
 
@@ -146,8 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.real",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--engines", default=",".join(ENGINES))
-    parser.add_argument("--half", choices=("tune", "held", "all", "both"), default="both",
-                        help="which half to report (both: tune, held and all)")
+    parser.add_argument("--half", choices=(*SLICES, "first", "all", "every"), default="every",
+                        help="which slice to report (every: tune, held, fresh, the first "
+                             "pass's tune + held, and all)")
     parser.add_argument("--misses", metavar="ENGINE", default=None,
                         help="also list the queries ENGINE got wrong")
     parser.add_argument("--claimset", type=Path, default=SEEDS)
@@ -160,11 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine.load(args.claimset)
         engine.build()
         results[name] = run_engine(engine, queries)
-    halves = ("tune", "held", "all") if args.half == "both" else (args.half,)
+    halves = (*SLICES, "first", "all") if args.half == "every" else (args.half,)
     print(report(queries, results, halves))
     if args.misses:
         print()
-        print(misses(queries, results[args.misses], "tune" if args.half == "both" else args.half))
+        print(misses(queries, results[args.misses], "tune" if args.half == "every" else args.half))
     return 0
 
 

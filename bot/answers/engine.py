@@ -45,6 +45,13 @@ _FILTER = re.compile(r"""\b(via|status):(?:"([^"]*)"|'([^']*)'|(\S+))""", re.IGN
 _NUMBER = re.compile(r"\d[\d,.]*")
 # A filtered search looks this far down the ranking for claims that pass the filters.
 _FILTER_DEPTH = 2_000
+# Words that, beside a via filter, only say "resting on" ("what rests on TASS", "claims
+# according to Reuters", "sourced from AFP"): taken out of the query with the relay's name.
+_VIA_WORDS = frozenset({
+    "rest", "rests", "resting", "relies", "rely", "relying", "based", "sourced", "source",
+    "sources", "according", "cited", "citing", "quoting", "quoted", "via", "from", "claims",
+    "claim", "reports", "reported",
+})
 
 # The code a cached search index depends on besides the claim set.
 _INDEX_CODE = (Path(__file__), Path(search_index.__file__), LEXICON_PATH)
@@ -180,14 +187,18 @@ class Factdesk:
         self._by_speaker: dict[str, list[str]] = defaultdict(list)
         self._by_source: dict[str, list[str]] = defaultdict(list)
         importance: list[float] = []
+        by_speaker, by_source = self._by_speaker, self._by_source
         for cid, claim in cs.claims.items():
             atts = claim.attributions
-            self._by_speaker[claim.speaker].append(cid)
-            for sid in dict.fromkeys(a.source for a in atts):
-                self._by_source[sid].append(cid)
+            by_speaker[claim.speaker].append(cid)
+            if len(atts) == 1:  # most claims: no repeated source to drop
+                by_source[atts[0].source].append(cid)
+            else:
+                for sid in dict.fromkeys([a.source for a in atts]):
+                    by_source[sid].append(cid)
             importance.append(min(len(atts), 5) / 5)
 
-        # Topics and context repeat a few thousand distinct strings (labels, roles,
+        # Speakers, topics and context repeat a few thousand distinct strings (names, labels, roles,
         # outlets, relays) across every claim: each is tokenised once, here, and a
         # claim's field is the union of their word sets (SearchIndex word_fields).
         word_cache: dict[str, frozenset[str]] = {}
@@ -199,6 +210,18 @@ class Factdesk:
             return found
 
         topic_words = {tid: words_of(text) | {TAG + tid} for tid, text in topic_text.items()}
+        speaker_words = {sid: words_of(text) for sid, text in speaker_text.items()}
+        # Equal topic lists (most claims share a few) give one word set, built once.
+        topics_cache: dict[tuple[str, ...], frozenset[str]] = {}
+
+        def topics_of(topics: list[str]) -> frozenset[str]:
+            key = tuple(topics)
+            found = topics_cache.get(key)
+            if found is None:
+                found = topics_cache[key] = frozenset().union(*[
+                    topic_words[t] if t in topic_words else words_of(t) for t in topics
+                ])
+            return found
         source_words = {sid: words_of(text) for sid, text in source_text.items()}
         role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
         no_words: frozenset[str] = frozenset()
@@ -211,13 +234,11 @@ class Factdesk:
                     context.update(source_words.get(a.source, no_words))
                     for v in a.via:
                         context.update(words_of(v))
+                speaker = speaker_words.get(claim.speaker)
                 yield cid, {
-                    "speaker": speaker_text.get(claim.speaker, claim.speaker),
+                    "speaker": words_of(claim.speaker) if speaker is None else speaker,
                     "statement": claim.statement,
-                    "topics": set().union(*[
-                        topic_words[t] if t in topic_words else words_of(t)
-                        for t in claim.topics
-                    ]),
+                    "topics": topics_of(claim.topics),
                     "quotes": " ".join(a.quote for a in atts),
                     "context": context,
                 }
@@ -226,7 +247,7 @@ class Factdesk:
             return SearchIndex(
                 documents(), CLAIM_FIELDS, importance=importance,
                 expansions=expansions(cs.topics, load_lexicon()),
-                word_fields=("topics", "context"),
+                word_fields=("speaker", "topics", "context"),
             )
 
         # Built from the claim set alone: kept beside a cached claim set, under its key
@@ -235,6 +256,7 @@ class Factdesk:
             self.index = claimset_cache.derived(
                 cs, "search-index", _INDEX_CODE, build_index, SearchIndex
             )
+        self.index.set_name_source(self._name_text)
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
         self._top_claims = [cid for _n, _i, cid in heapq.nsmallest(100, by_weight)]
@@ -253,13 +275,14 @@ class Factdesk:
         )
         # Relay and outlet names -> claims resting on them (a via chain or the outlet).
         self._by_via: dict[str, list[str]] = defaultdict(list)
+        outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
         for cid, claim in cs.claims.items():
             names: set[str] = set()
             for a in claim.attributions:
                 names.update(a.via)
-                src = cs.sources.get(a.source)
-                if src is not None and src.outlet:
-                    names.add(src.outlet)
+                outlet = outlets.get(a.source)
+                if outlet:
+                    names.add(outlet)
             for name in names:
                 self._by_via[name].append(cid)
         self._vias = _Choices((name, name) for name in self._by_via)
@@ -277,6 +300,13 @@ class Factdesk:
         log.info("engine ready: %s", cs.counts())
 
     # -- claims ------------------------------------------------------------------------
+
+    def _name_text(self, doc: int) -> str:
+        """A claim's own words as written, for telling names (SearchIndex.is_name): its
+        speaker's spellings (none first in a sentence) and its statement."""
+        claim = self.claimset.claims[self.index.ids[doc]]
+        sp = self.claimset.speakers.get(claim.speaker)
+        return f", {', '.join(sp.spellings) if sp else ''}. {claim.statement}"
 
     def claim_answer(self, claim: Claim, score: float | None = None) -> ClaimAnswer:
         cs = self.claimset
@@ -350,6 +380,7 @@ class Factdesk:
             return ((allowed is None or claim.id in allowed)
                     and (status is None or self._status_of(claim) == status))
 
+        query = self._words_beyond_filter(query, via)
         if query:
             found, _total = self._search(query, _FILTER_DEPTH)
             kept: list[tuple[Claim, float | None]] = [(c, s) for c, s in found if keep(c)]
@@ -357,6 +388,17 @@ class Factdesk:
             pool = (claims[cid] for cid in claims if allowed is None or cid in allowed)
             kept = [(c, None) for c in pool if keep(c)]
         return kept[:limit], len(kept)
+
+    @staticmethod
+    def _words_beyond_filter(query: str, via: str | None) -> str:
+        """The query less what only restates the via filter: the relay's own words and
+        words saying "resting on" ("what rests on TASS via:TASS" asks for the filter
+        alone). Empty when nothing else is asked."""
+        if not query or not via:
+            return query
+        drop = set(query_tokens(via)) | _VIA_WORDS
+        rest = [t for t in query_tokens(query) if t not in drop]
+        return " ".join(rest) if rest else ""
 
     def _claim_suggestions(self, query: str) -> list[str]:
         names = [self.claimset.speakers[v].name for v, _s in self._speakers.ranked(query, 60, 2)]

@@ -70,7 +70,9 @@ STOPWORDS: frozenset[str] = frozenset(
     """a an and are as at be by for from had has have he her his in is it its of on or
     she than that the their they this to was were which who with
     how many much what when where whom whose why did does do done say says said tell
-    about any there been being can could would should will into onto""".split()  # noqa: SIM905
+    about any there been being can could would should will into onto
+    i me my we our you your him them these those too also very just so then if but
+    while until because again once here both each such got get gets""".split()  # noqa: SIM905
 )
 TAG = "#"  # an index word that starts so is a tag (a topic id), never typed or stemmed
 
@@ -79,6 +81,18 @@ consume: Callable[[Iterable[object]], deque[object]] = partial(deque, maxlen=0)
 K1 = 1.2
 B = 0.75
 MIN_CONFIDENCE = 0.5
+# The second stage of the "no match" rule, for a search none of whose documents reaches
+# MIN_CONFIDENCE (a paraphrase with words the set never uses): the best documents are
+# still shown when they explain at least FALLBACK_CONFIDENCE of the query, at least
+# FALLBACK_GROUPS of its ideas by the word typed, a synonym or a close correction (a
+# weight of at least FALLBACK_STRONG), one of them specific (weighing at least
+# FALLBACK_SPECIFIC of the rarest word's idf). Calibrated on the tune half: its "no
+# match" queries explain one idea, or only words half the set holds ("statement",
+# "Kazakhstan").
+FALLBACK_CONFIDENCE = 0.3
+FALLBACK_GROUPS = 2
+FALLBACK_STRONG = 0.7
+FALLBACK_SPECIFIC = 0.5
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -92,6 +106,16 @@ _DECIDING_MAX = 3
 # A group whose matches cover more documents than this is too common to seed candidates.
 _SEED_MAX = 40_000
 _POOL_MAX = 3_000
+
+# Names: a query word the set writes as a proper name (capitalised inside a sentence,
+# never in lower case) and that at most this share of documents holds ("Nazarbayev",
+# "Halko"; not "Russian", which half the set holds) weighs at least NAME_LEAD times the
+# heaviest common word of the query: "what happened to Nazarbayev" is about him, not
+# about the one quote that says "happened".
+NAME_LEAD = 1.1
+NAME_DF_SHARE = 0.15
+_NAME_SAMPLE = 8  # documents read to tell a name from a word
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"'(\[\u2018\u201c]\s*)$")
 
 _stemmer = Stemmer.Stemmer("english", 100_000)  # module-level: a Stemmer does not pickle
 
@@ -303,24 +327,71 @@ class SearchIndex:
             out.append(tid)
         return tuple(out)
 
-    def corrections(self, token: str, *, prefix: bool = False) -> list[tuple[int, float]]:
+    def set_name_source(self, text_of: Callable[[int], str] | None) -> None:
+        """Where :meth:`is_name` reads a document's own text (its speaker's names and
+        statement, as written): given by the caller after the index is built or loaded,
+        never pickled with it. None: no word is taken for a name."""
+        self._name_source = text_of
+        self._names: dict[int, bool] = {}
+
+    def is_name(self, tid: int) -> bool:
+        """Whether term ``tid`` is a proper name in the set: held by at most
+        ``NAME_DF_SHARE`` of the documents, and written capitalised, never in lower
+        case, in the first documents holding it (a sentence's first word is not told)."""
+        text_of = getattr(self, "_name_source", None)
+        if text_of is None or tid >= len(self.terms) or self.terms[tid].startswith(TAG):
+            return False
+        known = self._names.get(tid)
+        if known is not None:
+            return known
+        term = self.terms[tid]
+        answer = False
+        if not term.isdigit() and self.df[tid] <= max(3.0, NAME_DF_SHARE * self.size):
+            docs = self.postings[0].get(tid) or next(
+                (b[tid] for b in self.postings if tid in b), array("I"))
+            seen = False
+            answer = True
+            for doc in docs[:_NAME_SAMPLE]:
+                text = text_of(doc)
+                for m in re.finditer(r"[^\W\d_]+", text):
+                    word = m.group()
+                    if stem(normalize(word)) != term:
+                        continue
+                    if word[0].islower():
+                        answer = False
+                        break
+                    if not _SENTENCE_START.search(text[: m.start()]):
+                        seen = True
+                if not answer:
+                    break
+            answer = answer and seen
+        self._names[tid] = answer
+        return answer
+
+    def corrections(self, token: str, *, prefix: bool = False,
+                    typos: bool = True) -> list[tuple[int, float]]:
         """Likely words meant by ``token``: (term id, weight), best first.
 
-        Words within :func:`max_typos` edits, and (``prefix``, or a token of three
-        letters or more in a search) words that begin with it. A candidate's weight is
-        its closeness (:func:`typo_weight`, or the share of the word typed) times its
-        likelihood relative to the best candidate: how common the word is, times
-        ``_TYPO_ODDS`` per edit (a noisy channel: common words are meant more often).
+        Words within :func:`max_typos` edits (unless not ``typos``), and (``prefix``,
+        or a token of three letters or more in a search) words that begin with it. A
+        candidate's weight is its closeness (:func:`typo_weight`, or the share of the
+        word typed) times its likelihood relative to the best candidate of its kind:
+        how common the word is, times ``_TYPO_ODDS`` per edit (a noisy channel: common
+        words are meant more often). Completions and corrections are weighed each
+        among their own kind, so a common word one slip away never pushes the
+        completion of an unfinished word below it ("shymk": Shymkent, not a
+        five-letter word one edit off).
         """
         n = len(token)
-        close: dict[int, tuple[float, float]] = {}  # tid -> (closeness, likelihood)
+        # tid -> (closeness, likelihood, kind: 0 a correction, 1 a completion)
+        close: dict[int, tuple[float, float, int]] = {}
 
-        def offer(tid: int, closeness: float, edits: float) -> None:
+        def offer(tid: int, closeness: float, edits: float, kind: int = 0) -> None:
             like = (self.df[tid] + 1) * _TYPO_ODDS ** edits
-            if closeness > close.get(tid, (0.0, 0.0))[0]:
-                close[tid] = (closeness, like)
+            if closeness > close.get(tid, (0.0, 0.0, 0))[0]:
+                close[tid] = (closeness, like, kind)
 
-        k = max_typos(token)
+        k = max_typos(token) if typos else 0
         if k:
             for length in range(max(1, n - k), n + k + 1):
                 bucket = self._by_len.get(length)
@@ -339,12 +410,15 @@ class SearchIndex:
             for word in self._sorted_words[lo : min(hi, lo + 400)]:
                 if word != token:
                     # an unfinished word: its closeness is the share of it typed
-                    offer(self._word_tid[word], top - 0.25 * (1 - n / len(word)), 0.0)
+                    offer(self._word_tid[word], top - 0.25 * (1 - n / len(word)), 0.0, 1)
         if not close:
             return []
-        best_like = max(like for _c, like in close.values())
+        best_like = [0.0, 0.0]
+        for _c, like, kind in close.values():
+            best_like[kind] = max(best_like[kind], like)
         ranked = sorted(
-            ((tid, c * math.sqrt(like / best_like)) for tid, (c, like) in close.items()),
+            ((tid, c * math.sqrt(like / best_like[kind]))
+             for tid, (c, like, kind) in close.items()),
             key=lambda kv: -kv[1],
         )
         return [(tid, w) for tid, w in ranked[:_CORRECTIONS * (2 if prefix else 1)]
@@ -371,6 +445,12 @@ class SearchIndex:
             if span == 1 and (own is None or last):
                 alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], prefix=last)
                          if own is None or tid != own[0]]
+            elif own is not None and span == 1 and i == len(tokens) - 1 \
+                    and not query[-1:].isspace():
+                # The last word of a search may be unfinished even when it is a word
+                # ("alma" of "Almaty"): its completions too, below the word itself.
+                alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], typos=False)
+                         if tid != own[0]]
             for terms, weight in self.expansions.get(key, ()):
                 tids = self._tids(terms)
                 if tids is not None:
@@ -381,9 +461,31 @@ class SearchIndex:
                 mass = max(sum(self.idf[t] for t in a.tids) / len(a.tids) for a in alts)
             else:
                 mass = self.unknown_mass
-            groups.append(_Group(self, alts, mass))
+            group = _Group(self, alts, mass)
+            group.name = span == 1 and self._names_a_name(own, alts)
+            groups.append(group)
             i += span
+        self._lead_names(groups)
         return groups
+
+    def _names_a_name(self, own: tuple[int, ...] | None, alts: list[_Alt]) -> bool:
+        """Whether a one-word group is a name: its own word, or (a word the set lacks)
+        its likeliest correction when that is close (at least 0.7)."""
+        if own is not None:
+            return self.is_name(own[0])
+        best = max((a for a in alts if len(a.tids) == 1), key=lambda a: a.weight, default=None)
+        return best is not None and best.weight >= 0.7 and self.is_name(best.tids[0])
+
+    @staticmethod
+    def _lead_names(groups: list[_Group]) -> None:
+        """A name weighs at least ``NAME_LEAD`` times the heaviest common word the set
+        holds, in confidence (its mass) and in the ranking (its boost). A word the set
+        lacks may itself be a name (of someone the set never mentions): no lead over it."""
+        common = max((g.mass for g in groups if not g.name and g.df), default=0.0)
+        for g in groups:
+            if g.name and g.mass < NAME_LEAD * common:
+                g.boost = NAME_LEAD * common / g.mass
+                g.mass = NAME_LEAD * common
 
     def nearest_terms(self, text: str, limit: int = 5) -> list[str]:
         """Vocabulary words closest to the query's words, for "did you mean"."""
@@ -411,17 +513,10 @@ class SearchIndex:
         if not groups or limit <= 0:
             return [], 0
         total_mass = sum(g.mass for g in groups) or 1.0
-        pool = self._candidates(groups, total_mass, min_confidence,
-                                _POOL_MAX // 3 if prefix else _POOL_MAX)
-        if not pool:
-            return [], 0
-        score = dict.fromkeys(pool, 0.0)
-        conf = dict.fromkeys(pool, 0.0)
-        for g in groups:
-            if g.df:
-                g.accumulate(pool, score, conf)
-        floor = min_confidence * total_mass - 1e-9
-        matches = [d for d, c in conf.items() if c >= floor]
+        pool_max = _POOL_MAX // 3 if prefix else _POOL_MAX
+        matches, score, conf = self._confident(groups, total_mass, min_confidence, pool_max)
+        if not matches and not prefix and min_confidence > FALLBACK_CONFIDENCE:
+            matches, score, conf = self._fallback(groups, total_mass, pool_max)
         if not matches:
             return [], 0
         # The best by score, a few spare; then importance (at most 2 %) breaks near ties.
@@ -438,8 +533,49 @@ class SearchIndex:
         ]
         return hits, len(matches)
 
+    def _confident(self, groups: list[_Group], total_mass: float, min_confidence: float,
+                   pool_max: int) -> tuple[list[int], dict[int, float], dict[int, float]]:
+        """The first stage: documents explaining at least ``min_confidence`` of the
+        query; with every candidate's score and confidence."""
+        pool = self._candidates(groups, total_mass, min_confidence, pool_max)
+        score = dict.fromkeys(pool, 0.0)
+        conf = dict.fromkeys(pool, 0.0)
+        for g in groups:
+            if g.df:
+                g.accumulate(pool, score, conf)
+        floor = min_confidence * total_mass - 1e-9
+        return [d for d, c in conf.items() if c >= floor], score, conf
+
+    def _fallback(self, groups: list[_Group], total_mass: float,
+                  pool_max: int) -> tuple[list[int], dict[int, float], dict[int, float]]:
+        """The second stage (see ``FALLBACK_CONFIDENCE``): documents explaining less than
+        the first stage asks, but enough of the query's ideas, one of them specific."""
+        if sum(1 for g in groups if g.df) < FALLBACK_GROUPS:
+            return [], {}, {}
+        pool = self._candidates(groups, total_mass, FALLBACK_CONFIDENCE, pool_max,
+                                deciding_max=len(groups))
+        score = dict.fromkeys(pool, 0.0)
+        conf = dict.fromkeys(pool, 0.0)
+        strong: dict[int, int] = {}
+        specific: set[int] = set()
+        heavy = FALLBACK_SPECIFIC * self.unknown_mass / UNKNOWN_MASS
+        for g in groups:
+            if g.df:
+                explained: dict[int, float] = {}
+                g.accumulate(pool, score, conf, explained)
+                for doc, weight in explained.items():
+                    if weight >= FALLBACK_STRONG:
+                        strong[doc] = strong.get(doc, 0) + 1
+                        if g.mass >= heavy:
+                            specific.add(doc)
+        floor = FALLBACK_CONFIDENCE * total_mass - 1e-9
+        matches = [d for d in specific
+                   if strong[d] >= FALLBACK_GROUPS and conf[d] >= floor]
+        return matches, score, conf
+
     def _candidates(self, groups: list[_Group], total_mass: float,
-                    min_confidence: float, pool_max: int) -> set[int]:
+                    min_confidence: float, pool_max: int,
+                    deciding_max: int = _DECIDING_MAX) -> set[int]:
         """Documents that can reach ``min_confidence``: those holding at least one of the
         rarest groups whose weight, missing, would already sink a document below it."""
         order = sorted((i for i, g in enumerate(groups) if g.df), key=lambda i: groups[i].df)
@@ -452,7 +588,7 @@ class SearchIndex:
         for i in order:
             chosen.append(i)
             missing += groups[i].mass
-            if missing > need or len(chosen) == _DECIDING_MAX:
+            if missing > need or len(chosen) >= deciding_max:
                 break
         small = [groups[i] for i in chosen if groups[i].df <= _SEED_MAX]
         if not small:
@@ -487,12 +623,14 @@ def _terms(text: str) -> tuple[str, ...]:
 class _Group:
     """One idea of a query: its alternatives, which documents hold them, and its mass."""
 
-    __slots__ = ("alts", "df", "index", "mass", "postings")
+    __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings")
 
     def __init__(self, index: SearchIndex, alts: list[_Alt], mass: float) -> None:
         self.index = index
         self.alts = alts
         self.mass = mass
+        self.name = False  # a proper name of the set (SearchIndex.is_name)
+        self.boost = 1.0  # what its score is multiplied by (a name's lead)
         # (class weight, postings) of every term of every alternative, heaviest first.
         tids = {t for a in alts for t in a.tids}
         self.df = sum(index.df[t] for t in tids)
@@ -527,20 +665,25 @@ class _Group:
                 out[doc] = out.get(doc, 0.0) + w
         return out
 
-    def accumulate(self, pool: set[int], score: dict[int, float], conf: dict[int, float]) -> None:
+    def accumulate(self, pool: set[int], score: dict[int, float], conf: dict[int, float],
+                   explained: dict[int, float] | None = None) -> None:
         """Add this group's BM25F score and confidence to every pool document it matches,
-        each at the best alternative the document holds."""
+        each at the best alternative the document holds (whose weight goes to
+        ``explained``, when given)."""
         idf, norm = self.index.idf, self.index.norm
         mass = self.mass
         k1p = K1 + 1.0
         if len(self.alts) == 1 and len(self.alts[0].tids) == 1:  # one word, as typed
             alt = self.alts[0]
             tid = alt.tids[0]
-            w = alt.weight * min(idf[tid], mass) * k1p
+            w = alt.weight * min(idf[tid], mass) * k1p * self.boost
             c = mass * alt.weight
-            for doc, tf in self._tf(tid, pool).items():
+            held = self._tf(tid, pool)
+            for doc, tf in held.items():
                 score[doc] += w * tf / (tf + norm[doc])
                 conf[doc] += c
+            if explained is not None:
+                explained.update(dict.fromkeys(held, alt.weight))
             return
         best_s: dict[int, float] = {}
         best_c: dict[int, float] = {}
@@ -575,9 +718,12 @@ class _Group:
                 c = part_c[doc]
                 if c > best_c.get(doc, 0.0):
                     best_c[doc] = c
+        boost = self.boost
         for doc, sc in best_s.items():
-            score[doc] += sc
+            score[doc] += sc * boost
             conf[doc] += mass * best_c[doc]
+        if explained is not None:
+            explained.update(best_c)
 
     def hits_in(self, docs: set[int]) -> set[int]:
         """Which of ``docs`` hold one of this group's terms."""

@@ -157,11 +157,10 @@ class Vocabulary:
     def statement_stems(text: str) -> list[str] | None:
         """The stems of a statement's content words; None when it names a month or a
         weekday (the dates are then compared as days, by :func:`words_of`)."""
-        toks = _TOKEN.findall(text)
         words = text.lower().replace("\u2019", "'").split()  # a cheap look for a day's name
         if not _DAY_NAMES.isdisjoint(w.split("'")[0].strip(',.;:()"-') for w in words):
             return None
-        return [s for s in map(stem, toks) if s not in _STOP_STEMS]
+        return [s for s in map(stem, _TOKEN.findall(text)) if s not in _STOP_STEMS]
 
     @staticmethod
     def names_a_day(text: str) -> bool:
@@ -185,6 +184,7 @@ class Vocabulary:
 
 
 _NO_TAGS: frozenset[str] = frozenset()
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,3 +70,15 @@ def test_via_and_status_autocomplete(desk: Factdesk) -> None:
     assert [v for _n, v in desk.complete("status", "")] == list(STATUSES)
     names = [v for _n, v in desk.complete("via", "reut")]
     assert names and names[0] == "Reuters"
+
+
+def test_query_words_that_only_name_the_relay_ask_for_the_filter_alone(desk: Factdesk) -> None:
+    alone = desk.claim("via:TASS", limit=25)
+    assert alone.results
+    for query in ("what rests on TASS via:TASS", "claims according to TASS via:TASS",
+                  "TASS via:TASS"):
+        answer = desk.claim(query, limit=25)
+        assert [r.id for r in answer.results] == [r.id for r in alone.results], query
+    # a word beyond the relay still narrows: only TASS claims about deaths
+    narrowed = desk.claim("killed via:TASS", limit=25)
+    assert 0 < narrowed.total < alone.total

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.real import KINDS, found, load_queries, score
+import pytest
+
+from bench.real import KINDS, found, in_slice, load_queries, score
 from bot.claimset.model import ClaimSet
 
 
@@ -19,6 +21,22 @@ def test_the_query_set_is_complete_and_names_real_claims(claimset: ClaimSet) -> 
         assert set(q.answers) <= set(claimset.claims), q
     halves = Counter(q.half for q in queries)
     assert abs(halves["tune"] - halves["held"]) <= len(KINDS) + 1
+    fresh = [q for q in queries if q.half == "fresh"]
+    assert len(fresh) >= 30 and {q.kind for q in fresh} == {*KINDS, "none"}
+
+
+def test_a_named_slice_stays_out_of_the_alternation(tmp_path) -> None:
+    path = tmp_path / "q.toml"
+    row = 'kind = "name"\ntext = "{t}"\nanswers = ["a"]\nwhy = "w"\n'
+    path.write_text("".join(
+        "[[queries]]\n" + row.format(t=t) + ('half = "fresh"\n' if t == "f" else "")
+        for t in ("a", "f", "b", "c")), encoding="utf-8")
+    got = [(q.text, q.half) for q in load_queries(path)]
+    assert got == [("a", "tune"), ("f", "fresh"), ("b", "held"), ("c", "tune")]
+    assert [in_slice(q, "first") for q in load_queries(path)] == [True, False, True, True]
+    path.write_text("[[queries]]\n" + row.format(t="x") + 'half = "later"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="half must be one of"):
+        load_queries(path)
 
 
 def test_scoring_counts_found_and_honest_no_match() -> None:

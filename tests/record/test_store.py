@@ -63,12 +63,6 @@ async def test_reopening_applies_nothing_twice(backend: Backend):
 
 async def test_two_processes_starting_at_once_migrate_once(backend: Backend):
     """Two stores opened together on a fresh database: one migrates, the other waits."""
-    if backend.name == "sqlite":
-        pytest.skip(
-            "SQLite: a second first start racing the other's migration can wait past the "
-            "2 s busy timeout under load ('database is locked'), seen once in .ci/run"
-        )
-
     async def start(name: str) -> int:
         async with backend.open() as store:
             await store.add_note("a", f"from {name}", by=name)

@@ -70,16 +70,21 @@ def corroborated_parts_backed(state: LoadState) -> None:
     if claimset is None:
         return
     vocabulary: Vocabulary | None = None
+    claims, speakers = claimset.claims, claimset.speakers
+    own_words: dict[str, frozenset[str]] = {}  # speaker id -> speaker_words, once each
     for rec in state.valid("claims"):
         claim: Claim = rec.model
         if claim.evidence.status != EvidenceStatus.CORROBORATED:
             continue
-        if claimset.claims.get(claim.id) is not claim:
+        if claims.get(claim.id) is not claim:
             continue  # a duplicate id, reported already
         if vocabulary is None:
-            vocabulary = Vocabulary(claimset.topics.values(), claimset.speakers.values())
-        speaker = claimset.speakers.get(claim.speaker)
-        own = speaker_words(tuple(speaker.spellings)) if speaker is not None else frozenset()
+            vocabulary = Vocabulary(claimset.topics.values(), speakers.values())
+        own = own_words.get(claim.speaker)
+        if own is None:
+            speaker = speakers.get(claim.speaker)
+            own = speaker_words(tuple(speaker.spellings)) if speaker is not None else frozenset()
+            own_words[claim.speaker] = own
         if _passes_on_stems(claim, claimset, vocabulary, own):
             continue  # nearly every claim: nothing can be missing
         origins = _origins(claim, claimset, vocabulary)
@@ -136,17 +141,15 @@ def _passes_on_stems(
     content = vocabulary.statement_stems(claim.statement)
     if content is None:
         return False  # it names a day
-    by_key: dict[str, set[str]] = {}
+    by_key: dict[str, frozenset[str]] = {}  # origin -> the stems of its quotes
     sources = claimset.sources
     claims = content_claims(claim, claimset) if claim.evidence.supported_by else (claim,)
     for current in claims:
         for attribution in current.attributions:
             key = origin_key(attribution, sources.get(attribution.source))
             stems = vocabulary.stems(attribution.quote)
-            if key in by_key:
-                by_key[key] |= stems
-            else:
-                by_key[key] = set(stems)
+            have = by_key.get(key)
+            by_key[key] = stems if have is None else have | stems
     if len(by_key) < 2:
         return True  # the status rule reports it
     origins = list(by_key.values())

@@ -37,12 +37,16 @@ KEPT = re.compile(
 
 def hedges_kept(state: LoadState) -> None:
     """Warn for each claim and figure whose quote hedges where its own words do not."""
-    claims = [rec for rec in state.valid("claims")]
-    figures = [rec for rec in state.valid("figures")]
-    quotes = [(rec, i, a.quote) for rec in claims for i, a in enumerate(rec.model.attributions)]
+    claims = list(state.valid("claims"))
+    figures = list(state.valid("figures"))
+    quotes = [a.quote for rec in claims for a in rec.model.attributions]
+    # ends[k]: how many quotes the claims up to k hold; quote n is in the first claim
+    # whose end passes n (only the few hedged quotes are looked up so).
+    ends = list(itertools.accumulate(len(rec.model.attributions) for rec in claims))
     warned: set[int] = set()
-    for n, hedge in hedged(q for _, _, q in quotes):
-        rec, i, _ = quotes[n]
+    for n, hedge in hedged(quotes):
+        k = bisect.bisect_right(ends, n)
+        rec, i = claims[k], n - (ends[k - 1] if k else 0)
         claim: Claim = rec.model
         if id(rec) in warned or KEPT.search(claim.statement):
             continue
@@ -69,7 +73,7 @@ def hedged(texts: Iterable[str]) -> list[tuple[int, str]]:
     and searched for each hedge's first word with str.find, and only those places are
     matched in full: a regular expression run over every quote costs far more."""
     joined_texts = list(texts)
-    starts = list(itertools.accumulate((len(x) + 1 for x in joined_texts), initial=0))
+    starts: list[int] = []  # where each text starts in the joined one, once a hedge is found
     joined = "\n".join(joined_texts)
     low = joined.lower()
     first: dict[int, tuple[int, str]] = {}
@@ -78,6 +82,9 @@ def hedged(texts: Iterable[str]) -> list[tuple[int, str]]:
         while at >= 0:
             m = None if at and low[at - 1].isalnum() else HEDGE.match(joined, at)
             if m is not None:
+                if not starts:
+                    starts = list(itertools.accumulate((len(x) + 1 for x in joined_texts),
+                                                       initial=0))
                 n = bisect.bisect_right(starts, at) - 1
                 if n not in first or at < first[n][0]:
                     first[n] = (at, m.group(0))

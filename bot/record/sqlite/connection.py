@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 # How long a write waits for another writer before it is refused (interactive: Discord
 # allows 3 s for a first response).
 BUSY_TIMEOUT_MS = 2_000
+# Opening (the WAL switch, migrations) is start-up, not an interaction: two processes
+# starting on a new file wait for each other's migration this long before giving up.
+STARTUP_BUSY_TIMEOUT_MS = 30_000
 
 
 def utcnow() -> dt.datetime:
@@ -120,16 +123,18 @@ class SQLiteConnection:
         else:
             reason = None
             conn = await _connect(path, read_only=False)
+        startup_ms = max(busy_timeout_ms, STARTUP_BUSY_TIMEOUT_MS)
         try:
             try:
-                await cls._configure(conn, path, wal=reason is None, busy_ms=busy_timeout_ms)
+                await cls._configure(conn, path, wal=reason is None, busy_ms=startup_ms)
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{path}: not a usable Factdesk database: {exc}") from exc
-            store = cls(conn, path, clock=clock, read_only=reason,
-                        busy_timeout_ms=busy_timeout_ms)
+            store = cls(conn, path, clock=clock, read_only=reason, busy_timeout_ms=startup_ms)
             if reason is None:
                 await store._migrate()
-            else:
+            store._busy_timeout_ms = busy_timeout_ms  # from here on, interactive writes
+            await store._set_busy_timeout(busy_timeout_ms)
+            if reason is not None:
                 await store._check_schema_readable()
                 log.info("%s: opened read-only (%s)", path, reason)
             yield store

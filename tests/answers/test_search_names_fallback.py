@@ -1,0 +1,97 @@
+"""Issue 16, second pass: names lead common words, the two-stage "no match" rule, and
+unfinished words completed ahead of typo corrections."""
+
+from __future__ import annotations
+
+from bot.answers.search_index import SearchIndex
+
+WEIGHTS = {"speaker": 1.0, "statement": 1.0, "quotes": 0.7}
+
+FILLER = [
+    (f"f{i}", {"speaker": "Desk", "statement": f"The report number {i} on the city and the region"})
+    for i in range(20)
+]
+LPG = ("lpg", {"speaker": "Desk",
+               "statement": "Protests erupted over the gas price rise in Zhanaozen"})
+
+
+def _index(docs: list[tuple[str, dict[str, str]]]) -> SearchIndex:
+    idx = SearchIndex(docs, WEIGHTS)
+    texts = [f", {fields['speaker']}. {fields['statement']}" for _id, fields in docs]
+    idx.set_name_source(texts.__getitem__)
+    return idx
+
+
+def test_a_name_outweighs_a_rare_common_word() -> None:
+    docs = [
+        *FILLER,
+        ("n1", {"speaker": "Desk", "statement": "Protesters chanted at Nazarbayev in the square"}),
+        ("n2", {"speaker": "Desk", "statement": "Nazarbayev was stripped of his post"}),
+        ("n3", {"speaker": "Desk", "statement": "Nazarbayev ruled for three decades"}),
+        ("rare", {"speaker": "Desk", "statement": "All this happened after the withdrawal"}),
+    ]
+    idx = _index(docs)
+    assert idx.is_name(idx.vocab["nazarbayev"]) and not idx.is_name(idx.vocab["happen"])
+    got = [h.id for h in idx.search("what happened to nazarbayev", 5)]
+    assert got and set(got) == {"n1", "n2", "n3"}
+    # without the names it reads, the rare word wins: the lead is what changed it
+    plain = SearchIndex(docs, WEIGHTS)
+    assert plain.search("what happened to nazarbayev", 1)[0].id == "rare"
+
+
+def test_a_word_half_the_set_holds_is_no_name() -> None:
+    russian = [(f"r{i}", {"speaker": "Desk", "statement": f"Russian troops moved {i}"})
+               for i in range(6)]
+    docs = [*FILLER[:4], *russian]
+    idx = _index(docs)
+    assert not idx.is_name(idx.vocab["russian"])
+
+
+def test_second_stage_shows_a_paraphrase_with_words_the_set_lacks() -> None:
+    docs = [
+        *FILLER,
+        LPG,
+        ("other", {"speaker": "Desk", "statement": "Troops arrived in the capital"}),
+    ]
+    idx = _index(docs)
+    query = "zhanaozen gas protests sparked by furious angry drivers honking loudly"
+    hits = idx.search(query, 5)
+    assert [h.id for h in hits] == ["lpg"]
+    assert hits[0].confidence < 0.5  # shown by the second stage, not as a confident match
+    # the second stage runs only for a search whose bar is above its own
+    assert idx.search(query, 5, min_confidence=hits[0].confidence + 0.01) != []
+    assert idx.search(query, 5, prefix=True, min_confidence=hits[0].confidence + 0.01) == []
+
+
+def test_second_stage_refuses_one_idea_or_only_common_words() -> None:
+    docs = [
+        *FILLER,
+        LPG,
+    ]
+    idx = _index(docs)
+    assert idx.search("zhanaozen uranium vaccination football", 5) == []  # one idea
+    assert idx.search("biden report city region", 5) == []  # only words the filler holds
+
+
+def test_completion_of_an_unfinished_word_ranks_above_a_common_typo() -> None:
+    docs = [
+        *[(f"s{i}", {"speaker": "Desk", "statement": f"Shyms market {i}"}) for i in range(30)],
+        ("city", {"speaker": "Desk", "statement": "Shymkent airport closed"}),
+    ]
+    idx = SearchIndex(docs, WEIGHTS)
+    ranked = idx.corrections("shymk")
+    assert idx.terms[ranked[0][0]] == "shymkent"  # not "shyms", one edit and 30 times commoner
+
+
+def test_a_searchs_last_word_is_also_completed_when_it_is_a_word() -> None:
+    docs = [
+        *FILLER,
+        ("alma", {"speaker": "Galymov", "statement": "Peacekeepers landed in Almaty"}),
+        ("word", {"speaker": "Desk", "statement": "Alma wrote a letter"}),
+    ]
+    idx = SearchIndex(docs, WEIGHTS)
+    unfinished = {h.id: h.confidence for h in idx.search("galymov peacekeepers alma", 3)}
+    assert unfinished["alma"] > 0.9
+    # a finished last word (a space after it) is taken as typed: "Almaty" does not explain it
+    finished = {h.id: h.confidence for h in idx.search("galymov peacekeepers alma ", 3)}
+    assert finished.get("alma", 0.0) < 0.8
