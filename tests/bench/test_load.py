@@ -6,6 +6,7 @@ import pytest
 
 from bench import load
 from tests.e2e.bot_process import bot_command_missing
+from tests.e2e.spec_check import SpecChecker
 
 pytestmark = pytest.mark.e2e
 
@@ -40,3 +41,4 @@ async def test_without_the_spec_check_requests_are_still_routed():
     rows = await load.measure([4], rate=20.0, spec_check=False, timeout=30.0)
     assert [(r.mode, r.answered, r.spec_check) for r in rows] == [
         ("burst", 4, False), ("steady", 4, False)]
+    assert SpecChecker.load().check("POST", "/api/v10/nowhere", None)[1]  # others still check
