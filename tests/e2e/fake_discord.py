@@ -688,6 +688,11 @@ class FakeDiscord:
             self._violate(f"{request.method} {path}: fake failed: {exc!r}", record)
             response = _error(500, 0, "fake failed")
         record.status = response.status
+        # Send the answer before waking the test: the bot has its message (and registers
+        # its buttons) before a test can act on it, as a user sees a message after the
+        # bot got Discord's answer.
+        await response.prepare(request)
+        await response.write_eof()
         await self._notify()
         return response
 
