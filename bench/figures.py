@@ -4,18 +4,20 @@ The claim set is the benchmark's own (:func:`bench.__main__.prepare`: generated 
 cached in ``bench/out/data/<size>/``, one figure per ten claims, spread over the
 generator's figure topics). Loaded once, then for each figure topic, ``--repeat`` times:
 
-- ``handler``: what the cog does before sending: ``Factdesk.figures(topic)``, the
-  text rendering and the Discord pages (embeds serialised with ``to_dict()``);
+- ``handler``: what the cog does before sending: ``Factdesk.figures(topic)`` (the
+  engine keeps each topic's answer: the claim set never changes under it) and the
+  Discord pages (embeds serialised with ``to_dict()``);
+- ``first_answer``: ``Factdesk.figures(topic)`` worked out from the claim set, as on
+  the first call after a load or reload (the engine's kept answers cleared);
+- ``text``: the CLI's text rendering of that answer (every figure in full);
 - ``chart``: :func:`bot.rendering.chart.render_png` on that answer (matplotlib already
   imported: its first import is timed once, apart).
 
 Each call is stopped being repeated once a topic's calls pass ``--budget`` seconds (at
 least one call each): the rows say how many calls were timed. Prints one JSON object.
 
-``--chart-only`` times the chart alone on its input built without the pairwise
-reasoning (each figure's row, grouped by scope, each group's envelope), for sizes where
-``Factdesk.figures`` itself takes too long to repeat (it compares every pair of a
-topic's figures: 2,500 figures are 3 million pairs).
+``--chart-only`` times the chart alone on its input built without the reasoning (each
+figure's row, grouped by scope, each group's envelope).
 """
 
 from __future__ import annotations
@@ -123,32 +125,50 @@ def measure(data_dir: Path, repeat: int, budget: float) -> dict[str, Any]:
     topics = sorted({f.topic for f in claimset.figures.values()})
 
     def handler(topic: str) -> Any:
+        """What the cog does before sending: the answer and its Discord pages."""
         answer = engine.figures(topic)
-        render_text(answer)
         [[e.to_dict() for e in page.embeds] for page in render_pages(answer, version="bench")]
         return answer
+
+    def first_answer(topic: str) -> Any:
+        """The answer worked out from the claim set (a fresh engine caches none)."""
+        engine._figures_answers.clear()
+        return engine.figures(topic)
 
     from bot.rendering.chart import render_png
     rows: list[dict[str, Any]] = []
     every_handler: list[float] = []
+    every_first: list[float] = []
+    every_text: list[float] = []
     every_chart: list[float] = []
     for topic in topics:
         answer = handler(topic)  # warm, and the answer the chart draws
         calls = _timed(lambda t=topic: handler(t), repeat, budget)  # type: ignore[misc]
         calls_cpu = list(_CPU)
+        firsts = _timed(lambda t=topic: first_answer(t), repeat, budget)  # type: ignore[misc]
+        firsts_cpu = list(_CPU)
+        texts = _timed(lambda a=answer: render_text(a), repeat, budget)  # type: ignore[misc]
+        texts_cpu = list(_CPU)
+        engine.figures(topic)  # cached again for the chart and the next topic
         charts = _timed(lambda a=answer: render_png(a), repeat, budget)  # type: ignore[misc]
         every_handler += calls
+        every_first += firsts
+        every_text += texts
         every_chart += charts
         pairs = len(answer.comparisons)
         rows.append({"topic": topic, "figures": len(answer.figures), "pairs": pairs,
                      "handler": _summary("handler", calls, calls_cpu),
+                     "first_answer": _summary("first_answer", firsts, firsts_cpu),
+                     "text": _summary("text", texts, texts_cpu),
                      "chart": _summary("chart", charts, _CPU)})
         log.info("%s: %d figures, handler p50 %.1f ms, chart p50 %.1f ms", topic,
                  len(answer.figures), statistics.median(calls), statistics.median(charts))
     return {
         "claims": len(claimset.claims), "figures": len(claimset.figures),
         "load_s": round(load_s, 2),
-        "handler": _summary("handler", every_handler), "chart": _summary("chart", every_chart),
+        "handler": _summary("handler", every_handler),
+        "first_answer": _summary("first_answer", every_first),
+        "text": _summary("text", every_text), "chart": _summary("chart", every_chart),
         "topics": rows,
     }
 

@@ -291,6 +291,9 @@ class Factdesk:
                            for w in query_tokens(text))
             for tid, t in cs.topics.items()
         }
+        # /figures answers by (topic, relations): they depend on the claim set alone,
+        # which never changes under an engine (a reload builds a new one).
+        self._figures_answers: dict[tuple[str, bool], FiguresAnswer] = {}
         self._figures_by_topic: dict[str, list[str]] = defaultdict(list)
         for fid, fig in cs.figures.items():
             self._figures_by_topic[fig.topic].append(fid)
@@ -530,7 +533,9 @@ class Factdesk:
         best = max(self._topic_words.items(), key=lambda kv: (len(kv[1] & stems), -len(kv[1])))
         return best[0] if best[1] & stems else None
 
-    def figures(self, query: str) -> FiguresAnswer:
+    def figures(self, query: str, *, relations: bool = False) -> FiguresAnswer:
+        """The figures for the topic ``query`` names, led by their verdict; ``relations``:
+        every pair of one scope group related too (on request: it grows with the square)."""
         q = check_query(query)
         tid = self.resolve_topic(q)
         if tid is None:
@@ -541,8 +546,15 @@ class Factdesk:
                     self.claimset.topics[v].label for v, _s in self._topics.ranked(q, 0, 5)
                 ],
             )
-        figs = [self.claimset.figures[f] for f in self._figures_by_topic.get(tid, [])]
-        return figures_mod.answer(q, self.claimset.topics[tid], figs, self.claimset)
+        key = (tid, relations)
+        cached = self._figures_answers.get(key)
+        if cached is None:
+            figs = [self.claimset.figures[f] for f in self._figures_by_topic.get(tid, [])]
+            cached = figures_mod.answer(q, self.claimset.topics[tid], figs, self.claimset,
+                                        relations_wanted=relations)
+            if not relations:  # the pairs grow with the square: never kept
+                self._figures_answers[key] = cached
+        return cached if cached.query == q else cached.model_copy(update={"query": q})
 
     def evidence(self, query: str) -> EvidenceAnswer:
         q = check_query(query)

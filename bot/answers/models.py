@@ -80,6 +80,16 @@ class ClaimList(_Answer):
     suggestions: list[str] = Field(default_factory=list)  # when nothing matched
 
 
+class FigureEventRow(_Answer):
+    """One step in a figure's life: retracted, denied or alleged, by whom, in what words."""
+
+    kind: str
+    by: str | None = None  # the speaker's name, when the source says who
+    source_id: str
+    quote: str
+    on: dt.date | None = None
+
+
 class FigureRow(_Answer):
     id: str
     low: float | None
@@ -103,6 +113,22 @@ class FigureRow(_Answer):
     reads: str = ""  # the coded interval in words: "167 or more people", "exactly 16 people"
     # The sources' caveats about this figure's topic and scope, quoted: "“...” (003)".
     caveats: list[str] = Field(default_factory=list)
+    # Its standing (bot.claimset.schema.Figure.status): retracted, denied, alleged,
+    # revised, reported; ``withdrawn`` (retracted or denied, or part or restatement of a
+    # withdrawn figure): shown struck and left out of every range.
+    status: str = "reported"
+    withdrawn: bool = False
+    lifecycle: list[FigureEventRow] = Field(default_factory=list)
+    kind: str = "total"  # total, or increment (what a period added)
+    label: str | None = None  # the source's own label for who is counted
+    place: str | None = None  # the place's name, when the figure names one
+    # The same amount in another unit or currency, in the source's words and as read.
+    equivalent: str | None = None
+    equivalent_reads: str | None = None
+    revised_by: str | None = None
+    part_of: str | None = None
+    same_as: str | None = None
+    earlier_than: str | None = None
 
 
 class Interval(_Answer):
@@ -111,9 +137,9 @@ class Interval(_Answer):
 
 
 # same_report: one independent origin told twice (two translations of one post): not
-# agreement, whatever the numbers.
+# agreement, whatever the numbers. withdrawn: one of the two is retracted or denied.
 Relation = Literal[
-    "contradiction", "scope", "date", "precision", "agree", "same_report", "unit"
+    "contradiction", "scope", "date", "precision", "agree", "same_report", "unit", "withdrawn"
 ]
 
 
@@ -126,6 +152,22 @@ class FigureComparison(_Answer):
     explanation: str
 
 
+class TimelineStep(_Answer):
+    """One count in a scope's timeline, oldest first: what it said, who, when, and which
+    way it moved the count from the step before."""
+
+    id: str  # the figure (the first report of the count when several told it)
+    as_of: dt.date | None  # None: undated, ordered before ``earlier_than`` or by its article
+    words: str
+    reads: str
+    who: str
+    direction: Literal["first", "up", "down", "same"]
+    revised: bool = False  # an explicit revision (revised_by) of the step it moved from
+    from_id: str | None = None  # the step it moved from (None: the first, or undated)
+    from_words: str | None = None
+    told_by: list[str] = Field(default_factory=list)  # other figures telling the same count
+
+
 class FigureGroup(_Answer):
     """The figures of one topic that count the same group, summarised."""
 
@@ -135,13 +177,23 @@ class FigureGroup(_Answer):
     superseded: list[str] = Field(default_factory=list)
     envelope: Interval | None = None  # of the current figures
     summary: str = ""  # one line: the latest count(s) and how they relate
+    # The best current range of the group's main place: the envelope of its figures that
+    # are neither withdrawn, superseded nor a breakdown, in ``unit``.
+    best: Interval | None = None
+    unit: str = ""
+    place: str | None = None  # the main place's name (the others are breakdowns)
+    latest: list[str] = Field(default_factory=list)  # the latest count's figures
+    withdrawn: list[str] = Field(default_factory=list)  # retracted or denied: in no range
+    breakdowns: list[str] = Field(default_factory=list)  # parts: other places, subgroups
+    labels: list[str] = Field(default_factory=list)  # one count under several labels
+    kind: str = "total"  # total, or increment
+    timeline: list[TimelineStep] = Field(default_factory=list)  # the main place's counts
 
 
 def best_range(group: FigureGroup) -> Interval | None:
     """The group's best current range: a ``best`` interval when the figure model gives
     one, else the envelope of the figures no later count supersedes."""
-    best = getattr(group, "best", None) or getattr(group, "best_range", None)
-    return best if isinstance(best, Interval) else group.envelope
+    return group.best if group.best is not None else group.envelope
 
 
 class FiguresAnswer(_Answer):
@@ -153,6 +205,7 @@ class FiguresAnswer(_Answer):
     figures: list[FigureRow] = Field(default_factory=list)
     envelope: Interval | None = None
     conflict: bool = False  # true when two figures contradict (disjoint, same scope and time)
+    # Pairwise relations: only when asked for (``relations``); empty by default.
     comparisons: list[FigureComparison] = Field(default_factory=list)
     explanation: str = ""
     # Sentences in the sources saying the count is unsettled, quoted: "“...” (003)".
@@ -161,6 +214,15 @@ class FiguresAnswer(_Answer):
     groups: list[FigureGroup] = Field(default_factory=list)  # by scope: "all" first, then latest
     # The verdict after the groups: "No figures contradict; no figure is confirmed."
     assessment: str = ""
+    # What the answer leads with: at most eight lines, one per scope group (best range,
+    # latest count, who, when), then the contradictions, then the withdrawn figures.
+    verdict: list[str] = Field(default_factory=list)
+    # The real contradictions: concurrent counts of one group and place whose intervals
+    # do not meet, or parts of one whole that exceed it (relation "contradiction").
+    contradictions: list[FigureComparison] = Field(default_factory=list)
+    withdrawn: list[str] = Field(default_factory=list)  # ids of the withdrawn figures
+    # True when ``comparisons`` holds every within-scope pair (asked with --relations).
+    relations: bool = False
 
 
 class EvidenceAnswer(_Answer):

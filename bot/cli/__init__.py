@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.digest",
     "bot.cli.run",
     "bot.cli.sync",
+    "bot.cli.ingest",
 )
 
 

@@ -29,7 +29,7 @@ Answer = ClaimList | FiguresAnswer | EvidenceAnswer
 
 COMMANDS: dict[str, str] = {
     "claim": "search claims: statements, quotes, speakers (any spelling), outlets, topics",
-    "figures": "every figure for a topic, side by side, and how they relate",
+    "figures": "every figure for a topic: the verdict per scope, then the figures",
     "evidence": "status, independent origins and attribution of the best-matching claim",
     "speaker": "every claim by a speaker (any spelling, typos forgiven)",
     "source": "every claim from a source (id 003, file name, outlet or headline words)",
@@ -38,11 +38,12 @@ DEFAULT_LIMITS = {"claim": 5, "speaker": 25, "source": 25}
 
 
 def ask(engine: Factdesk, command: str, query: str, limit: int | None = None, *,
-        via: str | None = None, status: str | None = None) -> Answer:
+        via: str | None = None, status: str | None = None, relations: bool = False) -> Answer:
     """Run one command on the engine. Raises QueryError for an empty query (a /claim
-    with a ``via`` or ``status`` filter may have no words: every claim that passes)."""
+    with a ``via`` or ``status`` filter may have no words: every claim that passes);
+    ``relations``: /figures relates every pair too."""
     if command == "figures":
-        return engine.figures(query)
+        return engine.figures(query, relations=relations)
     if command == "evidence":
         return engine.evidence(query)
     n = DEFAULT_LIMITS[command] if limit is None else limit
@@ -89,6 +90,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         if command == "figures":
             parser.add_argument("--chart", type=Path, metavar="FILE.png", default=None,
                                 help="also write the chart of the figures as a PNG")
+            parser.add_argument("--relations", action="store_true",
+                                help="also say how each pair of figures relates")
         add_desk_options(parser)
         parser.set_defaults(handler=run, answer_command=command)
 
@@ -102,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Answer:
         try:
             return ask(desk.engine, args.answer_command, query, getattr(args, "limit", None),
-                       via=via, status=status)
+                       via=via, status=status, relations=getattr(args, "relations", False))
         except QueryError as exc:
             raise UsageError(f"{args.answer_command}: {exc}") from None
 

@@ -114,7 +114,9 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
         full = _take_flag(rest, "--full")
         via = _take_value(rest, "--via")
         status = _take_value(rest, "--status")
-        answer = ask(desk.engine, command, " ".join(rest), limit, via=via, status=status)
+        relations = _take_flag(rest, "--relations")
+        answer = ask(desk.engine, command, " ".join(rest), limit, via=via, status=status,
+                     relations=relations)
         return answer, render(answer, full=full)
     if command in {"notes", "note"}:
         if len(rest) != 1:

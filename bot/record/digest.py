@@ -406,29 +406,31 @@ def headline_range(answer: FiguresAnswer) -> tuple[str | None, Interval | None]:
 
 
 def open_conflicts(engine: DigestEngine) -> list[DigestConflict]:
-    """Topics whose figures clash or are unsettled, most important first (topic rank)."""
+    """Topics whose figures clash or are unsettled, most important first (topic rank),
+    from the /figures reasoning itself: its real contradictions (concurrent counts of one
+    group and place that do not meet, parts above their whole; never a withdrawn figure),
+    else live figures that differ while the sources say the count is unsettled."""
     out: list[DigestConflict] = []
     topics = sorted(engine.claimset.topics.values(), key=lambda t: (t.rank, t.id))
     for topic in topics:
         answer = engine.figures(topic.id)
-        clashes = [c for c in answer.comparisons if c.relation == "contradiction"]
-        differ = [c for c in answer.comparisons if c.relation not in ("agree", "same_report")]
-        caveats = list(getattr(answer, "caveats", []) or [])
-        if answer.conflict or clashes:
+        live = [f for f in answer.figures if not f.withdrawn]
+        differ = len({(f.low, f.high, f.unit) for f in live}) > 1
+        caveats = list(answer.caveats)
+        ids: list[str] = []
+        if answer.contradictions:
             kind: Literal["contradiction", "unsettled"] = "contradiction"
-            chosen = clashes
-            summary = "; ".join(c.explanation for c in clashes[:2]) or (
-                answer.explanation.split(";")[0]
-            )
-        elif len(answer.figures) >= 2 and differ and caveats:
-            kind, chosen = "unsettled", differ
-            summary = f"{answer.explanation.split(';')[0]}; the sources say: {caveats[0]}"
+            summary = "; ".join(c.explanation for c in answer.contradictions[:2])
+            for comp in answer.contradictions:
+                ids += [i for i in (comp.a, comp.b) if i not in ids]
+        elif len(live) >= 2 and differ and caveats:
+            kind = "unsettled"
+            lead = answer.verdict[0] if answer.verdict else answer.explanation
+            summary = f"{lead}; the sources say: {caveats[0]}"
+            ids = [f.id for f in live]
         else:
             continue
         scope, headline = headline_range(answer)
-        ids: list[str] = []
-        for comp in chosen:
-            ids += [i for i in (comp.a, comp.b) if i not in ids]
         out.append(
             DigestConflict(
                 topic=topic.id,

@@ -26,6 +26,8 @@ from bot.record.records import (
     DigestRun,
     DigestSnapshot,
     DigestSubscription,
+    DraftDecision,
+    DraftRow,
     Feedback,
     Note,
     RulingChange,
@@ -235,6 +237,34 @@ class ChangeFeed(Protocol):
     ) -> None:
         """Call ``handlers[channel](payload)`` for each announcement, until cancelled;
         ``on_connect`` after each (re)connection (something may have been missed)."""
+        ...
+
+
+@runtime_checkable
+class DraftRecord(Protocol):
+    """Ingest drafts: one per article text (the same text twice is refused), and the
+    append-only audit trail of who accepted or rejected which item. SQLite implements it;
+    PostgreSQL has the tables (its migration 3) and is to mirror these methods."""
+
+    async def add_draft(self, *, text_sha256: str, claimset: str, name: str, payload: str,
+                        by: str = "") -> DraftRow:
+        """Store a draft with the next id ("d1", "d2", ...); StoreError naming the earlier
+        draft when a draft of the same text (``text_sha256``) exists."""
+        ...
+
+    async def draft(self, draft_id: str) -> DraftRow | None: ...
+
+    async def drafts(self) -> list[DraftRow]:
+        """Every draft, oldest first."""
+        ...
+
+    async def decide_draft(self, draft_id: str, *, accepted: list[str], rejected: list[str],
+                           by: str, state: str) -> list[DraftDecision]:
+        """Append one decision row per item and set the draft's state, in one transaction."""
+        ...
+
+    async def draft_decisions(self, draft_id: str) -> list[DraftDecision]:
+        """The draft's audit trail, oldest first."""
         ...
 
 

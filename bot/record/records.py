@@ -162,3 +162,30 @@ class DigestRun(_Record):
     finished_at: dt.datetime | None
     message_id: int | None  # the first message, once sent
     messages: dict[int, int]  # part -> message id, for the parts already sent
+
+
+# -- ingest drafts -----------------------------------------------------------------------
+
+
+class DraftRow(_Record):
+    """A stored draft: the article's draft as JSON (``payload``) and its review state."""
+
+    id: str
+    text_sha256: str
+    claimset: str
+    name: str
+    payload: str
+    state: Literal["open", "accepted", "rejected", "partial"]
+    created_by: str
+    created_at: dt.datetime
+
+
+class DraftDecision(_Record):
+    """One row of the ingest audit trail: who accepted or rejected which drafted item."""
+
+    id: int
+    draft_id: str
+    item: str
+    decision: Literal["accepted", "rejected"]
+    by: str
+    at: dt.datetime

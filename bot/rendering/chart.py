@@ -10,11 +10,10 @@ and crossed out; the scope's best current range is shaded.
 
 Fields the answer may carry (read with defaults, so the chart works on today's model):
 
-- ``FigureRow.lifecycle`` (or ``.status``): a string, or an object with ``.status``;
-  ``"retracted"``/``"withdrawn"`` strike the figure. Today: every figure is "reported".
-- ``FigureGroup.best`` (or ``.best_range``): an :class:`Interval`, the best current
-  range of the scope (:func:`bot.answers.models.best_range`). Today:
-  ``FigureGroup.envelope`` (the envelope of the figures no later count supersedes).
+- ``FigureRow.withdrawn`` and ``.status``: a withdrawn figure (retracted, denied, or a
+  part of a withdrawn whole) is struck;
+- ``FigureGroup.best``: the best current range of the scope's main place
+  (:func:`bot.answers.models.best_range`; the envelope when an answer has none).
 """
 
 from __future__ import annotations
@@ -76,10 +75,11 @@ def chart_filename(answer: FiguresAnswer) -> str:
 
 
 def lifecycle(row: FigureRow) -> str:
-    """The figure's lifecycle status ("reported" when the model has none)."""
-    value: Any = getattr(row, "lifecycle", None) or getattr(row, "status", None)
-    value = getattr(value, "status", value)
-    return str(value or "reported").lower()
+    """The figure's standing: "withdrawn" when it leaves every range (retracted, denied,
+    or part of a withdrawn whole), else its status ("reported", "revised", "alleged")."""
+    if row.withdrawn:
+        return "withdrawn"
+    return str(row.status or "reported").lower()
 
 
 def _source_name(row: FigureRow) -> str:

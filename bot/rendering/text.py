@@ -130,7 +130,21 @@ def figure_coding(f: FigureRow) -> str:
     return f"→ {reads} (coded: {f.qualifier.replace('_', ' ')})"
 
 
+VERDICT_ORDER = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3, "same_report": 4,
+                 "withdrawn": 5}
+
+
+def figure_status(f: FigureRow) -> str:
+    """"" for a reported figure; "[withdrawn: retracted]", "[alleged]", "[revised]"."""
+    if f.withdrawn:
+        return f"[withdrawn: {f.status}]" if f.status in ("retracted", "denied") else (
+            "[withdrawn with what it belongs to]")
+    return f"[{f.status}]" if f.status != "reported" else ""
+
+
 def render_figures(answer: FiguresAnswer) -> str:
+    """The verdict first (at most eight lines, one per line), then the caveats, the
+    figures (withdrawn ones marked), and the pairwise relations when they were asked for."""
     if answer.topic is None:
         text = f"no match: no topic for “{answer.query}”"
         if answer.suggestions:
@@ -139,37 +153,41 @@ def render_figures(answer: FiguresAnswer) -> str:
     n = len(answer.figures)
     lines = [f"figures for {answer.topic_label} ({answer.topic}): {n}"]
     lines.append(f"contradiction: {'yes' if answer.conflict else 'no'}")
-    if answer.groups:  # the verdict, one line per scope group
+    if answer.verdict:
         label = answer.topic_label or answer.topic
         lines.append(f"{label}, by scope:")
-        for g in answer.groups:
-            lines.append(_wrap(f"- {g.summary}", "  ").replace("  - ", "- ", 1))
-        lines.append(answer.assessment)
+        lines.extend(f"- {line}" for line in answer.verdict)
     else:
         lines.append(textwrap.fill(answer.explanation, WIDTH))
     if answer.caveats:
         lines.append("caveats in the sources:")
         for note in answer.caveats:
             lines.append(_wrap(f"- {note}", "  ").replace("  - ", "- ", 1))
-    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3, "same_report": 4}
-    relations = sorted(
-        (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
-    )
-    if relations:
-        lines.append("")
-        lines.append("how they relate (within a scope, or a part larger than the whole):")
-        for c in relations:
-            lines.append(_wrap(f"{c.relation}: {c.explanation}", "  "))
     lines.append("")
     lines.append("figures:")
     for f in answer.figures:
         date = f.as_of.isoformat() if f.as_of else "undated"
-        lines.append(f"- {f.words}  {figure_coding(f)}")
+        mark = figure_status(f)
+        equivalent = f" (= {f.equivalent})" if f.equivalent else ""
+        lines.append(f"- {f.words}{equivalent}  {figure_coding(f)}{' ' + mark if mark else ''}")
         lines.append(f"    scope: {f.scope}; as of {date}")
         lines.append(f"    {figure_who(f)} [{f.file}]")
         lines.append(_wrap(f"“{f.quote}”", "    "))
+        for event in f.lifecycle:
+            by = f" by {event.by}" if event.by else ""
+            lines.append(_wrap(f"{event.kind}{by}: “{event.quote}” ({event.source_id})", "    "))
         for note in f.caveats:
             lines.append(_wrap(f"caveat: {note}", "    "))
+    if answer.relations:
+        relations = sorted(
+            (c for c in answer.comparisons if c.relation in VERDICT_ORDER),
+            key=lambda c: VERDICT_ORDER[c.relation],
+        )
+        lines.append("")
+        lines.append(f"how they relate ({len(relations)} pairs within a scope, or a part "
+                     "against its whole):")
+        for c in relations:
+            lines.append(_wrap(f"{c.relation}: {c.explanation}", "  "))
     return "\n".join(lines)
 
 

@@ -94,3 +94,11 @@ def code_text(text: str | None) -> str:
     if not text:
         return ""
     return str(text).replace("`", "ˋ").replace("@", "@" + ZWSP)
+
+
+def strike(text: str | None) -> str:
+    """``text`` made inert (:func:`escape`) and struck through (``~~text~~``): a withdrawn
+    figure stays readable and visibly withdrawn. Its own ``~`` are escaped, so nothing in
+    it closes the strike early; empty text stays empty (``~~~~`` would show)."""
+    inert = escape(text)
+    return f"~~{inert}~~" if inert else ""

@@ -30,7 +30,7 @@ from bot.claimset.status import EvidenceStatus, style
 from bot.formatting import compact_interval
 from bot.rendering.editorial import render_history
 from cogs.utils import limits
-from cogs.utils.escape import code_text, escape
+from cogs.utils.escape import code_text, escape, strike
 
 if TYPE_CHECKING:
     from bot.record.editorial import StatusHistory
@@ -47,6 +47,12 @@ EMBED_BUDGET = limits.EMBEDS_TOTAL_MAX - 100
 DESCRIPTION_BUDGET = limits.EMBED_DESCRIPTION_MAX - 96
 QUOTE_MAX = 900  # one quote in a block; longer ones are cut with an ellipsis
 TABLE_WIDTHS = {"words": 20, "range": 13, "scope": 16, "as of": 10, "source": 14}
+WITHDRAWN_MARK = "✗ "  # before a withdrawn figure's words in the table (code: no strike)
+VERDICT_LINE_MAX = 420  # one verdict line, escaped: eight fit the first page with room
+# A topic with thousands of figures: the table lists the first MAX_TABLE_ROWS (withdrawn
+# ones always), the figures in full the first MAX_FIGURES_IN_FULL; the CLI lists every one.
+MAX_TABLE_ROWS = 250
+MAX_FIGURES_IN_FULL = 40
 
 
 @dataclass
@@ -321,7 +327,7 @@ def _table_rows(figures: Sequence[FigureRow]) -> list[str]:
     cols = list(TABLE_WIDTHS)
     rows = [
         [
-            f.words,
+            (WITHDRAWN_MARK if f.withdrawn else "") + f.words,
             compact_interval(f.low, f.high),
             f.scope,
             f.as_of.isoformat() if f.as_of else "?",
@@ -344,19 +350,65 @@ def _tables(figures: Sequence[FigureRow], budget: int) -> list[str]:
     """The figures table as code blocks, split by rows so each block fits ``budget``."""
     rows = _table_rows(figures)
     header, body = rows[:2], rows[2:]
+    fence = len("```\n") + len("\n```")
+    head_size = sum(len(h) + 1 for h in header)
     blocks: list[str] = []
     current: list[str] = []
+    size = fence + head_size  # the block's length with the rows so far (one pass)
     for row in body:
-        candidate = "```\n" + "\n".join([*header, *current, row]) + "\n```"
-        if current and len(candidate) > budget:
+        if current and size + len(row) + 1 > budget:
             blocks.append("```\n" + "\n".join([*header, *current]) + "\n```")
-            current = []
+            current, size = [], fence + head_size
         current.append(row)
+        size += len(row) + 1
     blocks.append("```\n" + "\n".join([*header, *current]) + "\n```")
     return blocks
 
 
+def _listed(figures: Sequence[FigureRow], limit: int) -> list[FigureRow]:
+    """The first ``limit`` figures in the answer's order, and every withdrawn one."""
+    if len(figures) <= limit:
+        return list(figures)
+    return [f for i, f in enumerate(figures) if i < limit or f.withdrawn]
+
+
+def _verdict_chunk(answer: FiguresAnswer, label: str) -> str:
+    """The verdict as the first page's head: every line of it (at most eight), each
+    escaped and cut to ``VERDICT_LINE_MAX``, so the whole verdict fits one page."""
+    if not answer.verdict:
+        text = escape(answer.explanation) or (
+            "The sources contradict each other." if answer.conflict else "No contradiction.")
+        return f"**{truncate(text, 1500)}**"
+    lines = [f"• {truncate(escape(line), VERDICT_LINE_MAX)}" for line in answer.verdict]
+    return "\n".join([f"**{escape(label)}, by scope:**", *lines])
+
+
+def _figure_chunk(f: FigureRow) -> str:
+    """One figure in full; a withdrawn one struck (its lifecycle said under it)."""
+    who = "the article itself" if f.own_voice else escape(f.speaker or "unattributed")
+    reads = escape(f.reads) or f"{compact_interval(f.low, f.high)} {escape(f.unit)}"
+    words = strike(f.words) if f.withdrawn else f"**{escape(f.words)}**"
+    if f.equivalent:
+        words += f" (= {escape(f.equivalent)})"
+    status = f" · **{escape(f.status)}**" if f.status != "reported" or f.withdrawn else ""
+    note = f"\n*{escape(f.note)}*" if f.note else ""
+    events = "".join(
+        f"\n{escape(e.kind)}{' by ' + escape(e.by) if e.by else ''}: "
+        f"“{truncate(escape(e.quote), 300)}” (source {escape(e.source_id)})"
+        for e in f.lifecycle
+    )
+    return (
+        f"{words} → {reads} (coded: {escape(f.qualifier.replace('_', ' '))}){status}\n"
+        f"{escape(f.scope)} · as of {_date(f.as_of)} · {who}{_relay(f.via)}, "
+        f"source {escape(f.source_id)} ({escape(f.outlet or 'outlet unknown')})\n"
+        f"{blockquote(f.quote)}{events}{note}"
+    )
+
+
 def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
+    """The verdict on the first page (all of it), then the table of figures (withdrawn
+    ones marked), the caveats, each figure in full (withdrawn ones struck); the pairwise
+    relations only when the answer holds them (:func:`render_relations`)."""
     if answer.topic is None:
         return _no_match("topic", answer.query, answer.suggestions, version)
     label = answer.topic_label or answer.topic
@@ -366,19 +418,7 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         emoji, colour = style(EvidenceStatus.DISPUTED).emoji, style(EvidenceStatus.DISPUTED).colour
     else:
         emoji, colour = FIGURES_EMOJI, INFO_COLOUR
-    verdict = escape(answer.explanation) or (
-        "The sources contradict each other." if answer.conflict else "No contradiction."
-    )
-    # No envelope over every figure here: it would mix scopes (demonstrators with all
-    # deaths); the verdict and the "By scope" lines give each group its own range.
-    head = f"**{truncate(verdict, 1500)}**"
-    if answer.groups:  # the verdict as one line per scope group
-        lines = [f"• {escape(g.summary)}" for g in answer.groups]
-        head = truncate(
-            "\n".join([f"**{escape(label)}, by scope:**", *lines,
-                       f"**{escape(answer.assessment)}**"]),
-            1500,
-        )
+    head = _verdict_chunk(answer, label)
     footer = f"topic {answer.topic} · claim set {version}"
     title = truncate(
         f"{emoji} {escape(label)}: {len(answer.figures)} figure"
@@ -386,36 +426,58 @@ def render_figures(answer: FiguresAnswer, version: str) -> list[Page]:
         limits.EMBED_TITLE_MAX,
     )
     budget = DESCRIPTION_BUDGET - len(head) - 4
-    chunks = [head, *(_tables(answer.figures, budget) if answer.figures else [])]
+    listed = _listed(answer.figures, MAX_TABLE_ROWS)
+    chunks = [head, *(_tables(listed, budget) if listed else [])]
+    if len(listed) < len(answer.figures):
+        chunks.append(f"… and {len(answer.figures) - len(listed)} more figures: every one with "
+                      f"`python -m bot figures {code_text(answer.topic)}` (or `--json`).")
     if answer.caveats:
         chunks.append(
             "**Caveats in the sources**\n" + "\n".join(f"• {escape(c)}" for c in answer.caveats)
         )
-    # Pairs that count different groups are summed up by the scope lines above; only the
-    # relations within a group (and a part larger than its whole) are listed one by one.
-    order = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3, "same_report": 4}
-    relations = sorted(
-        (c for c in answer.comparisons if c.relation in order), key=lambda c: order[c.relation]
-    )
-    if relations:
-        chunks.append(
-            "**How the figures relate**\n"
-            + "\n".join(f"• {escape(c.relation)}: {escape(c.explanation)}" for c in relations)
-        )
-    for f in answer.figures:
-        who = "the article itself" if f.own_voice else escape(f.speaker or "unattributed")
-        reads = escape(f.reads) or f"{compact_interval(f.low, f.high)} {escape(f.unit)}"
-        note = f"\n*{escape(f.note)}*" if f.note else ""
-        chunks.append(
-            f"**{escape(f.words)}** → {reads} (coded: {escape(f.qualifier.replace('_', ' '))})\n"
-            f"{escape(f.scope)} · as of {_date(f.as_of)} · {who}{_relay(f.via)}, "
-            f"source {escape(f.source_id)} ({escape(f.outlet or 'outlet unknown')})\n"
-            f"{blockquote(f.quote)}{note}"
-        )
+    if answer.relations:
+        chunks.extend(_relation_chunks(answer))
+    in_full = _listed(answer.figures, MAX_FIGURES_IN_FULL)
+    chunks.extend(_figure_chunk(f) for f in in_full)
+    if len(in_full) < len(answer.figures):
+        chunks.append(f"{len(in_full)} of {len(answer.figures)} figures in full here; the table "
+                      "above lists them.")
     draft = _Draft(title=title, colour=colour, chunks=chunks, footer=footer)
     return _number_pages(
         [Page(embeds=[embed], match_id=answer.topic) for embed in _embeds(draft)]
     )
+
+
+RELATION_ORDER = {"contradiction": 0, "date": 1, "precision": 2, "agree": 3, "same_report": 4,
+                  "withdrawn": 5}
+
+
+def _relation_chunks(answer: FiguresAnswer) -> list[str]:
+    """The pairs within a scope (and a part against its whole), contradictions first."""
+    relations = sorted(
+        (c for c in answer.comparisons if c.relation in RELATION_ORDER),
+        key=lambda c: RELATION_ORDER[c.relation],
+    )
+    if not relations:
+        return ["**How the figures relate**\nNo two figures of one scope to relate."]
+    lines = [f"• {escape(c.relation)}: {escape(c.explanation)}" for c in relations]
+    return ["**How the figures relate**\n" + lines[0], *lines[1:]]
+
+
+def render_relations(answer: FiguresAnswer, version: str) -> list[Page]:
+    """The pairwise relations of a /figures answer asked with relations (the "Relations"
+    button): pages of their own, every one within Discord's limits."""
+    if answer.topic is None:
+        return _no_match("topic", answer.query, answer.suggestions, version)
+    label = answer.topic_label or answer.topic
+    draft = _Draft(
+        title=truncate(f"{FIGURES_EMOJI} {escape(label)}: how the figures relate",
+                       limits.EMBED_TITLE_MAX),
+        colour=INFO_COLOUR,
+        chunks=_relation_chunks(answer),
+        footer=f"topic {answer.topic} · claim set {version}",
+    )
+    return _number_pages([Page(embeds=[embed], match_id=None) for embed in _embeds(draft)])
 
 
 def show_image(page: Page, filename: str) -> None:

@@ -9,15 +9,17 @@ message's attachment alone, and "Post to channel" sends it again with the page.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
-from cogs.utils.rendering import Page, render, show_image
+from bot.answers.models import FiguresAnswer
+from cogs.utils.rendering import Page, render, render_relations, show_image
 from cogs.utils.tree import UNEXPECTED, reply_ephemeral
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ NOT_YOURS = "Only the person who asked can use these buttons."
 FEEDBACK_THANKS = "Thanks: the desk will review this match."
 ALREADY_POSTED = "This answer is already posted to the channel."
 ALREADY_REPORTED = "This match is already reported; thanks."
+RELATIONS_LABEL = "Relations"
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,12 @@ class AnswerView(discord.ui.View):
         feedback: bool,
         timeout: float | None = VIEW_TIMEOUT,
         upload: Upload | None = None,
+        relations: Callable[[], list[Page]] | None = None,
     ) -> None:
         super().__init__(timeout=timeout)
         self.author_id = author_id
+        # /figures: the pairwise relations' pages, worked out only when asked for.
+        self.relations_pages = relations
         self.upload = upload
         self.pages = list(pages)
         self.command = command
@@ -73,6 +79,8 @@ class AnswerView(discord.ui.View):
             self.remove_item(self.post)
         if not feedback:
             self.remove_item(self.wrong_match)
+        if relations is None:
+            self.remove_item(self.relations)
         self._sync_buttons()
 
     @property
@@ -185,6 +193,24 @@ class AnswerView(discord.ui.View):
         await reply_ephemeral(interaction, FEEDBACK_THANKS)
         await self._edit_origin()
 
+    @discord.ui.button(label=RELATIONS_LABEL, style=discord.ButtonStyle.secondary, row=1)
+    async def relations(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """How each pair of figures relates, shown only to whoever asked (their own pages)."""
+        if self.relations_pages is None:
+            await interaction.response.defer()
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        pages = await asyncio.to_thread(self.relations_pages)
+        view = AnswerView(author_id=self.author_id, pages=pages, command=self.command,
+                          query=self.query, can_post=False, feedback=False)
+        kwargs = view.send_kwargs()
+        if view.children:
+            kwargs["view"] = view
+        await interaction.followup.send(**kwargs, ephemeral=True, wait=True)
+        view.origin = interaction
+        if not view.children:
+            view.stop()
+
     async def _edit_origin(self) -> None:
         if self.origin is None:
             return
@@ -223,10 +249,18 @@ async def send_answer(
     """Render ``answer`` and respond (a followup when the interaction was deferred),
     ephemeral unless settings say otherwise; ``upload`` goes with it, shown in page 1."""
     bot: Any = interaction.client
-    pages = render(answer, version=bot.engine.claimset.version)
+    version = bot.engine.claimset.version
+    pages = render(answer, version=version)
     if upload is not None:
         show_image(pages[0], upload.filename)
     ephemeral = answers_privately(interaction)
+    relations = None
+    if isinstance(answer, FiguresAnswer) and len(answer.figures) > 1:
+        engine = bot.engine
+
+        def relations() -> list[Page]:
+            return render_relations(engine.figures(query, relations=True), version)
+
     view = AnswerView(
         author_id=interaction.user.id,
         pages=pages,
@@ -236,6 +270,7 @@ async def send_answer(
         feedback=any(p.match_id for p in pages),
         timeout=VIEW_TIMEOUT,
         upload=upload,
+        relations=relations,
     )
     kwargs = view.send_kwargs()
     if view.children:

@@ -113,7 +113,9 @@ def test_source_by_id_file_outlet_and_headline(desk: Factdesk, claimset: ClaimSe
 
 def test_death_figures_side_by_side_with_scope_explained(story_desk: Factdesk) -> None:
     desk = story_desk  # the five-article story: what it says is pinned here
-    answers = [desk.figures(q) for q in ("death toll", "killed", "dead", "fatalities")]
+    # pairwise relations are asked for (the default answer leads with the verdict only)
+    answers = [desk.figures(q, relations=True) for q in ("death toll", "killed", "dead",
+                                                         "fatalities")]
     assert len({a.topic for a in answers}) == 1 and answers[0].topic is not None
     deaths = answers[0]
     assert {"000", "002", "003", "004"} <= {f.source_id for f in deaths.figures}
@@ -141,7 +143,7 @@ def test_death_figures_side_by_side_with_scope_explained(story_desk: Factdesk) -
 
 def test_later_arrest_count_supersedes_the_earlier(story_desk: Factdesk) -> None:
     desk = story_desk
-    answers = [desk.figures(q) for q in ("arrested", "detained", "arrests")]
+    answers = [desk.figures(q, relations=True) for q in ("arrested", "detained", "arrests")]
     assert len({a.topic for a in answers}) == 1
     arrests = answers[0]
     assert arrests.topic != desk.figures("death toll").topic
@@ -186,7 +188,7 @@ def test_relays_of_one_wire_are_one_origin(tiny_claimset: ClaimSet) -> None:
 
 
 def test_contradiction_in_the_tiny_set(tiny_claimset: ClaimSet) -> None:
-    answer = Factdesk(tiny_claimset).figures("death toll")
+    answer = Factdesk(tiny_claimset).figures("death toll", relations=True)
     assert answer.conflict
     relations = {frozenset((c.a, c.b)): c.relation for c in answer.comparisons}
     assert relations[frozenset(("d-100", "d-102"))] == "contradiction"

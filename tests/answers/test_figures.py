@@ -229,7 +229,8 @@ def test_one_origin_never_agrees_with_itself(tiny_claimset: ClaimSet) -> None:
         "own-102": _relayed("own-102", "102", []),
     }
     cs = dataclasses.replace(tiny_claimset, figures=figures)
-    got = answer("deaths", cs.topics["deaths"], list(figures.values()), cs)
+    got = answer("deaths", cs.topics["deaths"], list(figures.values()), cs,
+                 relations_wanted=True)
     relation = {frozenset((c.a, c.b)): c for c in got.comparisons}
     same = relation[frozenset(("tass-100", "tass-101"))]
     assert same.relation == "same_report" and "TASS" in same.explanation
@@ -238,7 +239,7 @@ def test_one_origin_never_agrees_with_itself(tiny_claimset: ClaimSet) -> None:
 
 
 def test_the_two_translations_of_one_post_are_one_report(claimset: ClaimSet) -> None:
-    jihadists = Factdesk(claimset).figures("jihadists")
+    jihadists = Factdesk(claimset).figures("jihadists", relations=True)
     posts = [f for f in jihadists.figures if f.via and f.via[0].startswith("Facebook")]
     assert len({f.source_id for f in posts}) >= 2
     pairs = [c for c in jihadists.comparisons

@@ -17,6 +17,7 @@ from bot.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, build_parser, main
 from tests.conftest import create_database
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
+ARTICLE = Path(__file__).resolve().parents[1] / "data" / "ingest" / "article.txt"
 
 # argv of each subcommand that reaches its handler; "{claim}" is a claim id of the set.
 INVOCATIONS: dict[str, list[str]] = {
@@ -38,7 +39,14 @@ INVOCATIONS: dict[str, list[str]] = {
     "digest": ["digest"],
     "run": ["run"],
     "sync": ["sync", "--dry-run"],
+    "ingest": ["ingest", str(ARTICLE)],
+    "drafts list": ["drafts", "list"],
+    "drafts show": ["drafts", "show", "d1"],
+    "drafts accept": ["drafts", "accept", "d1", "--all", "--by", "Ed"],
+    "drafts reject": ["drafts", "reject", "d1", "--all", "--by", "Ed"],
 }
+# Commands that review a draft: the article is ingested first.
+NEEDS_DRAFT = {"drafts show", "drafts accept", "drafts reject"}
 # Commands that never read the claim set (or, for run, only after the token check).
 NO_CLAIMSET = {"sync"}
 NEEDS_TOKEN = {"run"}
@@ -109,6 +117,8 @@ def test_exit_codes(name: str, sets: dict[str, Path], tmp_path: Path,
         monkeypatch.setenv("FACTDESK_CLAIMSET_PATH", str(sets["missing"]))
         assert main(["run"]) == EXIT_USAGE
         return
+    if name in NEEDS_DRAFT:
+        assert main(argv("ingest", sets["good"], db, claim)) == EXIT_OK
     if name not in NO_CLAIMSET:
         assert main(argv(name, sets["good"], db, claim)) == EXIT_OK, capsys.readouterr().err
         capsys.readouterr()

@@ -344,3 +344,37 @@ def test_command_name_rule() -> None:
     for bad in ("", "Claim", "two words", "x" * 33, "emoji💥", "dot.name"):
         assert not valid_command_name(bad), bad
     assert command_problems({"name": "ok", "description": "", "type": 1})
+
+
+def test_the_practice_figures_lead_with_their_whole_verdict_and_strike_the_withdrawn() -> None:
+    from bot.answers.engine import Factdesk
+    from bot.claimset.loader import load_claimset
+    from cogs.utils.escape import escape, strike
+    from cogs.utils.rendering import render_relations
+    from tests.story_sets import PRACTICE
+
+    engine = Factdesk(load_claimset(PRACTICE))
+    for topic in ("deaths", "injured", "arrests", "economic-damage"):
+        answer = engine.figures(topic)
+        pages = render(answer, version="v")
+        assert_fits(pages)
+        first = pages[0].embeds[0].description or ""
+        for line in answer.verdict:  # the whole verdict on page 1, each line whole or cut
+            assert escape(line)[:200] in first, line
+    deaths = engine.figures("deaths")
+    text = "\n".join(e.description or "" for p in render(deaths, version="v") for e in p.embeds)
+    assert strike("164") in text  # a withdrawn figure, struck
+    assert "✗ 164" in text  # and marked in the table
+    assert "How the figures relate" not in text  # pairs only on request
+    related = render_relations(engine.figures("deaths", relations=True), version="v")
+    assert_fits(related)
+    assert "How the figures relate" in (related[0].embeds[0].description or "")
+
+
+def test_strike_keeps_text_inert() -> None:
+    from cogs.utils.escape import strike, unescape
+
+    assert strike("164") == "~~164~~"
+    assert strike("a ~~b~~ @everyone").startswith("~~") and "\\~\\~b" in strike("a ~~b~~")
+    assert unescape(strike("x*y")[2:-2]) == "x*y"
+    assert strike("") == ""

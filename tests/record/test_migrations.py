@@ -22,10 +22,12 @@ SHIPPED_SHA256 = {
     "sqlite": {
         1: "7f27fed3a31ab4b4bbe97438dadad168632c50e5ac93497f2fe9849a19a464e4",
         2: "72bf3e45589fc170121465ff1ef047ec1bca996a16794e5836d3195cce8c6b65",
+        3: "8a959252f5787f6aca947776fe6efa4a8b454d3f7335e9ce3fb668da38336526",
     },
     "postgres": {
         1: "f7b73404c0551d03b48f992d25bbc61060d5827e428816c4920356310f28a8ca",
         2: "6cde9156971a13bd1bdb2512aec582b9a4ca86136a36c9a8f6beb42bb7abef2c",
+        3: "d487befb9e98564359f6f23f7290e8e351da82e311109a7adb81b2fafdad854c",
     },
 }
 

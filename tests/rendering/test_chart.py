@@ -16,24 +16,12 @@ from bot.rendering.chart import MAX_PANELS, chart_filename, panels, render_png
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-class NewRow(FigureRow):
-    """A row as the figure model with a lifecycle will give it."""
-
-    lifecycle: str = "reported"
-
-
-class NewGroup(FigureGroup):
-    """A scope group as the figure model with a best range will give it."""
-
-    best: Interval | None = None
-
-
 def row(fid: str, low: float | None, high: float | None, *, day: int | None = 10,
-        source: str = "000", lifecycle: str = "reported") -> NewRow:
-    return NewRow(id=fid, low=low, high=high, qualifier="exact", words=fid, scope="all",
-                  unit="people", as_of=dt.date(2022, 1, day) if day else None, speaker=None,
-                  file=f"{source}.txt", source_id=source, outlet=None, quote="q",
-                  lifecycle=lifecycle)
+        source: str = "000", status: str = "reported") -> FigureRow:
+    return FigureRow(id=fid, low=low, high=high, qualifier="exact", words=fid, scope="all",
+                     unit="people", as_of=dt.date(2022, 1, day) if day else None, speaker=None,
+                     file=f"{source}.txt", source_id=source, outlet=None, quote="q",
+                     status=status, withdrawn=status in ("retracted", "denied"))
 
 
 def test_each_scope_is_a_panel_of_intervals_with_its_best_range(desk: Factdesk) -> None:
@@ -52,9 +40,9 @@ def test_each_scope_is_a_panel_of_intervals_with_its_best_range(desk: Factdesk) 
 
 
 def test_the_new_models_lifecycle_and_best_range_plug_in() -> None:
-    rows = [row("a", 164, 164, lifecycle="retracted"), row("b", 225, 225, day=14),
+    rows = [row("a", 164, 164, status="retracted"), row("b", 225, 225, day=14),
             row("c", 50, None, day=None)]
-    group = NewGroup(scope="all", figures=["a", "b", "c"], current=["b"],
+    group = FigureGroup(scope="all", figures=["a", "b", "c"], current=["b"],
                      envelope=Interval(low=50, high=None), best=Interval(low=225, high=225))
     answer = FiguresAnswer(query="deaths", topic="deaths", figures=rows, groups=[group])
     layout = panels(answer)

@@ -139,10 +139,44 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        3,
+        "ingest: drafts of articles and the append-only record of who accepted what",
+        """
+        CREATE TABLE drafts (
+            id          TEXT        PRIMARY KEY CHECK (length(id) > 0),
+            text_sha256 TEXT        NOT NULL UNIQUE,
+            claimset    TEXT        NOT NULL,
+            name        TEXT        NOT NULL DEFAULT '',
+            payload     TEXT        NOT NULL,
+            state       TEXT        NOT NULL DEFAULT 'open'
+                                    CHECK (state IN ('open', 'accepted', 'rejected', 'partial')),
+            created_by  TEXT        NOT NULL DEFAULT '',
+            created_at  TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE draft_decisions (
+            id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            draft_id  TEXT        NOT NULL REFERENCES drafts (id),
+            item      TEXT        NOT NULL,
+            decision  TEXT        NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+            by_name   TEXT        NOT NULL CHECK (length(by_name) > 0),
+            at        TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX draft_decisions_by_draft ON draft_decisions (draft_id, id);
+        CREATE FUNCTION draft_decisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'draft_decisions is an append-only audit log';
+        END;
+        $$;
+        CREATE TRIGGER draft_decisions_append_only_rows BEFORE UPDATE OR DELETE ON draft_decisions
+            FOR EACH ROW EXECUTE FUNCTION draft_decisions_append_only();
+        """,
+    ),
 ]
 
 # Every table the migrations create, for the integrity check.
 TABLES = (
+    "drafts", "draft_decisions",
     "rulings", "notes", "feedback", "digest_snapshots", "digest_snapshot_items",
     "digest_subscriptions", "digest_runs", "digest_messages",
 )

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 
 from bot.record.sqlite.digest import DigestQueries
+from bot.record.sqlite.drafts import DraftQueries
 from bot.record.sqlite.editorial import EditorialQueries
 
 log = logging.getLogger(__name__)
 
 
-class SQLiteStore(EditorialQueries, DigestQueries):
+class SQLiteStore(EditorialQueries, DigestQueries, DraftQueries):
     """An open SQLite database. Use ``async with SQLiteStore.open(path) as store``."""
 
 

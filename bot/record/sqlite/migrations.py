@@ -135,6 +135,36 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        3,
+        "ingest: drafts of articles and the append-only record of who accepted what",
+        """
+        CREATE TABLE drafts (
+            id          TEXT    PRIMARY KEY CHECK (length(id) > 0),
+            text_sha256 TEXT    NOT NULL UNIQUE,
+            claimset    TEXT    NOT NULL,
+            name        TEXT    NOT NULL DEFAULT '',
+            payload     TEXT    NOT NULL,
+            state       TEXT    NOT NULL DEFAULT 'open'
+                                CHECK (state IN ('open', 'accepted', 'rejected', 'partial')),
+            created_by  TEXT    NOT NULL DEFAULT '',
+            created_at  TEXT    NOT NULL
+        );
+        CREATE TABLE draft_decisions (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            draft_id  TEXT    NOT NULL REFERENCES drafts (id),
+            item      TEXT    NOT NULL,
+            decision  TEXT    NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+            by_name   TEXT    NOT NULL CHECK (length(by_name) > 0),
+            at        TEXT    NOT NULL
+        );
+        CREATE INDEX draft_decisions_by_draft ON draft_decisions (draft_id, id);
+        CREATE TRIGGER draft_decisions_append_only_update BEFORE UPDATE ON draft_decisions
+        BEGIN SELECT RAISE(ABORT, 'draft_decisions is an append-only audit log'); END;
+        CREATE TRIGGER draft_decisions_append_only_delete BEFORE DELETE ON draft_decisions
+        BEGIN SELECT RAISE(ABORT, 'draft_decisions is an append-only audit log'); END;
+        """,
+    ),
 ]
 
 

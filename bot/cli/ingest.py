@@ -1,0 +1,240 @@
+"""`python -m bot ingest FILE|-` drafts an article; `drafts list|show|accept|reject` reviews drafts."""  # noqa: E501
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import add_desk_options, emit, with_desk
+from bot.desk import Desk, NoDatabase, StoreMode
+from bot.ingest.drafting import draft_article
+from bot.ingest.models import Draft
+from bot.ingest.reading import IngestError, read_article
+from bot.ingest.review import accept, keep_draft, list_drafts, load_draft, reject
+from bot.record.protocols import DraftRecord
+from bot.record.records import StoreError
+
+log = logging.getLogger(__name__)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "ingest", help="draft an article's source, speakers, claims and figures"
+    )
+    p.add_argument("file", help="the article as plain UTF-8 text, or - for standard input")
+    p.add_argument("--outlet", help="the outlet, when the text does not state it")
+    p.add_argument("--published", type=_date, help="the publication date, YYYY-MM-DD")
+    p.add_argument("--url", help="where the article was read")
+    p.add_argument("--by", default="", help="who ingests (kept with the draft)")
+    add_desk_options(p, create_db=True)
+    p.set_defaults(handler=_ingest)
+
+    drafts = subparsers.add_parser("drafts", help="review drafts: list, show, accept, reject")
+    actions = drafts.add_subparsers(dest="drafts_action", metavar="ACTION", required=True)
+    q = actions.add_parser("list", help="every draft and its state")
+    add_desk_options(q)
+    q.set_defaults(handler=_list)
+    q = actions.add_parser("show", help="a draft's items, each with why it was drafted")
+    q.add_argument("draft")
+    add_desk_options(q)
+    q.set_defaults(handler=_show)
+    for name, handler in (("accept", _accept), ("reject", _reject)):
+        q = actions.add_parser(name, help=f"{name} items of a draft")
+        q.add_argument("draft")
+        q.add_argument("items", nargs="*", help="item ids (drafts show lists them)")
+        q.add_argument("--items", dest="more_items", nargs="+", default=[], help="item ids")
+        q.add_argument("--all", action="store_true", help="every item not decided yet")
+        q.add_argument("--by", required=True, help="who decides (goes to the audit trail)")
+        add_desk_options(q)
+        q.set_defaults(handler=handler)
+
+
+def _read(args: argparse.Namespace) -> tuple[str, str]:
+    if args.file == "-":
+        return read_article(sys.stdin.buffer.read(), "stdin"), "stdin"
+    path = Path(args.file)
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    with path.open("rb") as fh:
+        data = fh.read(1_000_001)
+    return read_article(data, str(path)), path.name
+
+
+def _store(desk: Desk) -> Any:
+    if desk.store is None:
+        raise NoDatabase(desk.settings.database.path)
+    if not isinstance(desk.store, DraftRecord):
+        raise IngestError("this database cannot keep drafts yet (only SQLite has DraftRecord)")
+    return desk.store
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    text, name = _read(args)
+
+    async def work(desk: Desk) -> Draft:
+        draft = draft_article(
+            text, desk.claimset, outlet=args.outlet, published=args.published, url=args.url
+        )
+        return await keep_draft(_store(desk), draft, text, name=name, by=args.by)
+
+    draft = _run(args, work)
+    emit(args, _contract(draft), render_draft(draft))
+    return 0
+
+
+def _run(args: argparse.Namespace, work: Any) -> Any:
+    try:
+        return with_desk(args, work, store=StoreMode.WRITE)
+    except StoreError as exc:
+        raise IngestError(str(exc)) from None
+
+
+def _contract(draft: Draft) -> dict:
+    """The JSON contract: {"draft", "source", "speakers", "claims", "figures"}."""
+    return draft.model_dump(mode="json", exclude={"text_sha256"})
+
+
+def render_draft(draft: Draft) -> str:
+    s = draft.source
+    lines = [
+        f"draft {draft.draft}: source {s.id} ({s.file})",
+        f"  outlet: {s.outlet or 'unknown'} ({s.outlet_basis}); published: "
+        f"{s.published or 'unknown'} ({s.published_basis}); headline: {s.headline or 'none'}",
+        f"  relays: {', '.join(s.relays) or 'none'}",
+    ]
+    new = [sp for sp in draft.speakers if not sp.existing]
+    lines.append(f"speakers ({len(draft.speakers)}, {len(new)} new):")
+    for sp in draft.speakers:
+        tag = "existing" if sp.existing else "NEW"
+        lines.append(
+            f"  [{sp.id}] {sp.name} ({tag}, {sp.kind}{', ' + sp.role if sp.role else ''}): {sp.why}"
+        )
+    lines.append(f"claims ({len(draft.claims)}):")
+    for c in draft.claims:
+        via = f" via {' > '.join(c.via)}" if c.via else ""
+        lines.append(f"  [{c.id}] {c.speaker}{via}: {c.statement}")
+    lines.append(f"figures ({len(draft.figures)}):")
+    for f in draft.figures:
+        interval = f"[{_n(f.low)}, {_n(f.high)}]"
+        extra = f" = {f.equivalent.words}" if f.equivalent else ""
+        life = f" ({', '.join(lc.kind for lc in f.lifecycle)})" if f.lifecycle else ""
+        lines.append(
+            f"  [{f.id}] {f.words!r}{extra} {f.qualifier} {interval} {f.unit}, "
+            f"{f.topic or 'no topic'}, {f.group or '-'}/{f.place or '-'}, as of "
+            f"{f.as_of or 'undated'} ({f.as_of_basis}), {f.speaker or 'the outlet'}"
+            f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}"
+            f"{'; ' + f.verdict if f.verdict else ''}"
+        )
+    lines.append(
+        f"review: python -m bot drafts accept {draft.draft} --all --by NAME "
+        f"(or name items), drafts reject {draft.draft} ITEM... --by NAME"
+    )
+    return "\n".join(lines)
+
+
+def _n(x: float | None) -> str:
+    return "open" if x is None else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,}")
+
+
+def _list(args: argparse.Namespace) -> int:
+    async def work(desk: Desk) -> list:
+        return await list_drafts(_store(desk))
+
+    rows = _run(args, work)
+    data = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "state": r.state,
+            "claimset": r.claimset,
+            "created_at": r.created_at.isoformat(),
+            "by": r.created_by,
+        }
+        for r in rows
+    ]
+    text = (
+        "\n".join(f"{r.id}  {r.state:<8}  {r.created_at:%Y-%m-%d %H:%M}  {r.name}" for r in rows)
+        or "no drafts (python -m bot ingest FILE makes one)"
+    )
+    emit(args, data, text)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    async def work(desk: Desk) -> tuple:
+        store = _store(desk)
+        stored = await load_draft(store, args.draft)
+        return stored, await store.draft_decisions(args.draft)
+
+    stored, decisions = _run(args, work)
+    trail = [f"{d.at:%Y-%m-%d %H:%M} {d.by} {d.decision} {d.item}" for d in decisions]
+    text = (
+        render_draft(stored.draft)
+        + f"\nstate: {stored.row.state}"
+        + ("\naudit:\n  " + "\n  ".join(trail) if trail else "")
+    )
+    data = _contract(stored.draft) | {
+        "state": stored.row.state,
+        "decisions": [d.model_dump(mode="json") for d in decisions],
+    }
+    emit(args, data, text)
+    return 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    async def work(desk: Desk) -> Any:
+        return await accept(
+            _store(desk),
+            desk.claimset,
+            args.draft,
+            args.items + args.more_items,
+            everything=args.all,
+            by=args.by,
+        )
+
+    written = _run(args, work)
+    data = {
+        "draft": args.draft,
+        "accepted": written.items,
+        "files": written.files,
+        "backups": written.backups,
+        "skipped": written.skipped,
+    }
+    text = (
+        f"draft {args.draft}: accepted {len(written.items)} item(s) by {args.by}; wrote "
+        f"{', '.join(written.files)}; previous files in {written.backups}; the set validates"
+    )
+    if written.skipped:
+        text += "\nnot written: " + "; ".join(f"{k}: {v}" for k, v in written.skipped.items())
+    emit(args, data, text)
+    return 0
+
+
+def _reject(args: argparse.Namespace) -> int:
+    async def work(desk: Desk) -> Any:
+        return await reject(
+            _store(desk), args.draft, args.items + args.more_items, everything=args.all, by=args.by
+        )
+
+    decisions = _run(args, work)
+    emit(
+        args,
+        [d.model_dump(mode="json") for d in decisions],
+        f"draft {args.draft}: rejected {', '.join(d.item for d in decisions)} by {args.by}",
+    )
+    return 0
+
+
+__all__ = ["json", "register"]

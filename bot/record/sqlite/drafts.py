@@ -1,0 +1,112 @@
+"""Ingest drafts in SQLite (migration 3): one row per drafted article, and the append-only
+``draft_decisions`` audit trail of who accepted or rejected which item."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from bot.record.records import DraftDecision, DraftRow, StoreError
+from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text, to_text
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = "id, text_sha256, claimset, name, payload, state, created_by, created_at"
+
+
+def _row(row: sqlite3.Row) -> DraftRow:
+    return DraftRow(
+        id=row[0],
+        text_sha256=row[1],
+        claimset=row[2],
+        name=row[3],
+        payload=row[4],
+        state=row[5],
+        created_by=row[6],
+        created_at=from_text(row[7]),
+    )
+
+
+class DraftQueries(SQLiteConnection):
+    """:class:`bot.record.protocols.DraftRecord` over one SQLite connection."""
+
+    async def add_draft(
+        self, *, text_sha256: str, claimset: str, name: str, payload: str, by: str = ""
+    ) -> DraftRow:
+        """Store a new draft with the next id ("d1", "d2"...); StoreError when the same text
+        was drafted before (the error names that draft)."""
+        async with self._write() as conn:
+            same = await fetchone(
+                conn, "SELECT id FROM drafts WHERE text_sha256 = ?", (text_sha256,)
+            )
+            if same is not None:
+                raise StoreError(f"this text was already ingested as draft {same[0]}")
+            count = await fetchone(conn, "SELECT count(*) FROM drafts")
+            ident = f"d{int(count[0] if count else 0) + 1}"
+            at = to_text(self._clock())
+            await conn.execute(
+                f"INSERT INTO drafts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+                (ident, text_sha256, claimset, name, payload, by, at),
+            )
+        return DraftRow(
+            id=ident,
+            text_sha256=text_sha256,
+            claimset=claimset,
+            name=name,
+            payload=payload,
+            state="open",
+            created_by=by,
+            created_at=from_text(at),
+        )
+
+    async def draft(self, draft_id: str) -> DraftRow | None:
+        row = await self._fetchone(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
+        return None if row is None else _row(row)
+
+    async def drafts(self) -> list[DraftRow]:
+        rows = await self._fetchall(f"SELECT {_COLUMNS} FROM drafts ORDER BY created_at, id")
+        return [_row(r) for r in rows]
+
+    async def decide_draft(
+        self, draft_id: str, *, accepted: list[str], rejected: list[str], by: str, state: str
+    ) -> list[DraftDecision]:
+        """Record decisions on items and the draft's new state, in one transaction."""
+        by = by.strip()
+        if not by:
+            raise StoreError("drafts: who decides (--by) is empty")
+        at = to_text(self._clock())
+        out: list[DraftDecision] = []
+        async with self._write() as conn:
+            for item, decision in [(i, "accepted") for i in accepted] + [
+                (i, "rejected") for i in rejected
+            ]:
+                cur = await conn.execute(
+                    "INSERT INTO draft_decisions (draft_id, item, decision, by_name, at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (draft_id, item, decision, by, at),
+                )
+                out.append(
+                    DraftDecision(
+                        id=int(cur.lastrowid or 0),
+                        draft_id=draft_id,
+                        item=item,
+                        decision=decision,
+                        by=by,
+                        at=from_text(at),
+                    )
+                )  # type: ignore[arg-type]
+            await conn.execute("UPDATE drafts SET state = ? WHERE id = ?", (state, draft_id))
+        return out
+
+    async def draft_decisions(self, draft_id: str) -> list[DraftDecision]:
+        rows = await self._fetchall(
+            "SELECT id, draft_id, item, decision, by_name, at FROM draft_decisions"
+            " WHERE draft_id = ? ORDER BY id",
+            (draft_id,),
+        )
+        return [
+            DraftDecision(
+                id=r[0], draft_id=r[1], item=r[2], decision=r[3], by=r[4], at=from_text(r[5])
+            )
+            for r in rows
+        ]
