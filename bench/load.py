@@ -8,6 +8,13 @@ a mix of ``/claim``, ``/figures`` and autocomplete interactions, each from its o
 a steady rate (``steady``), and records for each interaction the time from dispatch to
 the bot's first response (the callback Discord must get within 3 s).
 
+The fake has two servers, one on each shard of two, and the interactions alternate
+between them. ``--processes 1`` (the default) runs one unsharded bot in both;
+``--processes 2`` runs two bot processes, shard 0 and shard 1 of 2 (``[discord]
+shard_ids``, ``shard_count``), each answering its own server's half; they share one
+PostgreSQL database (``--database-url``, required for 2; one process uses it too when
+given, else its own SQLite file).
+
 Bounded: at most ``--count`` interactions (default 200, up to 2,000), a timeout per run,
 loopback only. Prints one row per run and, with ``--json FILE``, writes the rows.
 """
@@ -27,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.fake_discord import FakeDiscord, SentInteraction
+from tests.e2e.fake_discord import FakeDiscord, SentInteraction, shard_of
 from tests.e2e.spec_check import SpecChecker
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,7 @@ MIX = (("claim", 0.4), ("figures", 0.3), ("autocomplete", 0.3))  # the issue's 8
 
 @dataclass
 class Row:
+    processes: int
     mode: str
     count: int
     rate: float | None  # interactions per second (steady), None for a burst
@@ -58,15 +66,18 @@ class Row:
     wall_s: float
 
 
-def routing_only() -> SpecChecker:
+class RoutingOnly(SpecChecker):
     """A checker that routes requests but validates no body (the bot alone is measured)."""
-    checker = SpecChecker.load()
 
-    def check(method: str, path: str, body: Any) -> tuple[Any, list[str]]:
-        return checker.route(path), []
+    def check(self, method: str, path: str, body: Any,
+              files: list[str] | None = None) -> tuple[Any, list[str]]:
+        return self.route(path), []
 
-    checker.check = check  # type: ignore[method-assign]
-    return checker
+
+def routing_only() -> SpecChecker:
+    """A routing-only checker of its own (the one ``SpecChecker.load`` caches is shared by
+    every fake in the process, and keeps validating)."""
+    return RoutingOnly(SpecChecker.load().spec)
 
 
 def plan(count: int) -> list[tuple[str, str]]:
@@ -86,12 +97,16 @@ def plan(count: int) -> list[tuple[str, str]]:
 
 
 async def _send(fake: FakeDiscord, kind: str, text: str) -> SentInteraction:
-    fake.user = fake.new_user(f"r{len(fake.interactions)}")
+    """One interaction from a new user, in the servers in turn."""
+    n = len(fake.interactions)
+    fake.user = fake.new_user(f"r{n}")
+    guild_id = list(fake.guilds)[n % len(fake.guilds)]
     if kind == "autocomplete":
         command, option, _ = AUTOCOMPLETE
-        return await fake.autocomplete(command, option, text)
+        return await fake.autocomplete(command, option, text, guild_id=guild_id)
     option = QUERIES[kind][0]
-    return await fake.slash(kind, [{"name": option, "type": STRING, "value": text}])
+    return await fake.slash(kind, [{"name": option, "type": STRING, "value": text}],
+                            guild_id=guild_id)
 
 
 async def run_once(fake: FakeDiscord, count: int, rate: float | None,
@@ -123,7 +138,7 @@ async def quiet(fake: FakeDiscord, deadline: float, still: float = 1.0) -> None:
             return
 
 
-def summarise(mode: str, count: int, rate: float | None, spec_check: bool,
+def summarise(processes: int, mode: str, count: int, rate: float | None, spec_check: bool,
               sent: list[SentInteraction], wall: float) -> Row:
     waits = sorted((s.first_response_at - s.sent_at) * 1000 for s in sent
                    if s.first_response_at is not None)
@@ -134,7 +149,8 @@ def summarise(mode: str, count: int, rate: float | None, spec_check: bool,
         return waits[min(len(waits) - 1, round(p / 100 * (len(waits) - 1)))]
 
     return Row(
-        mode=mode, count=count, rate=rate, spec_check=spec_check, answered=len(waits),
+        processes=processes, mode=mode, count=count, rate=rate, spec_check=spec_check,
+        answered=len(waits),
         within_3s=sum(w <= LIMIT_S * 1000 for w in waits),
         p50_ms=round(statistics.median(waits), 1) if waits else float("nan"),
         p99_ms=round(pct(99), 1), max_ms=round(waits[-1], 1) if waits else float("nan"),
@@ -143,34 +159,44 @@ def summarise(mode: str, count: int, rate: float | None, spec_check: bool,
 
 
 async def measure(counts: list[int], rate: float, spec_check: bool,
-                  timeout: float) -> list[Row]:
+                  timeout: float, processes: int = 1,
+                  database_url: str | None = None) -> list[Row]:
     rows: list[Row] = []
     checker = None if spec_check else routing_only()
     async with FakeDiscord(checker=checker, first_response_limit=3600.0) as fake:
+        fake.add_guild(shard=1 - shard_of(fake.guild_id, 2), shard_count=2)
         with tempfile.TemporaryDirectory(prefix="factdesk-load-") as workdir:
-            bot = BotProcess(fake, Path(workdir))
-            await bot.start()
+            bots = [
+                BotProcess(fake, Path(workdir) / f"shard{n}", database_url=database_url,
+                           shards=([n], processes) if processes > 1 else None)
+                for n in range(processes)
+            ]
             try:
-                await bot.wait_ready()
-                await run_once(fake, 5, None, timeout)  # warm up: first answers build caches
+                for bot in bots:
+                    await bot.start()
+                for bot in bots:
+                    await bot.wait_ready(timeout=90)
+                await run_once(fake, 10, None, timeout)  # warm up: first answers build caches
                 for count in counts:
                     for mode, r in (("burst", None), ("steady", rate)):
                         begin = time.monotonic()
                         sent = await run_once(fake, count, r, timeout)
-                        row = summarise(mode, count, r, spec_check, sent,
+                        row = summarise(processes, mode, count, r, spec_check, sent,
                                         time.monotonic() - begin)
                         rows.append(row)
                         print(format_row(row), flush=True)
             finally:
-                code = await bot.stop()
-            if code != 0 or "Traceback" in bot.output:
-                raise SystemExit(f"the bot failed under load (exit {code}):\n{bot.tail()}")
+                codes = [await bot.stop() for bot in bots]
+            for bot, code in zip(bots, codes, strict=True):
+                if code != 0 or "Traceback" in bot.output:
+                    raise SystemExit(f"a bot failed under load (exit {code}):\n{bot.tail()}")
     return rows
 
 
 def format_row(row: Row) -> str:
     how = "burst" if row.rate is None else f"{row.rate:g}/s"
-    return (f"{row.count:>5} {how:>7} spec={'on ' if row.spec_check else 'off'} "
+    spec = "on " if row.spec_check else "off"
+    return (f"{row.processes} proc {row.count:>5} {how:>7} spec={spec} "
             f"answered {row.answered}/{row.count}, within 3 s {row.within_3s}, "
             f"p50 {row.p50_ms:.0f} ms, p99 {row.p99_ms:.0f} ms, max {row.max_ms:.0f} ms "
             f"({row.wall_s:.1f} s)")
@@ -192,10 +218,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-spec-check", action="store_true",
                         help="the fake accepts requests without validating them")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per run")
+    parser.add_argument("--processes", type=int, choices=(1, 2), default=1,
+                        help="bot processes: 1 (unsharded) or 2 (shard 0 and 1 of 2)")
+    parser.add_argument("--database-url", help="a postgresql:// database the bots share "
+                        "(needed for 2 processes; the bots create their tables there)")
     parser.add_argument("--json", type=Path, help="write the rows here")
     args = parser.parse_args(argv)
+    if args.processes > 1 and not args.database_url:
+        parser.error("--processes 2 needs --database-url (processes share one PostgreSQL)")
     logging.basicConfig(level=logging.WARNING)
-    rows = asyncio.run(measure(args.counts, args.rate, not args.no_spec_check, args.timeout))
+    rows = asyncio.run(measure(args.counts, args.rate, not args.no_spec_check, args.timeout,
+                               args.processes, args.database_url))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
     return 0 if all(r.answered == r.count for r in rows) else 1

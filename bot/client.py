@@ -107,6 +107,25 @@ class FactdeskBot(commands.Bot):
         user = self.user
         log.info("ready as %s (%s) in %d guilds", user, user.id if user else "?", len(self.guilds))
 
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards hold the guild (always, for an unsharded bot).
+
+        Discord routes a guild to shard ``(guild_id >> 22) % shard_count``
+        (discord.py's ``AutoShardedClient._get_websocket``, ``Guild.shard_id``).
+        """
+        count = self.shard_count
+        mine = getattr(self, "shard_ids", None)  # AutoShardedClient's; None = every shard
+        if not count or mine is None:
+            return True
+        return (guild_id >> 22) % count in mine
+
+    def owns_channel(self, channel_id: int, guild_id: int | None) -> bool:
+        """Whether this process posts in the channel: its guild is on one of our shards
+        (a channel whose guild is not known: when one of our shards holds it)."""
+        if guild_id is not None:
+            return self.owns_guild(guild_id)
+        return self.shard_count is None or self.get_channel(channel_id) is not None
+
     async def is_factdesk_owner(self, user: discord.abc.User) -> bool:
         """settings.discord.owner_ids, else the application's owner or team."""
         if user.id in self.settings.discord.owner_ids:
@@ -127,6 +146,24 @@ class FactdeskBot(commands.Bot):
             )
 
 
+class ShardedFactdeskBot(FactdeskBot, commands.AutoShardedBot):
+    """The same bot as discord.py's AutoShardedBot: the shards in ``[discord] shard_ids`` of
+    ``shard_count`` (or, with ``autoshard``, as many as Discord recommends)."""
+
+
+def make_bot(settings: Settings, desk: Desk | None, **options: Any) -> FactdeskBot:
+    """The bot the settings ask for: sharded when ``[discord]`` names shards, else plain."""
+    conf = settings.discord
+    if not conf.shard_count and not conf.autoshard:
+        return FactdeskBot(settings, desk, **options)
+    log.info("sharded: %s of %s", conf.shard_ids or "every shard",
+             conf.shard_count or "as many as Discord recommends")
+    return ShardedFactdeskBot(
+        settings, desk, shard_count=conf.shard_count or None,
+        shard_ids=conf.shard_ids or None, **options,
+    )
+
+
 # -- running ---------------------------------------------------------------------------
 
 
@@ -140,6 +177,7 @@ async def serve(
 ) -> int:
     """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
     from bot.desk import open_desk
+    from bot.desk.changes import follow_changes
     from bot.desk.watch import watch_claimset
 
     assert settings.token is not None
@@ -151,7 +189,7 @@ async def serve(
 
     async with (
         open_desk(settings, claimset=claimset, db_must_exist=db_must_exist) as desk,
-        FactdeskBot(settings, desk) as bot,
+        make_bot(settings, desk) as bot,
     ):
         tasks = {
             asyncio.create_task(bot.start(settings.token.get_secret_value()), name="bot"),
@@ -159,6 +197,9 @@ async def serve(
         }
         if watch:
             tasks.add(asyncio.create_task(watch_claimset(desk), name="watch"))
+        if desk.change_feed is not None:  # other processes' rulings and reloads, at once
+            tasks.add(asyncio.create_task(follow_changes(desk, desk.change_feed),
+                                          name="changes"))
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         log.info("shutting down")
         await drain_answers(DRAIN_SECONDS)

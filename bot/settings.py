@@ -29,6 +29,7 @@ from pydantic import (
     SecretStr,
     Strict,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from rapidfuzz import process
@@ -44,6 +45,7 @@ DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg"
 TOKEN_ENV = "DISCORD_TOKEN"
 ENV_PREFIX = "FACTDESK_"
 
+MAX_SHARDS = 65536  # far above what any bot runs; a typo such as 1e9 is refused
 SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit integers, never 0
 Snowflake = Annotated[int, Strict()]  # an int, not a bool, a float or a string
 Flag = Annotated[bool, Strict()]  # true or false, not "yes" or 1
@@ -104,8 +106,40 @@ class DiscordSettings(_Section):
     ephemeral: Flag = Field(True, description="true or false")
     api_base: str = Field(DEFAULT_API_BASE, description="an http:// or https:// URL")
     gateway_url: str = Field(DEFAULT_GATEWAY_URL, description="a ws:// or wss:// URL")
+    # Sharding (discord.py's AutoShardedBot): 0 = one gateway connection, no shards; N =
+    # the bot's shards in all, of which this process runs shard_ids (empty: all N).
+    shard_count: Annotated[int, Strict()] = Field(
+        0, ge=0, le=MAX_SHARDS, description=f"a number of shards from 0 to {MAX_SHARDS}"
+    )
+    shard_ids: list[Annotated[int, Strict()]] = Field(
+        default_factory=list, description="a list of shard numbers"
+    )
+    # true with no shard_count: one process runs as many shards as Discord recommends.
+    autoshard: Flag = Field(False, description="true or false")
 
     _check_ids = field_validator("guild_ids", "owner_ids", "editor_role_ids")(_snowflakes)
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_of_the_count(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        if "shard_count" not in info.data:  # itself refused: that is the one line
+            return value
+        count = info.data["shard_count"]
+        if value and not count:
+            raise ValueError("needs discord.shard_count (how many shards the bot has in all)")
+        if count and any(not 0 <= v < count for v in value):
+            raise ValueError(f"must be shard numbers from 0 to {count - 1} (shard_count {count})")
+        if len(set(value)) != len(value):
+            raise ValueError("names a shard twice")
+        return value
+
+    @field_validator("autoshard")
+    @classmethod
+    def _auto_or_counted(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("shard_count"):
+            raise ValueError("leave it out with discord.shard_count (autoshard asks Discord "
+                             "for the count)")
+        return value
 
     @field_validator("api_base")
     @classmethod

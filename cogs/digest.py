@@ -80,6 +80,7 @@ class DigestCog(FactdeskCog):
             render=render_digest_messages,
             find_sent=functools.partial(find_own_message, self.bot),
             clock=lambda: self.clock(),
+            owns=lambda sub: self.bot.owns_channel(sub.channel_id, sub.guild_id),
         )
         self.check_due.start()
 

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # How often the bot looks for rulings and notes written by another process (the CLI).
 EXTERNAL_CHECK_SECONDS = 5.0
+# On a store that announces changes (PostgreSQL: bot.desk.changes rereads at once), the
+# poll is only the fallback for a lost listening connection.
+FALLBACK_CHECK_SECONDS = 30.0
 StatusChoice = Literal["in_review", "confirmed", "misleading", "false", "clear"]
 
 
@@ -49,6 +52,8 @@ class Editorial(FactdeskCog):
 
     async def cog_load(self) -> None:
         if self.bot.desk is not None and self.bot.desk.editorial is not None:
+            if self.bot.desk.change_feed is not None:
+                self.watch_store.change_interval(seconds=FALLBACK_CHECK_SECONDS)
             self.watch_store.start()
 
     async def cog_unload(self) -> None:

@@ -86,8 +86,11 @@ class About(
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.desk.reload()
         colour = RELOADED_COLOUR if report.ok else NOT_RELOADED_COLOUR
+        text = report.text()
+        if report.ok and await self.desk.announce_reload():
+            text += "\nThe other bot processes on this database were asked to reload too."
         await interaction.followup.send(
-            embed=text_embed("Claim set reload", report.text(), colour), ephemeral=True
+            embed=text_embed("Claim set reload", text, colour), ephemeral=True
         )
         log.info("reload by %s: ok=%s", interaction.user.id, report.ok)
 

@@ -198,3 +198,12 @@ async def backend(backend_name: str, tmp_path: Path) -> AsyncIterator[Backend]:
     """A fresh database on each backend, for this test alone."""
     async with backend_for(backend_name, tmp_path) as made:
         yield made
+
+
+@pytest.fixture
+async def postgres(postgres_reason: str | None, tmp_path: Path) -> AsyncIterator[Backend]:
+    """A fresh PostgreSQL database, for what only it does (several processes, one record);
+    skipped with the reason without a server (a failure under TEST_POSTGRES_REQUIRED=1)."""
+    skip_or_fail_without_postgres(postgres_reason)
+    async with backend_for("postgres", tmp_path) as made:
+        yield made

@@ -285,6 +285,7 @@ MARKDOWN = README.read_text(encoding="utf-8")
 BLOCKS = fenced_blocks(MARKDOWN)
 COMMAND_BLOCKS = [b for b in BLOCKS if b.lang != "toml" and is_command_block(b)]
 TOML_BLOCKS = [b for b in BLOCKS if b.lang == "toml"]
+UNIT_BLOCKS = [b for b in BLOCKS if b.lang == "ini"]  # systemd units
 INLINE = inline_commands(MARKDOWN)
 
 
@@ -293,7 +294,8 @@ def test_the_readme_has_examples_of_each_kind() -> None:
     assert len(COMMAND_BLOCKS) >= 4
     assert len(INLINE) >= 10
     # A block that is neither TOML nor commands is the map of the tree, nothing else.
-    others = [b for b in BLOCKS if b not in TOML_BLOCKS and b not in COMMAND_BLOCKS]
+    others = [b for b in BLOCKS
+              if b not in TOML_BLOCKS and b not in COMMAND_BLOCKS and b not in UNIT_BLOCKS]
     for block in others:
         assert block.text.lstrip().startswith("seeds/"), (
             f"README.md:{block.line}: a code block this test does not know how to run"
@@ -361,3 +363,22 @@ def test_toml_examples_are_answered(story_sandbox: Sandbox) -> None:
         mine = [f for f in answer["figures"] if f["id"] == figure["id"]]
         assert mine, _report(command, done)
         assert mine[0]["as_of"] == figure["as_of"].isoformat()
+
+
+@pytest.mark.parametrize("block", UNIT_BLOCKS, ids=lambda b: f"line{b.line}")
+def test_unit_examples_name_real_flags_and_settings(block: Block, sandbox: Sandbox) -> None:
+    """A systemd unit: ``ExecStart`` runs ``python -m bot run`` with flags it has, and
+    every variable of ``Environment`` is a setting the bot reads."""
+    import configparser
+
+    from bot.settings import _env_names
+
+    unit = configparser.ConfigParser(interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read_string(block.text)
+    start = unit["Service"]["ExecStart"]
+    assert " -m bot run" in start, f"README.md:{block.line}: ExecStart does not run the bot"
+    check_help_only(sandbox, start[start.index("python"):])
+    names = [pair.split("=", 1)[0] for pair in unit["Service"]["Environment"].split()]
+    unknown = [n for n in names if n not in _env_names()]
+    assert names and not unknown, f"README.md:{block.line}: unknown settings {unknown}"

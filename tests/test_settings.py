@@ -251,3 +251,39 @@ def test_database_url_picks_postgresql_and_a_bad_one_is_one_line_without_its_pas
     assert info.value.problems == [
         f"{path}: database.url: must be a postgresql://USER@HOST/DATABASE URL"
     ]
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("shard_ids = [0]", "discord.shard_ids: needs discord.shard_count"),
+        ("shard_count = 2\nshard_ids = [2]",
+         "discord.shard_ids: must be shard numbers from 0 to 1 (shard_count 2)"),
+        ("shard_count = 2\nshard_ids = [1, 1]", "discord.shard_ids: names a shard twice"),
+        ("shard_count = -1", "discord.shard_count: must be a number of shards from 0 to"),
+        ('shard_count = "2"', "discord.shard_count: must be a number of shards"),
+        ("shard_count = 2\nshard_ids = [true]", "discord.shard_ids: must be a list of shard"),
+        ("shard_count = 2\nautoshard = true", "discord.autoshard: leave it out with"),
+    ],
+)
+def test_shard_settings_are_checked_as_one_line(tmp_path: Path, toml: str, problem: str) -> None:
+    path = write(tmp_path, f"[discord]\n{toml}\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, env={})
+    assert len(info.value.problems) == 1 and problem in info.value.problems[0], info.value
+
+
+def test_shards_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "[discord]\nshard_count = 4\nshard_ids = [0, 2]\n")
+    discord = load_settings(path, env={}).discord
+    assert (discord.shard_count, discord.shard_ids, discord.autoshard) == (4, [0, 2], False)
+    env = {"FACTDESK_DISCORD_SHARD_COUNT": "2", "FACTDESK_DISCORD_SHARD_IDS": "1"}
+    discord = load_settings(None, env=env).discord
+    assert (discord.shard_count, discord.shard_ids) == (2, [1])
+    assert load_settings(None, env={"FACTDESK_DISCORD_AUTOSHARD": "true"}).discord.autoshard
+    with pytest.raises(SettingsError) as info:
+        load_settings(None, env={"FACTDESK_DISCORD_SHARD_IDS": "0,1"})
+    assert info.value.problems == [
+        "FACTDESK_DISCORD_SHARD_IDS: discord.shard_ids: needs discord.shard_count "
+        "(how many shards the bot has in all)"
+    ]

@@ -25,9 +25,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,10 +38,10 @@ from bot.claimset.loader import load_claimset
 from bot.claimset.model import ClaimSet
 from bot.desk.reload import ReloadReport, reload_engine
 from bot.errors import FactdeskError
-from bot.record.digest_runner import DigestRunner, FindSentFn, RenderFn, SendFn
+from bot.record.digest_runner import DigestRunner, FindSentFn, OwnsFn, RenderFn, SendFn
 from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
-from bot.record.protocols import RecordStore
+from bot.record.protocols import RELOAD_CHANNEL, ChangeFeed, RecordStore
 from bot.record.records import StoreError
 from bot.record.store import Store
 from bot.settings import DatabaseSettings, Settings
@@ -76,6 +77,8 @@ class Desk:
     store: RecordStore | None = None
     editorial: EditorialDesk | None = None
     subscriptions: DigestSubscriptions | None = None  # None without a database
+    # Names this process in what it announces to the others sharing its database.
+    process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def claimset(self) -> ClaimSet:
@@ -98,11 +101,13 @@ class Desk:
         render: RenderFn,
         find_sent: FindSentFn | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        owns: OwnsFn | None = None,
     ) -> DigestRunner:
         """The runner that posts due digests from this desk's store and current engine.
 
         The face gives what only it knows: how a message is rendered and sent, how a
-        sent one is found again, and the clock. Raises NoDatabase without a store.
+        sent one is found again, the clock, and which subscriptions are this process's
+        (its shards' guilds). Raises NoDatabase without a store.
         """
         if self.store is None:
             raise NoDatabase()
@@ -113,6 +118,7 @@ class Desk:
             render=render,
             find_sent=find_sent,
             clock=clock or _utcnow,
+            owns=owns,
         )
 
     async def editorial_claim_ids(self) -> set[str]:
@@ -125,6 +131,20 @@ class Desk:
         if self.editorial is None:
             return False
         return await self.editorial.cache.refresh_if_changed(self.editorial.store)
+
+    @property
+    def change_feed(self) -> ChangeFeed | None:
+        """The store, when processes sharing it tell each other what changed (PostgreSQL)."""
+        return self.store if isinstance(self.store, ChangeFeed) else None
+
+    async def announce_reload(self) -> bool:
+        """Ask every other process on this database to reload its claim set (after a
+        reload here); False when there is no one to tell (a SQLite record)."""
+        feed = self.change_feed
+        if feed is None:
+            return False
+        await feed.announce(RELOAD_CHANNEL, self.process_id)
+        return True
 
     async def reload(self, path: Path | None = None) -> ReloadReport:
         """Validate the claim set at ``path`` (default: the configured one) and swap it in.

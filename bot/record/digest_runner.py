@@ -3,7 +3,10 @@
 The runner knows nothing of Discord: the cog gives it ``render(answer, footer) ->
 message contents`` and ``send(channel_id, content, nonce) -> message id`` (and
 optionally ``find_sent``), tests give it fakes that can crash between any two steps.
-For each active subscription, on every :meth:`tick`:
+For each active subscription that this process owns (``owns``: with shards across
+processes, the one whose shard holds the subscription's guild), on every :meth:`tick`,
+holding the store's claim on it (:meth:`DigestRecord.digest_claim`: two processes
+ticking at once never both run one subscription):
 
 1. Work out the due period (:func:`bot.record.schedule.due_period`: the latest local date whose
    time has passed and that was not begun yet, so downtime yields one catch-up).
@@ -57,6 +60,8 @@ SendFn = Callable[[int, str, str], Awaitable[int]]
 # (channel_id, content, not_before) -> the id of a message of ours with exactly that
 # content posted after not_before, or None.
 FindSentFn = Callable[[int, str, dt.datetime], Awaitable[int | None]]
+# subscription -> whether this process posts it (its guild is on one of our shards).
+OwnsFn = Callable[[DigestSubscription], bool]
 
 
 def digest_nonce(subscription_id: int, period: dt.date, part: int) -> str:
@@ -93,6 +98,7 @@ class DigestRunner:
         render: RenderFn,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         find_sent: FindSentFn | None = None,
+        owns: OwnsFn | None = None,
         max_attempts: int = 10,
     ) -> None:
         self.store = store
@@ -101,6 +107,8 @@ class DigestRunner:
         self._render = render
         self._clock = clock
         self._find_sent = find_sent
+        self._owns = owns
+        self._elsewhere: set[int] = set()  # subscriptions logged as another process's
         self.max_attempts = max_attempts
 
     # -- building ---------------------------------------------------------------------
@@ -145,17 +153,36 @@ class DigestRunner:
     # -- running ----------------------------------------------------------------------
 
     async def tick(self) -> list[RunOutcome]:
-        """Post whatever is due now, for every active subscription."""
+        """Post whatever is due now, for every active subscription this process owns."""
         outcomes: list[RunOutcome] = []
         for subscription in await self.store.digest_subscriptions():
+            if not self.owns(subscription):
+                continue
             try:
-                outcome = await self.run_subscription(subscription)
+                async with self.store.digest_claim(subscription.id) as held:
+                    if not held:
+                        log.info("digest %d: another process is running it; left to it",
+                                 subscription.id)
+                        continue
+                    outcome = await self.run_subscription(subscription)
             except Exception:  # one broken subscription must not stop the others
                 log.exception("digest for subscription %d failed", subscription.id)
                 continue
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
+
+    def owns(self, subscription: DigestSubscription) -> bool:
+        """Whether this process posts the subscription (the face decides; default: all).
+        The first time one is not ours, it is logged."""
+        if self._owns is None or self._owns(subscription):
+            return True
+        if subscription.id not in self._elsewhere:
+            self._elsewhere.add(subscription.id)
+            log.info("digest %d (guild %s, channel %d) is posted by the process whose shard "
+                     "holds its guild", subscription.id, subscription.guild_id,
+                     subscription.channel_id)
+        return False
 
     async def run_subscription(self, sub: DigestSubscription) -> RunOutcome | None:
         now = self._clock()

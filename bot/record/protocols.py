@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Literal, Protocol, runtime_checkable
 
 from bot.answers.models import EditorialRuling
@@ -33,6 +34,10 @@ from bot.record.records import (
 )
 
 log = logging.getLogger(__name__)
+
+# What a store that tells other processes about changes (:class:`ChangeFeed`) announces.
+EDITORIAL_CHANNEL = "factdesk_editorial"  # a ruling or a note was written (payload: claim id)
+RELOAD_CHANNEL = "factdesk_reload"  # reload the claim set (payload: who asked)
 
 
 @runtime_checkable
@@ -207,6 +212,32 @@ class DigestRecord(Protocol):
     ) -> None: ...
 
     async def digest_note_error(self, run_id: int, error: str) -> None: ...
+
+    def digest_claim(self, subscription_id: int) -> AbstractAsyncContextManager[bool]:
+        """Hold the subscription's digest while this process runs it: True, or False when
+        another holder has it (then leave it alone). Released on exit; on PostgreSQL also
+        by the server when the holder's process dies, so a restart can take it over."""
+        ...
+
+
+@runtime_checkable
+class ChangeFeed(Protocol):
+    """A store through which processes tell each other what changed (PostgreSQL's
+    LISTEN/NOTIFY). Rulings and notes announce themselves on :data:`EDITORIAL_CHANNEL`."""
+
+    async def announce(self, channel: str, payload: str = "") -> None:
+        """Tell every process listening on ``channel``."""
+        ...
+
+    async def listen(
+        self,
+        handlers: Mapping[str, Callable[[str], object]],
+        *,
+        on_connect: Callable[[], object] | None = None,
+    ) -> None:
+        """Call ``handlers[channel](payload)`` for each announcement, until cancelled;
+        ``on_connect`` after each (re)connection (something may have been missed)."""
+        ...
 
 
 @runtime_checkable

@@ -49,30 +49,42 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def write_config(fake: FakeDiscord, workdir: Path, *, ephemeral: bool = True) -> Path:
+def write_config(
+    fake: FakeDiscord, workdir: Path, *, ephemeral: bool = True,
+    database_url: str | None = None, shards: tuple[list[int], int] | None = None,
+) -> Path:
+    """The bot's config.toml: every guild of the fake, its own SQLite file or the
+    PostgreSQL database ``database_url``, and ``shards`` (shard_ids, shard_count) if any."""
+    guilds = list(fake.guilds.values())
+    database = f'url = "{database_url}"' if database_url else (
+        f'path = "{(workdir / "factdesk.sqlite3").as_posix()}"')
+    sharding = (f"shard_count = {shards[1]}\nshard_ids = {shards[0]}\n" if shards else "")
     config = workdir / "config.toml"
     config.write_text(
         "[claimset]\n"
         f'path = "{(REPO / "seeds" / "claimset.toml").as_posix()}"\n\n'
         "[database]\n"
-        f'path = "{(workdir / "factdesk.sqlite3").as_posix()}"\n\n'
+        f"{database}\n\n"
         "[discord]\n"
-        f"guild_ids = [{fake.guild_id}]\n"
+        f"guild_ids = [{', '.join(g.id for g in guilds)}]\n"
         f"owner_ids = [{fake.owner['id']}]\n"
-        f"editor_role_ids = [{fake.editor_role_id}]\n"
+        f"editor_role_ids = [{', '.join(g.editor_role_id for g in guilds)}]\n"
         f"ephemeral = {'true' if ephemeral else 'false'}\n"
         f'api_base = "{fake.api_base}"\n'
-        f'gateway_url = "{fake.gateway_url}"\n',
+        f'gateway_url = "{fake.gateway_url}"\n'
+        f"{sharding}",
         encoding="utf-8",
     )
     return config
 
 
 class BotProcess:
-    def __init__(self, fake: FakeDiscord, workdir: Path) -> None:
+    def __init__(self, fake: FakeDiscord, workdir: Path, *, database_url: str | None = None,
+                 shards: tuple[list[int], int] | None = None) -> None:
         self.fake = fake
         self.workdir = workdir
-        self.config = write_config(fake, workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.config = write_config(fake, workdir, database_url=database_url, shards=shards)
         self.database = workdir / "factdesk.sqlite3"
         self.lines: list[str] = []
         self.proc: asyncio.subprocess.Process | None = None
@@ -132,6 +144,15 @@ class BotProcess:
 
     def tail(self, n: int = 40) -> str:
         return "\n".join(self.lines[-n:]) or "(no output)"
+
+    async def kill(self) -> int:
+        """SIGKILL: no shutdown at all, as a crash or the OOM killer leaves it."""
+        assert self.proc is not None
+        self.proc.kill()
+        await self.proc.wait()
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, 20)
+        return self.proc.returncode  # type: ignore[return-value]
 
     async def stop(self, timeout: float = 20.0) -> int:
         """SIGTERM and wait; kill it if it does not go in time. The exit code."""

@@ -9,7 +9,9 @@ served back on loopback at their ``url`` as Discord's CDN would, and an embed's
 ``attachment://name`` becomes that url). The gateway (``/gateway``): HELLO, IDENTIFY,
 heartbeats and their acks, READY, GUILD_CREATE, member chunks, dispatching
 INTERACTION_CREATE, RESUME (with replay of what was missed) or INVALID_SESSION, and
-dropping the connection on purpose.
+dropping the connection on purpose. Shards: ``GET /gateway/bot`` (url, recommended
+shards, session start limit) and ``shard: [id, count]`` in IDENTIFY; each shard's session
+gets the guilds of that shard, and a guild's interactions go to its shard's session.
 
 Every REST request is recorded with the spec's route template and checked
 (``spec_check``): its JSON body against the OpenAPI request schema, plus the rules the
@@ -120,16 +122,54 @@ class SentInteraction:
 
 
 @dataclass
+class _Session:
+    """One gateway session: a shard (id, count), its sequence and what it was sent."""
+
+    id: str
+    shard: tuple[int, int]
+    seq: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)  # dispatches, for RESUME
+    conn: _Connection | None = None  # the connection it is on (None while away)
+
+
+@dataclass
 class _Connection:
     ws: web.WebSocketResponse
-    session_id: str | None = None
+    session: _Session | None = None
     heartbeats: int = 0
     close_code: int | None = None  # once closed: who closed it and how
     closed_by_client: bool = False
 
+    @property
+    def session_id(self) -> str | None:
+        return self.session.id if self.session is not None else None
+
+
+@dataclass(frozen=True)
+class FakeGuild:
+    """A server the bot is in: its one text channel and its editor role."""
+
+    id: str
+    channel_id: str
+    editor_role_id: str
+    name: str = "Verification desk"
+
+
+def shard_of(guild_id: str | int, shard_count: int) -> int:
+    """The shard that holds a guild: Discord's rule (discord.py's ``Guild.shard_id``)."""
+    return (int(guild_id) >> 22) % shard_count
+
 
 class FakeDiscord:
-    """One application with one bot user, one guild, one text channel and one user."""
+    """One application with one bot user, one guild (more with :meth:`add_guild`), each
+    with one text channel, and one user.
+
+    Sharding: ``GET /gateway/bot`` recommends ``recommended_shards``; an IDENTIFY with
+    ``shard: [id, count]`` opens that shard's session, whose READY and GUILD_CREATEs
+    carry only the guilds of that shard (``(guild_id >> 22) % count``), and every event
+    of a guild (an interaction) goes to the session of the shard that holds it. Without
+    ``shard`` a session is shard 0 of 1: every guild.
+    """
 
     def __init__(
         self,
@@ -158,6 +198,13 @@ class FakeDiscord:
         self.guild_id = self.snowflake()
         self.channel_id = self.snowflake()
         self.editor_role_id = self.snowflake()
+        self.guilds: dict[str, FakeGuild] = {
+            self.guild_id: FakeGuild(self.guild_id, self.channel_id, self.editor_role_id)
+        }
+        self.recommended_shards = 1  # what GET /gateway/bot says
+        # Set to an Event: channel posts are made, then answered only once it is set.
+        self.hold_posts: asyncio.Event | None = None
+        self.held_posts: list[str] = []
 
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
@@ -172,10 +219,9 @@ class FakeDiscord:
         self.resumes: list[dict[str, Any]] = []
         self.resumable = True  # False: answer RESUME with INVALID_SESSION (d=false)
         self.connections: list[_Connection] = []
-        self._current: _Connection | None = None
-        self._session_id: str | None = None
-        self._seq = 0
-        self._sent_events: list[dict[str, Any]] = []  # this session's dispatches, for replay
+        self.shard_count = 1  # of the latest IDENTIFY
+        self._sessions: dict[str, _Session] = {}  # by session id
+        self._shards: dict[int, _Session] = {}  # the latest session of each shard id
 
         self._changed: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
@@ -207,6 +253,8 @@ class FakeDiscord:
         log.info("fake Discord on %s", self.api_base)
 
     async def stop(self) -> None:
+        if self.hold_posts is not None:
+            self.hold_posts.set()  # answer what is held: nothing waits for a test gone
         for conn in self.connections:
             if not conn.ws.closed:
                 await conn.ws.close()
@@ -252,6 +300,20 @@ class FakeDiscord:
         ms = int(time.time() * 1000) - _DISCORD_EPOCH_MS
         return str((ms << 22) | (next(self._ids) & 0x3FFFFF))
 
+    def add_guild(self, *, shard: int = 0, shard_count: int = 1) -> FakeGuild:
+        """Another server with its own channel and editor role, on shard ``shard`` of
+        ``shard_count`` (its id chosen so)."""
+        ids = [self.snowflake() for _ in range(3)]
+        base = int(ids[0])
+        bump = (shard - shard_of(base, shard_count)) % shard_count
+        guild_id = str(base + (bump << 22))  # a later millisecond, same counter bits
+        guild = FakeGuild(guild_id, ids[1], ids[2], name=f"Desk {len(self.guilds) + 1}")
+        self.guilds[guild_id] = guild
+        return guild
+
+    def guild_of_channel(self, channel_id: str) -> FakeGuild | None:
+        return next((g for g in self.guilds.values() if g.channel_id == channel_id), None)
+
     @staticmethod
     def _now() -> str:
         return dt.datetime.now(dt.UTC).isoformat()
@@ -271,24 +333,33 @@ class FakeDiscord:
         }
 
     def channel(self) -> dict[str, Any]:
+        """The first guild's text channel (tests may replace this to change it)."""
         return {
             "id": self.channel_id, "type": 0, "guild_id": self.guild_id, "name": "desk",
             "position": 0, "permission_overwrites": [], "nsfw": False, "topic": None,
             "last_message_id": None, "parent_id": None, "rate_limit_per_user": 0, "flags": 0,
         }
 
-    def guild(self) -> dict[str, Any]:
+    def channel_of(self, guild: FakeGuild) -> dict[str, Any]:
+        """A guild's text channel."""
+        if guild.id == self.guild_id:
+            return self.channel()
+        return dict(self.channel(), id=guild.channel_id, guild_id=guild.id)
+
+    def guild(self, guild_id: str | None = None) -> dict[str, Any]:
+        """A guild as GUILD_CREATE carries it (default: the first one)."""
+        g = self.guilds[guild_id or self.guild_id]
         everyone = {
-            "id": self.guild_id, "name": "@everyone", "permissions": "2248473465835073",
+            "id": g.id, "name": "@everyone", "permissions": "2248473465835073",
             "position": 0, "color": 0, "hoist": False, "managed": False,
             "mentionable": False, "flags": 0,
         }
-        editor = dict(everyone, id=self.editor_role_id, name="editor", position=1)
+        editor = dict(everyone, id=g.editor_role_id, name="editor", position=1)
         return {
-            "id": self.guild_id, "name": "Verification desk", "icon": None,
+            "id": g.id, "name": g.name, "icon": None,
             "owner_id": self.owner["id"], "unavailable": False, "large": False,
             "member_count": 3, "features": [], "roles": [everyone, editor],
-            "emojis": [], "stickers": [], "channels": [self.channel()], "threads": [],
+            "emojis": [], "stickers": [], "channels": [self.channel_of(g)], "threads": [],
             "members": [self._member(self.bot_user), self._member(self.owner),
                         self._member(self.user)],
             "voice_states": [], "presences": [], "stage_instances": [],
@@ -342,8 +413,8 @@ class FakeDiscord:
                 self._violate(f"gateway: frame is not JSON: {msg.data[:80]!r}")
                 continue
             await self._on_frame(conn, frame)
-        if self._current is conn:
-            self._current = None
+        if conn.session is not None and conn.session.conn is conn:
+            conn.session.conn = None
         await self._notify()
         return ws
 
@@ -357,10 +428,11 @@ class FakeDiscord:
         elif op == 6:  # resume
             await self._resume(conn, data or {})
         elif op == 8:  # request guild members
-            await self._send(conn, "GUILD_MEMBERS_CHUNK", {
-                "guild_id": self.guild_id, "chunk_index": 0, "chunk_count": 1,
-                "members": self.guild()["members"], "not_found": [],
-                "nonce": (data or {}).get("nonce"),
+            guild_id = str((data or {}).get("guild_id") or self.guild_id)
+            await self._send(conn.session, "GUILD_MEMBERS_CHUNK", {
+                "guild_id": guild_id, "chunk_index": 0, "chunk_count": 1,
+                "members": self.guild(guild_id)["members"] if guild_id in self.guilds else [],
+                "not_found": [], "nonce": (data or {}).get("nonce"),
             })
         elif op in (3, 4):  # presence / voice state: accepted, ignored
             pass
@@ -380,49 +452,73 @@ class FakeDiscord:
             self._violate(f"gateway: IDENTIFY asks for privileged intents {privileged}")
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
+        shard = data.get("shard", [0, 1])
+        if not (isinstance(shard, list) and len(shard) == 2
+                and all(isinstance(n, int) for n in shard) and 0 <= shard[0] < shard[1]):
+            self._violate(f"gateway: IDENTIFY with an invalid shard {shard!r}")
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
         self.identifies.append(data)
-        self._session_id = conn.session_id = secrets.token_hex(16)
-        self._seq = 0
-        self._sent_events = []
-        self._current = conn
-        await self._send(conn, "READY", {
-            "v": 10, "user": self.bot_user, "session_id": self._session_id,
+        shard_id, count = shard
+        self.shard_count = count
+        session = _Session(secrets.token_hex(16), (shard_id, count), conn=conn)
+        self._sessions[session.id] = self._shards[shard_id] = session
+        conn.session = session
+        guilds = [g for g in self.guilds if shard_of(g, count) == shard_id]
+        await self._send(session, "READY", {
+            "v": 10, "user": self.bot_user, "session_id": session.id,
             "resume_gateway_url": self.gateway_url, "session_type": "normal",
-            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "guilds": [{"id": g, "unavailable": True} for g in guilds],
             "application": {"id": self.application_id, "flags": 0},
             "private_channels": [], "relationships": [], "presences": [],
-            "shard": [0, 1], "geo_ordered_rtc_regions": [],
+            "shard": [shard_id, count], "geo_ordered_rtc_regions": [],
         })
-        await self._send(conn, "GUILD_CREATE", self.guild())
+        for guild_id in guilds:
+            await self._send(session, "GUILD_CREATE", self.guild(guild_id))
 
     async def _resume(self, conn: _Connection, data: dict[str, Any]) -> None:
         self.resumes.append(data)
+        session = self._sessions.get(str(data.get("session_id")))
         ok = (
             self.resumable
-            and data.get("session_id") == self._session_id
+            and session is not None
+            and self._shards.get(session.shard[0]) is session
             and data.get("token") in (self.token, f"Bot {self.token}")
         )
-        if not ok:
+        if not ok or session is None:
             await conn.ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
             return
-        conn.session_id = self._session_id
-        self._current = conn
+        conn.session, session.conn = session, conn
         last = data.get("seq") or 0
-        for frame in self._sent_events:
+        for frame in session.events:
             if frame["s"] > last:
                 await conn.ws.send_str(json.dumps(frame))
-        await self._send(conn, "RESUMED", {})
+        await self._send(session, "RESUMED", {})
 
-    async def _send(self, conn: _Connection | None, event: str, data: Any) -> None:
-        self._seq += 1
-        frame = {"op": 0, "t": event, "s": self._seq, "d": data}
-        self._sent_events.append(frame)
+    async def _send(self, session: _Session | None, event: str, data: Any) -> None:
+        """A dispatch in ``session`` (kept for replay; sent now when it is connected)."""
+        if session is None:
+            return
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.events.append(frame)
+        conn = session.conn
         if conn is not None and not conn.ws.closed:
             await conn.ws.send_str(json.dumps(frame))
 
+    def session_for(self, guild_id: str | None = None) -> _Session | None:
+        """The latest session of the shard holding the guild (default: the first guild)."""
+        return self._shards.get(shard_of(guild_id or self.guild_id, self.shard_count))
+
+    def sessions(self) -> list[_Session]:
+        """The latest session of each shard, by shard id."""
+        return [self._shards[k] for k in sorted(self._shards)]
+
     @property
     def connected(self) -> bool:
-        return self._current is not None and not self._current.ws.closed
+        """The first guild's shard is connected."""
+        session = self.session_for()
+        return session is not None and session.conn is not None and not session.conn.ws.closed
 
     @property
     def last_connection(self) -> _Connection | None:
@@ -432,35 +528,40 @@ class FakeDiscord:
     def heartbeats(self) -> int:
         return sum(c.heartbeats for c in self.connections)
 
-    async def drop(self, code: int = 4000, *, resumable: bool = True) -> None:
-        """Close the gateway connection on purpose (4000: 'unknown error', resumable)."""
+    async def drop(self, code: int = 4000, *, resumable: bool = True,
+                   guild_id: str | None = None) -> None:
+        """Close the gateway connection of the guild's shard on purpose (4000: 'unknown
+        error', resumable)."""
         self.resumable = resumable
-        conn = self._current
-        assert conn is not None, "the bot is not connected"
-        self._current = None
+        session = self.session_for(guild_id)
+        conn = session.conn if session is not None else None
+        assert session is not None and conn is not None, "the bot is not connected"
+        session.conn = None
         await conn.ws.close(code=code, message=b"dropped by the fake on purpose")
         await self._notify()
 
-    async def dispatch(self, event: str, data: Any) -> None:
-        """Send a dispatch; when disconnected it is kept and replayed on RESUME."""
-        await self._send(self._current, event, data)
+    async def dispatch(self, event: str, data: Any, *, guild_id: str | None = None) -> None:
+        """Send a dispatch to the shard holding the guild; while that shard is away it is
+        kept and replayed on RESUME."""
+        await self._send(self.session_for(guild_id), event, data)
 
     # -- interactions -----------------------------------------------------------------
 
     def _interaction(self, itype: int, data: dict[str, Any], *, user: dict[str, Any] | None,
                      roles: list[str] | None, message: dict[str, Any] | None,
-                     ) -> dict[str, Any]:
+                     guild_id: str | None = None) -> dict[str, Any]:
         interaction_id = self.snowflake()
+        guild = self.guilds[guild_id or self.guild_id]
         payload: dict[str, Any] = {
             "id": interaction_id, "application_id": self.application_id, "type": itype,
-            "data": data, "guild_id": self.guild_id, "channel_id": self.channel_id,
-            "channel": self.channel(),
+            "data": data, "guild_id": guild.id, "channel_id": guild.channel_id,
+            "channel": self.channel_of(guild),
             "member": dict(self._member(user or self.user, roles),
                            permissions="2248473465835073"),
             "token": "tok-" + secrets.token_urlsafe(24), "version": 1,
             "app_permissions": "2248473465835073", "locale": "en-US",
             "guild_locale": "en-US", "entitlements": [], "authorizing_integration_owners":
-            {"0": self.guild_id}, "context": 0, "attachment_size_limit": 10485760,
+            {"0": guild.id}, "context": 0, "attachment_size_limit": 10485760,
         }
         if message is not None:
             payload["message"] = message
@@ -473,14 +574,16 @@ class FakeDiscord:
         )
         self.interactions[sent.id] = sent
         self._by_token[sent.token] = sent
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch("INTERACTION_CREATE", payload, guild_id=payload["guild_id"])
         await self._notify()
         return sent
 
-    def _is_guild_command(self, name: str, guild_command: bool | None) -> bool:
+    def _is_guild_command(self, name: str, guild_command: bool | None,
+                          guild_id: str | None = None) -> bool:
         if guild_command is not None:
             return guild_command
-        return any(c["name"] == name for c in self.guild_commands.get(self.guild_id, []))
+        return any(c["name"] == name
+                   for c in self.guild_commands.get(guild_id or self.guild_id, []))
 
     def command(self, name: str) -> dict[str, Any] | None:
         """The registered definition of ``/name`` (the guild's first, then global)."""
@@ -498,9 +601,10 @@ class FakeDiscord:
     async def slash(
         self, name: str, options: list[dict[str, Any]] | None = None, *,
         guild_command: bool | None = None, user: dict[str, Any] | None = None,
-        roles: list[str] | None = None,
+        roles: list[str] | None = None, guild_id: str | None = None,
     ) -> SentInteraction:
-        """Someone runs ``/name`` with options (``[{"name", "type", "value"}]``).
+        """Someone runs ``/name`` with options (``[{"name", "type", "value"}]``) in a guild
+        (default: the first one).
 
         ``data.guild_id`` is set when ``/name`` is registered as a guild command (as
         Discord does), unless ``guild_command`` says otherwise.
@@ -508,34 +612,34 @@ class FakeDiscord:
         data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1}
         if options:
             data["options"] = options
-        if self._is_guild_command(name, guild_command):
-            data["guild_id"] = self.guild_id
-        return await self._send_interaction(
-            self._interaction(APPLICATION_COMMAND, data, user=user, roles=roles, message=None)
-        )
+        if self._is_guild_command(name, guild_command, guild_id):
+            data["guild_id"] = guild_id or self.guild_id
+        return await self._send_interaction(self._interaction(
+            APPLICATION_COMMAND, data, user=user, roles=roles, message=None, guild_id=guild_id))
 
     async def autocomplete(
         self, name: str, option: str, typed: str, *,
         others: list[dict[str, Any]] | None = None, guild_command: bool | None = None,
+        guild_id: str | None = None,
     ) -> SentInteraction:
         """Someone is typing ``typed`` into option ``option`` of ``/name``."""
         options = [*(others or []), {"name": option, "type": 3, "value": typed, "focused": True}]
         data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1,
                                 "options": options}
-        if self._is_guild_command(name, guild_command):
-            data["guild_id"] = self.guild_id
-        return await self._send_interaction(
-            self._interaction(AUTOCOMPLETE, data, user=None, roles=None, message=None)
-        )
+        if self._is_guild_command(name, guild_command, guild_id):
+            data["guild_id"] = guild_id or self.guild_id
+        return await self._send_interaction(self._interaction(
+            AUTOCOMPLETE, data, user=None, roles=None, message=None, guild_id=guild_id))
 
     async def click(self, message_id: str, custom_id: str, *,
                     user: dict[str, Any] | None = None) -> SentInteraction:
         """Someone clicks the button ``custom_id`` on a message the bot sent."""
         message = self.messages[message_id]
         data = {"custom_id": custom_id, "component_type": 2}
-        return await self._send_interaction(
-            self._interaction(MESSAGE_COMPONENT, data, user=user, roles=None, message=message)
-        )
+        guild = self.guild_of_channel(message["channel_id"])
+        return await self._send_interaction(self._interaction(
+            MESSAGE_COMPONENT, data, user=user, roles=None, message=message,
+            guild_id=guild.id if guild else None))
 
     async def click_label(self, message_id: str, label: str, *,
                           user: dict[str, Any] | None = None) -> SentInteraction:
@@ -584,6 +688,11 @@ class FakeDiscord:
             self._violate(f"{request.method} {path}: fake failed: {exc!r}", record)
             response = _error(500, 0, "fake failed")
         record.status = response.status
+        # Send the answer before waking the test: the bot has its message (and registers
+        # its buttons) before a test can act on it, as a user sees a message after the
+        # bot got Discord's answer.
+        await response.prepare(request)
+        await response.write_eof()
         await self._notify()
         return response
 
@@ -644,6 +753,7 @@ class FakeDiscord:
     def _handlers(self) -> dict[tuple[str, str], Callable[..., Any]]:
         return {
             ("GET", "/users/@me"): self._get_me,
+            ("GET", "/gateway/bot"): self._get_gateway_bot,
             ("GET", "/oauth2/applications/@me"): self._get_app,
             ("GET", "/applications/@me"): self._get_app,
             ("GET", "/applications/{application_id}/commands"): self._get_commands,
@@ -738,9 +848,26 @@ class FakeDiscord:
 
     async def _get_channel(self, _req: web.Request, params: dict[str, str], *_: Any,
                            ) -> web.Response:
-        if params["channel_id"] != self.channel_id:
+        guild = self.guild_of_channel(params["channel_id"])
+        if guild is None:
             return _error(404, 10003, "Unknown Channel")
-        return _json_response(self.channel())
+        return _json_response(self.channel_of(guild))
+
+    async def _get_gateway_bot(self, *_: Any) -> web.Response:
+        return _json_response({
+            "url": self.gateway_url, "shards": self.recommended_shards,
+            "session_start_limit": {"total": 1000, "remaining": 999,
+                                    "reset_after": 86_400_000, "max_concurrency": 1},
+        })
+
+    async def _hold_channel_post(self, message: dict[str, Any]) -> None:
+        """With ``hold_posts`` set: the message exists, but the answer waits until the
+        test opens the gate (a bot killed meanwhile never learns its id)."""
+        if self.hold_posts is None:
+            return
+        self.held_posts.append(message["id"])
+        await self._notify()
+        await self.hold_posts.wait()
 
     def _commands_for(self, params: dict[str, str]) -> list[dict[str, Any]] | None:
         if params.get("application_id") != self.application_id:
@@ -781,10 +908,13 @@ class FakeDiscord:
 
     def _make_message(self, data: dict[str, Any], *, interaction: SentInteraction | None,
                       webhook: bool, files: list[UploadedFile] | None = None,
-                      ) -> dict[str, Any]:
+                      channel_id: str | None = None) -> dict[str, Any]:
         message_id = self.snowflake()
+        if interaction is not None:
+            channel_id = interaction.payload["channel_id"]
         message: dict[str, Any] = {
-            "id": message_id, "channel_id": self.channel_id, "type": 0 if not interaction
+            "id": message_id, "channel_id": channel_id or self.channel_id,
+            "type": 0 if not interaction
             else 20, "content": data.get("content") or "", "author": self.bot_user,
             "embeds": data.get("embeds") or [], "components": data.get("components") or [],
             "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": False,
@@ -800,7 +930,7 @@ class FakeDiscord:
             user = interaction.payload["member"]["user"]
             message["interaction_metadata"] = {
                 "id": interaction.id, "type": interaction.type, "user": user,
-                "authorizing_integration_owners": {"0": self.guild_id},
+                "authorizing_integration_owners": {"0": interaction.payload["guild_id"]},
             }
         self.messages[message_id] = message
         return message
@@ -962,26 +1092,31 @@ class FakeDiscord:
 
     async def _channel_post(self, _req: web.Request, params: dict[str, str], body: Any,
                             record: RecordedRequest) -> web.Response:
-        if params["channel_id"] != self.channel_id:
-            self._violate(f"message to unknown channel {params['channel_id']}", record)
+        channel_id = params["channel_id"]
+        if self.guild_of_channel(channel_id) is None:
+            self._violate(f"message to unknown channel {channel_id}", record)
             return _error(404, 10003, "Unknown Channel")
         body = body or {}
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
             for message_id in self.channel_messages:  # Discord dedupes recent nonces
-                if self.messages.get(message_id, {}).get("nonce") == nonce:
-                    return _json_response(self.messages[message_id])
-        message = self._make_message(body, interaction=None, webhook=False, files=record.files)
+                old = self.messages.get(message_id, {})
+                if old.get("nonce") == nonce and old.get("channel_id") == channel_id:
+                    return _json_response(old)
+        message = self._make_message(body, interaction=None, webhook=False, files=record.files,
+                                     channel_id=channel_id)
         if nonce is not None:
             message["nonce"] = nonce
         self.channel_messages.append(message["id"])
+        await self._hold_channel_post(message)
         return _json_response(message)
 
     async def _channel_history(self, request: web.Request, params: dict[str, str], *_: Any,
                                ) -> web.Response:
-        if params["channel_id"] != self.channel_id:
+        if self.guild_of_channel(params["channel_id"]) is None:
             return _error(404, 10003, "Unknown Channel")
-        found = [self.messages[m] for m in self.channel_messages if m in self.messages]
+        found = [self.messages[m] for m in self.channel_messages
+                 if m in self.messages and self.messages[m]["channel_id"] == params["channel_id"]]
         after, before = request.query.get("after"), request.query.get("before")
         if after:
             found = [m for m in found if int(m["id"]) > int(after)]

@@ -456,3 +456,96 @@ async def test_uploads_that_do_not_match_their_payload_get_400(fake: FakeDiscord
         assert status == 400 and reason in body["message"], (reason, body)
     assert len(fake.violations) == len(cases)
     fake.violations.clear()
+
+
+class ShardedEcho(commands.AutoShardedBot):
+    """A plain AutoShardedBot answering /echo, telling which shard got each interaction."""
+
+    def __init__(self, **shards: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned,
+                         intents=discord.Intents.default(),
+                         allowed_mentions=discord.AllowedMentions.none(),
+                         guild_ready_timeout=0.05, **shards)
+        self.ready_event = asyncio.Event()
+        self.seen: list[tuple[int, int | None]] = []  # (guild id, shard id)
+
+        @self.tree.command(description="Echo a word back")
+        async def echo(interaction: discord.Interaction, word: str) -> None:
+            guild = interaction.guild
+            self.seen.append((interaction.guild_id or 0, guild.shard_id if guild else None))
+            await interaction.response.send_message(f"echo: {word}", ephemeral=True)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        return None  # discord.py waits 5 s between IDENTIFYs; one fake needs no pause
+
+    async def on_ready(self) -> None:
+        self.ready_event.set()
+
+
+async def _started(client: ShardedEcho, fake: FakeDiscord) -> asyncio.Task[None]:
+    task = asyncio.create_task(client.start(fake.token))
+    await asyncio.wait_for(client.ready_event.wait(), 15)
+    return task
+
+
+async def test_shards_get_their_guilds_and_their_guilds_interactions(
+    fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Route, "BASE", fake.api_base)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
+    guild0 = fake.guilds[fake.guild_id]
+    # The first guild is on shard 0 or 1 of 2; the other one is on the other shard.
+    first = (int(fake.guild_id) >> 22) % 2
+    other = fake.add_guild(shard=1 - first, shard_count=2)
+    assert (int(other.id) >> 22) % 2 == 1 - first
+    word = {"name": "word", "type": 3, "value": "hi"}
+
+    # One process, every shard: AutoShardedBot asks GET /gateway/bot how many.
+    fake.recommended_shards = 2
+    auto = ShardedEcho()
+    task = await _started(auto, fake)
+    try:
+        assert auto.shard_count == 2 and sorted(auto.shards) == [0, 1]
+        assert {g.id: g.shard_id for g in auto.guilds} == {
+            int(guild0.id): first, int(other.id): 1 - first}
+        assert [(r.method, r.template) for r in fake.requests if "gateway" in r.path] == [
+            ("GET", "/gateway/bot")]
+        assert sorted(tuple(i["shard"]) for i in fake.identifies) == [(0, 2), (1, 2)]
+        sent = await fake.slash("echo", [word], guild_id=other.id)
+        await fake.wait_answered(sent)
+        assert auto.seen == [(int(other.id), 1 - first)]
+    finally:
+        await auto.close()
+        await asyncio.wait_for(task, 10)
+
+    # Two processes, one shard each (shard_ids, shard_count): no GET /gateway/bot.
+    before = len(fake.requests)
+    zero, one = ShardedEcho(shard_ids=[0], shard_count=2), ShardedEcho(shard_ids=[1], shard_count=2)
+    tasks = [await _started(zero, fake), await _started(one, fake)]
+    try:
+        by_shard = {0: zero, 1: one}
+        assert [g.id for g in by_shard[first].guilds] == [int(guild0.id)]
+        assert [g.id for g in by_shard[1 - first].guilds] == [int(other.id)]
+        assert by_shard[first].get_channel(int(guild0.channel_id)) is not None
+        assert by_shard[first].get_channel(int(other.channel_id)) is None
+        for guild in (guild0, other):
+            await fake.wait_answered(await fake.slash("echo", [word], guild_id=guild.id))
+        assert by_shard[first].seen == [(int(guild0.id), first)]
+        assert by_shard[1 - first].seen == [(int(other.id), 1 - first)]
+        assert not any(r.template == "/gateway/bot" for r in fake.requests[before:])
+    finally:
+        for client in (zero, one):
+            await client.close()
+        await asyncio.wait_for(asyncio.gather(*tasks), 10)
+
+
+async def test_an_identify_with_a_bad_shard_is_closed_4010(fake: FakeDiscord) -> None:
+    async with aiohttp.ClientSession() as session, session.ws_connect(fake.gateway_url) as ws:
+        hello = await ws.receive_json()
+        assert hello["op"] == 10
+        await ws.send_json({"op": 2, "d": {"token": fake.token, "intents": 1,
+                                           "properties": {}, "shard": [2, 2]}})
+        closed = await ws.receive()
+        assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == 4010
+    assert fake.violations == ["gateway: IDENTIFY with an invalid shard [2, 2]"]
+    fake.violations.clear()

@@ -64,6 +64,19 @@ class Desk:
         )
 
 
+async def killed_after_send(db: str, channels: FakeChannels) -> None:
+    """Subscribe Paris at 08:00, then run the 23 Nov digest in a 'process' that dies right
+    after Discord created its message (before it was recorded)."""
+    clock = channels.clock
+    async with Desk(db, clock, channels) as desk:
+        await desk.subscribe(PARIS, "08:00", "Europe/Paris")
+    clock.now = utc(2026, 11, 23, 7, 0)
+    channels.crash_after_send = 1
+    with pytest.raises(Crash):
+        async with Desk(db, clock, channels) as desk:
+            await desk.runner.tick()
+
+
 @pytest.fixture
 def db(backend: Backend) -> str:
     """The database every 'process' of a test opens: on SQLite, then on PostgreSQL."""
@@ -118,13 +131,7 @@ async def test_a_crash_between_send_and_record_does_not_post_twice(db):
 async def test_after_the_nonce_expired_the_history_check_prevents_a_repost(db):
     clock = Clock(utc(2026, 11, 22, 12, 0))
     channels = FakeChannels(clock)
-    async with Desk(db, clock, channels) as desk:
-        await desk.subscribe(PARIS, "08:00", "Europe/Paris")
-    clock.now = utc(2026, 11, 23, 7, 0)
-    channels.crash_after_send = 1
-    with pytest.raises(Crash):
-        async with Desk(db, clock, channels) as desk:
-            await desk.runner.tick()
+    await killed_after_send(db, channels)
     clock.advance(hours=2)  # long down: Discord forgot the nonce
     async with Desk(db, clock, channels) as desk:
         (outcome,) = await desk.runner.tick()
@@ -329,3 +336,43 @@ async def test_a_sigkill_between_send_and_record_does_not_post_twice(db, tmp_pat
     async with Desk(db, clock, FakeChannels(clock)) as desk:
         (run,) = await desk.store.digest_runs(1)
     assert run.state == "sent" and run.message_id == lines[0]["id"] and run.attempts == 2
+
+
+class SlowChannels(FakeChannels):
+    """A channel whose sends take a while, so that two processes' ticks overlap."""
+
+    async def send(self, channel_id: int, content: str, nonce: str) -> int:
+        await asyncio.sleep(0.2)
+        return await super().send(channel_id, content, nonce)
+
+
+async def test_two_processes_resuming_one_run_at_once_send_it_once(postgres: Backend):
+    """A run left 'sending' (its process killed): two processes tick at once; the
+    claim lets one of them resume it, and the other sends nothing at all."""
+    db = postgres.target
+    clock = Clock(utc(2026, 11, 22, 12, 0))
+    channels = SlowChannels(clock)
+    await killed_after_send(db, channels)
+    clock.advance(minutes=1)  # within the nonce window: a resume sends again (no history)
+    async with (Desk(db, clock, channels, history=False) as a,
+                Desk(db, clock, channels, history=False) as b):
+        outcomes = await asyncio.gather(a.runner.tick(), b.runner.tick(), a.runner.tick())
+        (run,) = await a.store.digest_runs(1)
+    assert sorted(len(o) for o in outcomes) == [0, 0, 1]
+    assert channels.requests == 2  # the killed send, and one resume: never two at once
+    assert len(channels.messages) == 1 and run.state == "sent" and run.attempts == 2
+
+
+async def test_only_the_process_owning_the_subscription_posts_it(db):
+    clock = Clock(utc(2026, 11, 22, 12, 0))
+    channels = FakeChannels(clock)
+    async with Desk(db, clock, channels) as desk:
+        sub = await desk.subscribe(PARIS, "08:00", "Europe/Paris")
+    clock.now = utc(2026, 11, 23, 7, 0)
+    async with Desk(db, clock, channels) as other, Desk(db, clock, channels) as owner:
+        other.runner._owns = lambda s: s.id != sub.id  # another shard's guild
+        owner.runner._owns = lambda s: s.id == sub.id
+        assert await other.runner.tick() == []
+        assert channels.requests == 0 and await other.store.digest_runs(sub.id) == []
+        (outcome,) = await owner.runner.tick()
+    assert outcome.state == "sent" and len(channels.messages) == 1

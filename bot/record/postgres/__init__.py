@@ -2,7 +2,8 @@
 
 For several processes (or hosts) sharing one record. ``migrations`` holds the schema,
 ``connection`` the pool, opening and transactions, ``editorial`` and ``digest`` each
-feature's queries. :class:`PostgresStore` puts them together. Needs the ``postgres``
+feature's queries, ``notify`` what tells the other processes (LISTEN/NOTIFY, digest
+claims). :class:`PostgresStore` puts them together. Needs the ``postgres``
 extra (asyncpg): ``pip install 'factdesk[postgres]'``.
 """
 
@@ -12,11 +13,12 @@ import logging
 
 from bot.record.postgres.digest import DigestQueries
 from bot.record.postgres.editorial import EditorialQueries
+from bot.record.postgres.notify import NotifyQueries
 
 log = logging.getLogger(__name__)
 
 
-class PostgresStore(EditorialQueries, DigestQueries):
+class PostgresStore(EditorialQueries, DigestQueries, NotifyQueries):
     """An open PostgreSQL database. Use ``async with PostgresStore.open(url) as store``."""
 
 

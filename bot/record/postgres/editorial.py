@@ -4,7 +4,8 @@ The audit log is append-only: triggers refuse every UPDATE, DELETE and TRUNCATE 
 ``rulings``. Each row records the editorial status it replaced (``previous``), read in
 the same transaction as the insert, after taking the rulings write lock: concurrent
 writers, in one process or many, queue there and leave a history whose rows chain (row
-n's ``previous`` is row n-1's ``status``).
+n's ``previous`` is row n-1's ``status``). Each ruling and note sends ``NOTIFY
+factdesk_editorial`` on commit, so other processes reread their cache at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncpg
 from bot.answers.models import EditorialRuling
 from bot.claimset.status import EvidenceStatus
 from bot.record.postgres.connection import PostgresConnection
+from bot.record.protocols import EDITORIAL_CHANNEL
 from bot.record.records import CLEAR, Feedback, Note, RulingChange, checked_note, checked_ruling
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,7 @@ class EditorialQueries(PostgresConnection):
                 f" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {RULING_COLUMNS}",
                 claim_id, value, previous, reason, by, by_id, self._now(),
             )
+            await conn.execute("SELECT pg_notify($1, $2)", EDITORIAL_CHANNEL, claim_id)
         return ruling_change(row)
 
     async def history(self, claim_id: str) -> list[RulingChange]:
@@ -111,6 +114,7 @@ class EditorialQueries(PostgresConnection):
                 f" VALUES ($1, $2, $3, $4, $5) RETURNING {_NOTE_COLUMNS}",
                 claim_id, text, by, by_id, self._now(),
             )
+            await conn.execute("SELECT pg_notify($1, $2)", EDITORIAL_CHANNEL, claim_id)
         return _note(row)
 
     async def notes(self, claim_id: str) -> list[Note]:

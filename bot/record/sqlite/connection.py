@@ -87,6 +87,7 @@ class SQLiteConnection:
         self.read_only = read_only
         self._busy_timeout_ms = busy_timeout_ms
         self._identity = file_identity(path)
+        self._digest_claims: set[int] = set()  # subscriptions whose digest runs now
         # One connection runs one transaction at a time; other coroutines wait here.
         self._write_lock = asyncio.Lock()
 

@@ -15,7 +15,8 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Literal
 
 import aiosqlite
@@ -362,3 +363,18 @@ class DigestQueries(SQLiteConnection):
             await conn.execute(
                 "UPDATE digest_runs SET last_error = ? WHERE id = ?", (error[:500], run_id)
             )
+
+    @asynccontextmanager
+    async def digest_claim(self, subscription_id: int) -> AsyncIterator[bool]:
+        """True while this store runs the subscription's digest; False: it already does.
+
+        Within this process only: a SQLite record is one bot process's (several
+        processes share a PostgreSQL record, whose claim holds across them)."""
+        if subscription_id in self._digest_claims:
+            yield False
+            return
+        self._digest_claims.add(subscription_id)
+        try:
+            yield True
+        finally:
+            self._digest_claims.discard(subscription_id)
