@@ -76,7 +76,7 @@ def _store(desk: Desk) -> Any:
     if desk.store is None:
         raise NoDatabase(desk.settings.database.path)
     if not isinstance(desk.store, DraftRecord):
-        raise IngestError("this database cannot keep drafts yet (only SQLite has DraftRecord)")
+        raise IngestError("this database cannot keep drafts (its store has no DraftRecord)")
     return desk.store
 
 

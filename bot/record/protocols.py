@@ -243,8 +243,8 @@ class ChangeFeed(Protocol):
 @runtime_checkable
 class DraftRecord(Protocol):
     """Ingest drafts: one per article text (the same text twice is refused), and the
-    append-only audit trail of who accepted or rejected which item. SQLite implements it;
-    PostgreSQL has the tables (its migration 3) and is to mirror these methods."""
+    append-only audit trail of who accepted or rejected which item. Both stores implement it
+    (SQLite and PostgreSQL, each in its migration 3)."""
 
     async def add_draft(self, *, text_sha256: str, claimset: str, name: str, payload: str,
                         by: str = "") -> DraftRow:

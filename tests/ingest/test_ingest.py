@@ -1,4 +1,5 @@
-"""Ingest on real text: the practice articles and a copy of the seed set."""
+"""Ingest on real text: the practice articles and a copy of the seed set. The drafts are kept
+on each store backend (``backend``, tests/store_backends.py): SQLite, and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.claimset.loader import load_claimset
 from bot.cli import main
 from bot.ingest.drafting import draft_article
 from bot.ingest.reading import IngestError, read_article
+from tests.store_backends import Backend, PostgresBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 PRACTICE = ROOT.parent / "shared" / "practice"
@@ -88,13 +90,25 @@ def _cli(*args: str) -> int:
     return main(list(args))
 
 
-def test_ingest_accept_all_leaves_a_valid_set(tmp_path: Path, capsys) -> None:
+def _database(backend: Backend, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """The options naming the backend's database: for every command, and for the first
+    (which creates a SQLite file; a PostgreSQL database is there already)."""
+    if isinstance(backend, PostgresBackend):
+        config = tmp_path / "factdesk.toml"
+        config.write_text(f'[database]\nurl = "{backend.target}"\n', encoding="utf-8")
+        return ["--config", str(config)], []
+    return ["--db", backend.target], ["--create-db"]
+
+
+def test_ingest_accept_all_leaves_a_valid_set(
+    tmp_path: Path, capsys, backend: Backend
+) -> None:
     cs = tmp_path / "set"
     shutil.copytree(ROOT / "seeds", cs)
-    db = tmp_path / "desk.db"
     article = next(PRACTICE.glob("108_*.txt"))
-    common = ["--claimset", str(cs), "--db", str(db)]
-    assert _cli("ingest", str(article), *common, "--create-db", "--json") == 0
+    db, create = _database(backend, tmp_path)
+    common = ["--claimset", str(cs), *db]
+    assert _cli("ingest", str(article), *common, *create, "--json") == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"draft", "source", "speakers", "claims", "figures"}
     assert _cli("ingest", str(article), *common) == 2  # the same text twice
@@ -109,11 +123,14 @@ def test_ingest_accept_all_leaves_a_valid_set(tmp_path: Path, capsys) -> None:
     assert "A. Editor accepted" in capsys.readouterr().out
 
 
-def test_a_draft_that_no_longer_applies_writes_nothing(tmp_path: Path, capsys) -> None:
+def test_a_draft_that_no_longer_applies_writes_nothing(
+    tmp_path: Path, capsys, backend: Backend
+) -> None:
     cs = tmp_path / "set"
     shutil.copytree(ROOT / "seeds", cs)
-    common = ["--claimset", str(cs), "--db", str(tmp_path / "d.db")]
-    assert _cli("ingest", str(next(PRACTICE.glob("101_*.txt"))), *common, "--create-db") == 0
+    db, create = _database(backend, tmp_path)
+    common = ["--claimset", str(cs), *db]
+    assert _cli("ingest", str(next(PRACTICE.glob("101_*.txt"))), *common, *create) == 0
     assert _cli("ingest", str(next(PRACTICE.glob("102_*.txt"))), *common) == 0
     assert _cli("drafts", "accept", "d1", "--all", "--by", "E", *common) == 0
     before = {p: p.read_bytes() for p in cs.rglob("*.toml")}
