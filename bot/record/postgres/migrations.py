@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.record.sqlite.migrations import Migration
+from bot.record.migration import Migration, check_order, latest_version
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +184,9 @@ TABLES = (
 
 def schema_version() -> int:
     """The schema version this build of Factdesk writes."""
-    return MIGRATIONS[-1].version if MIGRATIONS else 0
+    return latest_version(MIGRATIONS)
 
 
 def check_migrations() -> None:
     """Migration N is at index N-1, with no gap: raise AssertionError otherwise."""
-    for expected, migration in enumerate(MIGRATIONS, start=1):
-        if migration.version != expected:
-            raise AssertionError(f"MIGRATIONS[{expected - 1}] has version {migration.version}")
+    check_order(MIGRATIONS)

@@ -11,7 +11,6 @@ after it. Snapshots share their item rows by content hash.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import sqlite3
@@ -27,6 +26,7 @@ from bot.record.records import (
     DigestSubscription,
     RulingChange,
     StoreError,
+    items_hash,
 )
 from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text
 from bot.record.sqlite.editorial import RULING_COLUMNS, ruling_change
@@ -101,22 +101,19 @@ class DigestQueries(SQLiteConnection):
         claimset: str,
         ruling_cursor: int,
     ) -> int:
-        items = sorted(hashes.items())
-        items_hash = hashlib.sha256(
-            "\n".join(f"{k}\t{v}" for k, v in items).encode()
-        ).hexdigest()
+        name, items = items_hash(hashes)
         if await fetchone(
             conn, "SELECT 1 FROM digest_snapshot_items WHERE items_hash = ? LIMIT 1",
-            (items_hash,),
+            (name,),
         ) is None:
             await conn.executemany(
                 "INSERT INTO digest_snapshot_items (items_hash, record, hash) VALUES (?, ?, ?)",
-                [(items_hash, k, v) for k, v in items],
+                [(name, k, v) for k, v in items],
             )
         cur = await conn.execute(
             "INSERT INTO digest_snapshots (claimset, items_hash, ruling_cursor, taken_at)"
             " VALUES (?, ?, ?, ?)",
-            (claimset, items_hash, int(ruling_cursor), self._now()),
+            (claimset, name, int(ruling_cursor), self._now()),
         )
         return int(cur.lastrowid or 0)
 

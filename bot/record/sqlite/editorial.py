@@ -14,7 +14,14 @@ import sqlite3
 
 from bot.answers.models import EditorialRuling
 from bot.claimset.status import EvidenceStatus
-from bot.record.records import CLEAR, Feedback, Note, RulingChange, StoreError, editorial_value
+from bot.record.records import (
+    CLEAR,
+    Feedback,
+    Note,
+    RulingChange,
+    checked_note,
+    checked_ruling,
+)
 from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text, to_text
 
 log = logging.getLogger(__name__)
@@ -62,13 +69,7 @@ class EditorialQueries(SQLiteConnection):
         by_id: int | None = None,
     ) -> RulingChange:
         """Append a status change; ``status`` is an editorial status or ``"clear"``."""
-        value = editorial_value(status)
-        reason = reason.strip()
-        by = by.strip()
-        if not by:
-            raise StoreError("status: who made the change (--by) is empty")
-        if value != CLEAR and not reason:
-            raise StoreError("status: the reason is empty")
+        value, reason, by = checked_ruling(status, reason, by)
         async with self._write() as conn:
             row = await fetchone(
                 conn,
@@ -121,12 +122,7 @@ class EditorialQueries(SQLiteConnection):
     async def add_note(
         self, claim_id: str, text: str, *, by: str, by_id: int | None = None
     ) -> Note:
-        text = text.strip()
-        by = by.strip()
-        if not text:
-            raise StoreError("note: the text is empty")
-        if not by:
-            raise StoreError("note: who wrote it (--by) is empty")
+        text, by = checked_note(text, by)
         at = self._clock()
         async with self._write() as conn:
             cur = await conn.execute(

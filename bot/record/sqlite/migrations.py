@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+
+from bot.record.migration import Migration, check_order, latest_version
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int  # the user_version this migration brings the database to
-    name: str
-    sql: str  # one or more statements; no BEGIN/COMMIT (the runner wraps it)
 
 
 # The CHECK lists in migration 1 are the editorial statuses of its release, written out;
@@ -170,14 +164,12 @@ MIGRATIONS: list[Migration] = [
 
 def schema_version() -> int:
     """The user_version this build of Factdesk writes."""
-    return MIGRATIONS[-1].version if MIGRATIONS else 0
+    return latest_version(MIGRATIONS)
 
 
 def check_migrations() -> None:
     """Migration N is at index N-1, with no gap: raise AssertionError otherwise."""
-    for expected, migration in enumerate(MIGRATIONS, start=1):
-        if migration.version != expected:
-            raise AssertionError(f"MIGRATIONS[{expected - 1}] has version {migration.version}")
+    check_order(MIGRATIONS)
 
 
 def split_sql(script: str) -> list[str]:
