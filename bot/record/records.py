@@ -66,6 +66,17 @@ def checked_note(text: str, by: str) -> tuple[str, str]:
     return text, by
 
 
+def checked_decisions(
+    accepted: list[str], rejected: list[str], by: str
+) -> tuple[str, list[tuple[str, str]]]:
+    """A draft decision's author, trimmed, and its (item, "accepted"|"rejected") rows in
+    the order they are recorded; StoreError when the author is empty."""
+    by = by.strip()
+    if not by:
+        raise StoreError("drafts: who decides (--by) is empty")
+    return by, [(i, "accepted") for i in accepted] + [(i, "rejected") for i in rejected]
+
+
 def items_hash(hashes: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
     """A digest snapshot's items, sorted, and the hash that names that item set."""
     items = sorted(hashes.items())

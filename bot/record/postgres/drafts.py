@@ -16,7 +16,7 @@ import logging
 import asyncpg
 
 from bot.record.postgres.connection import PostgresConnection
-from bot.record.records import DraftDecision, DraftRow, StoreError
+from bot.record.records import DraftDecision, DraftRow, StoreError, checked_decisions
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +77,11 @@ class DraftQueries(PostgresConnection):
         self, draft_id: str, *, accepted: list[str], rejected: list[str], by: str, state: str
     ) -> list[DraftDecision]:
         """Record decisions on items and the draft's new state, in one transaction."""
-        by = by.strip()
-        if not by:
-            raise StoreError("drafts: who decides (--by) is empty")
+        by, rows = checked_decisions(accepted, rejected, by)
         at = self._now()
         out: list[DraftDecision] = []
         async with self._write() as conn:
-            for item, decision in [(i, "accepted") for i in accepted] + [
-                (i, "rejected") for i in rejected
-            ]:
+            for item, decision in rows:
                 row = await conn.fetchrow(
                     "INSERT INTO draft_decisions (draft_id, item, decision, by_name, at)"
                     f" VALUES ($1, $2, $3, $4, $5) RETURNING {_DECISION_COLUMNS}",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from bot.record.records import DraftDecision, DraftRow, StoreError
+from bot.record.records import DraftDecision, DraftRow, StoreError, checked_decisions
 from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text, to_text
 
 log = logging.getLogger(__name__)
@@ -71,15 +71,11 @@ class DraftQueries(SQLiteConnection):
         self, draft_id: str, *, accepted: list[str], rejected: list[str], by: str, state: str
     ) -> list[DraftDecision]:
         """Record decisions on items and the draft's new state, in one transaction."""
-        by = by.strip()
-        if not by:
-            raise StoreError("drafts: who decides (--by) is empty")
+        by, rows = checked_decisions(accepted, rejected, by)
         at = to_text(self._clock())
         out: list[DraftDecision] = []
         async with self._write() as conn:
-            for item, decision in [(i, "accepted") for i in accepted] + [
-                (i, "rejected") for i in rejected
-            ]:
+            for item, decision in rows:
                 cur = await conn.execute(
                     "INSERT INTO draft_decisions (draft_id, item, decision, by_name, at)"
                     " VALUES (?, ?, ?, ?, ?)",
