@@ -21,7 +21,9 @@ SPEECH_VERBS = (
     "published|explained|tweeted|argued|stressed|insists|believes|was quoted|were quoted|"
     "cited|asserted|alleged|revealed|informed|estimates|counts|puts|gives|spelled|spelt|noted"
 )
-_NAME_TOKEN = r"(?:[A-Z][\w'’.&-]*|dpa|de|al-\w+)"
+# One capitalised word, taken whole (atomic: a hyphenated name is never re-split, so no
+# pattern built on it backtracks exponentially); a possessive "'s" is left to _ROLE_WORDS.
+_NAME_TOKEN = r"(?:(?>[A-Z](?:[\w.&]|-(?=\w)|['’](?!s\b))*)|dpa|de|al-\w+)"
 _CONNECT = r"(?:of|the|and|for|on|de|in|da|van|von)"
 _ROLE_WORDS = (
     r"(?:police|spokeswoman|spokesman|spokesperson|ministry|minister|ministers|officials|authorities|"
@@ -33,7 +35,10 @@ _ROLE_WORDS = (
     r"the|a|an|its|his|her|their|'s|’s|of|and|for|in|on|at|children's|rights|national|"
     r"country's|city's|government's|president's|ministry's)"
 )
-_NP = rf"(?:(?:{_NAME_TOKEN}|{_ROLE_WORDS})(?:[ -](?:{_NAME_TOKEN}|{_ROLE_WORDS}|{_CONNECT}))*)"
+_NP = (
+    rf"(?:(?:{_NAME_TOKEN}|{_ROLE_WORDS})(?:['’]s)?"
+    rf"(?:[ -](?:{_NAME_TOKEN}|{_ROLE_WORDS}|{_CONNECT})(?:['’]s)?)*)"
+)
 _ADVERBS = (
     r"(?:\s+(?:also|then|separately|later|earlier|had|has|have|again|first|quickly|itself|alone))*"
 )
@@ -59,9 +64,8 @@ CITING = re.compile(
 )
 WITH = re.compile(r"\((?:with|from|via)\s+(?P<np>[^)]+)\)")
 POSSESSIVE = re.compile(
-    rf"(?P<np>{_NP})['’]s\s+(?:own\s+)?(?:count|figures?|tally|estimate|toll|telegram channel|"
-    r"statement|report|data|numbers|conversion|summary)\b",
-    re.I,
+    rf"(?P<np>{_NP})['’]s\s+(?i:(?:own\s+)?(?:count|figures?|tally|estimate|toll|telegram channel|"
+    r"statement|report|data|numbers|conversion|summary))\b"
 )
 PLATFORM = re.compile(
     r"\b(?:wrote|posted|said|published)\s+(?:on|in)\s+(?:(?:the|its|his|her|their)\s+)?"
