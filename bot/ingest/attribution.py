@@ -19,7 +19,8 @@ SPEECH_VERBS = (
     "wrote|posted|put|gave|counted|listed|estimated|described|summed up|aired|quoted|repeated|"
     "confirmed|denied|insisted|warned|declared|accused|urged|acknowledged|admitted|released|"
     "published|explained|tweeted|argued|stressed|insists|believes|was quoted|were quoted|"
-    "cited|asserted|alleged|revealed|informed|estimates|counts|puts|gives|spelled|spelt|noted"
+    "cited|asserted|alleged|revealed|informed|estimates|counts|puts|gives|spelled|spelt|noted|"
+    "given|converted"
 )
 # One capitalised word, taken whole (atomic: a hyphenated name is never re-split, so no
 # pattern built on it backtracks exponentially); a possessive "'s" is left to _ROLE_WORDS.
@@ -37,10 +38,13 @@ _ROLE_WORDS = (
 )
 _NP = (
     rf"(?:(?:{_NAME_TOKEN}|{_ROLE_WORDS})(?:['’]s)?"
-    rf"(?:[ -](?:{_NAME_TOKEN}|{_ROLE_WORDS}|{_CONNECT})(?:['’]s)?)*)"
+    rf"(?:[ -](?:{_NAME_TOKEN}|{_ROLE_WORDS}|{_CONNECT})(?:['’]s)?)*"
+    r"(?:\s+of\s+[a-z]{4,}(?=\s))?)"  # "the chamber of entrepreneurs"
 )
 _ADVERBS = (
-    r"(?:\s+(?:also|then|separately|later|earlier|had|has|have|again|first|quickly|itself|alone))*"
+    r"(?:\s+(?:also|then|separately|later|earlier|had|has|have|again|first|quickly|itself|alone|"
+    r"previously|already|until then|so far|publicly|just|now|still|since|recently|"
+    r"separately|repeatedly))*"
 )
 _TIME = r"(?:\s+(?:on|last|early on|late on)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
 SUBJECT_VERB = re.compile(
@@ -51,16 +55,29 @@ APPOSITIVE_VERB = re.compile(
     rf"(?P<np>(?:{_NAME_TOKEN}\s+){{1,3}}?{_NAME_TOKEN}),\s+(?:who|a|an|the)\s[^,]{{3,120}},\s+"
     rf"(?P<verb>{SPEECH_VERBS})\b"
 )
+APPOSITIVE_NAME = re.compile(
+    rf"(?P<role>{_NP}),\s+(?P<np>(?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN}),"
+    rf"{_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
+)
+# "credited to the health ministry", "attributed to X": who a figure is said to come from
+CREDITED = re.compile(r"\b(?:credited|attributed)\s+to\s+(?P<np>[^,;.()]+?)(?=[,;.()]|$)")
+_NAME_RUN = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}")
 PRONOUN_VERB = re.compile(
     rf"\b(?P<np>[Hh]e|[Ss]he|[Tt]hey|[Ii]t){_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
 )
 RELAY_NAMES = re.compile(rf"(?P<np>(?:{_NAME_TOKEN}[ -]?)+?)\s+reported\b")
 ACCORDING = re.compile(
-    r"\b[Aa]ccording to\s+(?P<np>[^,;.]+?)(?=[,;.]|$|\s+(?:and\s+(?=[a-z])|which\s|who\s))"
+    r"\b[Aa]ccording to\s+(?P<np>[^,;.]+?)"
+    r"(?=[,;.]|$|\s+(?:and\s+(?=[a-z])|which\s|who\s|as cited by\s|as quoted by\s|cited by\s))"
 )
 CITING = re.compile(
     r"\b(?:citing|relaying|drawing on|quoting|as cited by|cited by|as quoted by|"
     r"reported by|aired by|via)\s+(?P<np>[^,;.()]+?)(?=[,;.()]|$|\s+(?:and|which|who|as)\s)"
+)
+# "Tengrinews, citing the ministry's channel, reported": who cites another is a medium
+CITES = re.compile(
+    rf"(?:^|(?<=[.(\n])|(?<=, ))\s*(?P<np>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}),\s+"
+    r"(?:citing|relaying|drawing on|quoting)\s"
 )
 WITH = re.compile(r"\((?:with|from|via)\s+(?P<np>[^)]+)\)")
 POSSESSIVE = re.compile(
@@ -82,6 +99,8 @@ _ANAPHORA = re.compile(
     r"channel|police|prosecutor|mayor|alliance|government|authorities|broadcaster|outlet)$",
     re.I,
 )
+# Heads that name a collective speaker even when nothing before says which one.
+_COLLECTIVE = ("authorities", "government", "police")
 _STOP_NP = re.compile(
     r"^(?:the|a|an|it|this|that|there|which|who|figures?|numbers?|estimates?|reports?|"
     r"data|the figure|the number|the total|the estimate|the toll|the update|a later update|"
@@ -103,6 +122,7 @@ class Mention:
     role: str  # "speaker" or "relay"
     how: str  # what in the text said so
     inner: bool = False  # cited by another (the origin end of the chain)
+    subject: bool = False  # the subject of a speech verb ("Qazaq TV said", "the AP put")
 
 
 @dataclass(slots=True)
@@ -127,7 +147,7 @@ class Reader:
     def learn_media(self, text: str) -> None:
         """Names the article itself uses as channels ("X reported", "according to X", "citing
         X") join the media lexicon, unless they are bodies or known speakers."""
-        for rx in (RELAY_NAMES, ACCORDING, CITING):
+        for rx in (RELAY_NAMES, ACCORDING, CITING, CITES):
             for m in rx.finditer(text):
                 for part in _split_and(_clean_np(m["np"])):
                     part = re.sub(r"^(?:the\s+)?(?:[a-z]+\s+)*", "", part)
@@ -150,12 +170,18 @@ class Reader:
         taken: list[tuple[int, int]] = []
 
         def add(
-            np: str, start: int, how: str, relay_hint: bool = False, inner: bool = False
+            np: str,
+            start: int,
+            how: str,
+            relay_hint: bool = False,
+            inner: bool = False,
+            subject: bool = False,
         ) -> None:
             for m in self._entities(np, start, how, relay_hint):
                 if any(a <= m.start < b for a, b in taken):
                     continue
                 m.inner = inner
+                m.subject = subject
                 found.append(m)
             taken.append((start, start + len(np)))
 
@@ -199,26 +225,61 @@ class Reader:
             )
         for m in ACCORDING.finditer(sentence):
             add(m["np"], m.start("np"), "according to")
+        for m in CREDITED.finditer(sentence):
+            add(m["np"], m.start("np"), "credited to")
         for m in POSSESSIVE.finditer(sentence):
             add(m["np"], m.start("np"), "possessive")
+        for m in APPOSITIVE_NAME.finditer(sentence):
+            add(f"{m['role']} {m['np']}", m.start("role"), m["verb"], subject=True)
         for m in SUBJECT_VERB.finditer(sentence):
             np = m["np"]
-            add(np, m.start("np"), m["verb"], relay_hint=m["verb"] in ("reported", "reports"))
+            if m["verb"] == "given" and not re.search(
+                r"\b(?:had|has|have)\b", sentence[m.end("np") : m.start("verb")]
+            ):
+                continue  # "the figures given by": not a speaker
+            add(
+                np,
+                m.start("np"),
+                m["verb"],
+                relay_hint=m["verb"] in ("reported", "reports"),
+                subject=not m["cite"],
+            )
             if m["cite"]:
                 inner_np = re.sub(
                     r"^,\s+(?:citing|relaying|drawing on|quoting)\s+", "", m["cite"]
                 ).rstrip(",")
                 add(inner_np, m.start("cite"), "citing", inner=True)
         for m in APPOSITIVE_VERB.finditer(sentence):
-            add(m["np"], m.start("np"), m["verb"])
+            add(m["np"], m.start("np"), m["verb"], subject=True)
         for m in PRONOUN_VERB.finditer(sentence):
             who = self._pronoun(m["np"].lower())
             if who is not None and not any(a <= m.start() < b for a, b in taken):
-                found.append(Mention(who, m.start(), "speaker", f"{m['np']} {m['verb']}"))
+                found.append(
+                    Mention(who, m.start(), "speaker", f"{m['np']} {m['verb']}", subject=True)
+                )
         found.sort(key=lambda x: x.start)
         for mention in found:
             self._remember(mention.speaker)
+        self._carry_named_person(sentence, found)
         return found
+
+    def _carry_named_person(self, sentence: str, found: list[Mention]) -> None:
+        """The last person the sentence names, speaking or not ("Tokayev brushed aside ...,
+        dpa said"), is whom a later "he" or "she" means: matched against the speakers
+        already known (the set's, or named earlier in the article), never proposed new."""
+        last = max(
+            ((m.start, m.speaker) for m in found if m.speaker.kind == "person"),
+            default=None,
+            key=lambda pair: pair[0],
+        )
+        for m in _NAME_RUN.finditer(sentence):
+            if last is not None and m.start() <= last[0]:
+                continue
+            sp = self.book.known(m.group())
+            if sp is not None and sp.kind == "person":
+                last = (m.start(), sp)
+        if last is not None:
+            self.last_person = last[1]
 
     def _entities(self, np: str, start: int, how: str, relay_hint: bool) -> list[Mention]:
         np = _clean_np(np)
@@ -243,7 +304,11 @@ class Reader:
             return self._pronoun(np.lower())
         anaphor = _ANAPHORA.match(np)
         if anaphor:
-            return self._by_head(anaphor["head"].lower())
+            head = anaphor["head"].lower()
+            earlier = self._by_head(head)
+            if earlier is not None or head not in _COLLECTIVE:
+                return earlier
+            # "the authorities" with none named before: the collective itself
         media_name, _rest = self._media_in(np)
         if media_name is not None:
             return self.book.resolve(media_name, kind="media", why=f"{np!r}: a known medium")
@@ -325,17 +390,24 @@ def choose(mentions: list[Mention], at: int | None = None) -> Attribution:
     speakers = [m for m in mentions if m.role == "speaker"]
     relays = [m for m in mentions if m.role == "relay"]
     chosen: Mention | None = None
-    if speakers:
-        if at is not None:
-            before = [m for m in speakers if m.start <= at]
-            chosen = before[-1] if before else speakers[0]
-        else:
-            chosen = next((m for m in speakers if m.inner), speakers[0])
+    voiced = [m for m in relays if m.subject and (at is None or m.start <= at)]
+    if at is not None and (speakers or voiced):
+        # the speaker named nearest before the figure; a medium that says it itself ("the
+        # state channel Khabar-24 gave 78 bln") counts, one that only passes it on does not
+        before = sorted((m for m in speakers + voiced if m.start <= at), key=lambda m: m.start)
+        chosen = before[-1] if before else speakers[0]
+    elif speakers:
+        chosen = next((m for m in speakers if m.inner), speakers[0])
     elif relays:
         inner = [m for m in relays if m.inner and "Telegram" not in m.speaker.name]
-        chosen = inner[0] if inner else relays[0]
+        chosen = inner[0] if inner else (voiced or relays)[0]
     via = _chain([m for m in relays if chosen is None or m.speaker.id != chosen.speaker.id])
     return Attribution(chosen.speaker if chosen else None, via, chosen.how if chosen else "")
+
+
+def relay_chain(mentions: list[Mention]) -> list[str]:
+    """Every medium the sentence names, origin first (when the speaker is named elsewhere)."""
+    return _chain([m for m in mentions if m.role == "relay"])
 
 
 def _chain(relays: list[Mention]) -> list[str]:

@@ -10,7 +10,7 @@ import re
 from rapidfuzz import fuzz
 
 from bot.claimset.model import ClaimSet
-from bot.ingest.attribution import Attribution, Reader, choose
+from bot.ingest.attribution import Attribution, Reader, choose, relay_chain
 from bot.ingest.dates import resolve_day
 from bot.ingest.figures import Found, Vocab, find_figures
 from bot.ingest.media import media_lexicon
@@ -72,7 +72,7 @@ def draft_article(
             prior = last[sentence.paragraph]
             base = Attribution(
                 prior.speaker,
-                list(dict.fromkeys(prior.via + base.via)) if only_media else prior.via,
+                list(dict.fromkeys(prior.via + relay_chain(mentions))) if only_media else prior.via,
                 prior.how,
             )
         if mentions and not only_media:
@@ -85,8 +85,12 @@ def draft_article(
         if day is not None:
             previous_day = day
         for found in find_figures(sentence.text, vocab):
-            attribution = base if inherited or not mentions else choose(mentions, found.start)
-            if inherited and only_media:
+            voiced = any(m.subject and m.start <= found.start for m in mentions)
+            if mentions and (not inherited or voiced):
+                # a medium that gives the number itself ("the AP put it at ...") is its
+                # speaker, not a relay of the paragraph's speaker
+                attribution = choose(mentions, found.start)
+            else:
                 attribution = base
             figures.append(
                 _figure(

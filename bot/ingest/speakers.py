@@ -85,6 +85,12 @@ class SpeakerBook:
         self.taken.add(new_id)
         return speaker
 
+    def known(self, spelling: str) -> DraftSpeaker | None:
+        """The speaker ``spelling`` names when it is one already known (the set's, or one
+        the article named before), else None: nothing is proposed."""
+        sid, how, conf = self._match(speaker_key(spelling))
+        return self._use(sid, spelling, how, conf) if sid is not None else None
+
     def _match(self, key: str) -> tuple[str | None, str, Confidence]:
         if not key:
             return None, "", "low"

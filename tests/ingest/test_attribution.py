@@ -46,3 +46,99 @@ def test_long_runs_of_capitalised_words_are_read_in_one_pass(seeds) -> None:
     reader = _reader(seeds)
     sentence = "Aa-" * 40 + "Bb and " + "Cc Dd " * 30 + "then nothing at all."
     assert reader.mentions(sentence) == []
+
+
+def _figure(draft, words: str):
+    return next(f for f in draft.figures if f.words == words)
+
+
+def test_a_name_between_commas_speaks(seeds) -> None:
+    draft = draft_article(
+        _article(
+            "The country's president, Kassym-Jomart Tokayev, said on Friday that 40 people "
+            "had been detained."
+        ),
+        seeds,
+    )
+    assert _figure(draft, "40").speaker_id == "tokayev"
+
+
+def test_he_means_the_last_person_named_even_without_a_speech_verb(seeds) -> None:
+    draft = draft_article(
+        _article(
+            "President Tokayev used a long speech to announce new rules, Reuters reported. "
+            "He claimed that 300 people had been detained."
+        ),
+        seeds,
+    )
+    assert _figure(draft, "300").speaker_id == "tokayev"
+
+
+def test_a_medium_that_gives_a_number_itself_speaks(seeds) -> None:
+    draft = draft_article(
+        _article(
+            "The Interior Ministry said 50 people had been detained on Monday. "
+            "The AP put the number of injured at more than 400. "
+            "Another 30 people were released, TASS reported."
+        ),
+        seeds,
+    )
+    assert _figure(draft, "more than 400").speaker == "AP"
+    released = _figure(draft, "30")
+    ministry = _figure(draft, "50").speaker
+    assert ministry is not None and "Interior Ministry" in ministry
+    assert released.speaker == ministry and released.via == ["TASS"]
+
+
+def test_the_medium_that_says_it_is_the_origin_not_the_one_that_relays_it(seeds) -> None:
+    draft = draft_article(
+        _article("According to Reuters, state television said that 26 protesters had died."),
+        seeds,
+    )
+    f = _figure(draft, "26")
+    assert f.speaker is not None and f.speaker.lower() in ("state television", "state tv")
+    assert f.via == ["Reuters"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "speaker_word"),
+    [
+        (
+            "A toll of 164, credited to the health ministry, was withdrawn within hours.",
+            "164",
+            "health",
+        ),
+        (
+            "On Tuesday the Interior Ministry had given a total of 9,900 detained, "
+            "according to Reuters.",
+            "9,900",
+            "interior",
+        ),
+        (
+            "Reuters reported that the authorities had until then admitted to fewer than "
+            "50 deaths.",
+            "fewer than 50",
+            "authorities",
+        ),
+        (
+            "The day before, the Atameken chamber of entrepreneurs had put the losses at "
+            "40 bln tenge.",
+            "40 bln tenge",
+            "atameken",
+        ),
+    ],
+)
+def test_speakers_named_in_less_common_ways(seeds, sentence, words, speaker_word) -> None:
+    f = _figure(draft_article(_article(sentence), seeds), words)
+    assert f.speaker is not None and speaker_word in f.speaker.lower(), f.speaker
+
+
+def test_relays_named_by_citing_and_as_cited_by(seeds) -> None:
+    draft = draft_article(
+        _article(
+            "Newsportal, citing the ministry, reported 3,811 detentions nationwide. "
+            "Troops held the airport, a spokesman said, according to Interfax as cited by dpa."
+        ),
+        seeds,
+    )
+    assert {"newsportal", "interfax", "dpa"} <= {r.lower() for r in draft.source.relays}
