@@ -8,6 +8,7 @@ import logging
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from bot.claimset.model import ClaimSet
 from bot.ingest.attribution import Attribution, Reader, choose, relay_chain
@@ -307,11 +308,10 @@ def _claim(
         return None
     text = sentence.text
     quoted = _QUOTE.search(text)
+    quote = text  # the whole sentence: who says it, and the words, verbatim
     if quoted:
-        quote = quoted["q"].strip()
-        statement, direct = quote, True
+        statement, direct = quoted["q"].strip(), True
     else:
-        quote = text
         statement, direct = _content(text), False
     statement = statement.strip(" ,;:")
     if len(statement) < 12:
@@ -339,7 +339,7 @@ def _claim(
         said_on=day,
         topics=topics,
         direct=direct,  # type: ignore[arg-type]
-        same_as=_same_claim(statement, speaker, claimset),
+        same_as=_same_claim(statement, quote, speaker, claimset),
         why=("a direct quotation" if direct else "indirect speech") + f" ({att.how})",
         confidence="high" if direct else "medium",
     )
@@ -359,14 +359,24 @@ def _content(text: str) -> str:
     return re.sub(r",?\s+according to [^,.;]+", "", text)
 
 
-def _same_claim(statement: str, speaker: DraftSpeaker, claimset: ClaimSet | None) -> str | None:
+def _same_claim(
+    statement: str, quote: str, speaker: DraftSpeaker, claimset: ClaimSet | None
+) -> str | None:
+    """The set's claim by the same speaker that says the same: its statement worded alike
+    (>= 85, word sets), or one of its quotes the same words as this one (>= 90)."""
     if claimset is None or not speaker.existing:
         return None
     best, best_score = None, 0.0
     for claim in claimset.claims.values():
         if claim.speaker != speaker.id:
             continue
-        score = fuzz.token_set_ratio(statement, claim.statement)
+        score = max(
+            fuzz.token_set_ratio(statement, claim.statement, processor=default_process),
+            *(
+                fuzz.ratio(quote, a.quote, processor=default_process) - 5
+                for a in claim.attributions
+            ),
+        )
         if score > best_score:
             best, best_score = claim.id, score
     return best if best_score >= 85 else None

@@ -3,6 +3,7 @@ the previous files kept as backups and restored when the new set does not valida
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import logging
@@ -16,7 +17,11 @@ import tomlkit
 
 from bot.claimset.loader import load_claimset
 from bot.claimset.model import ClaimSet
+from bot.claimset.origins import content_origins
 from bot.claimset.problems import ClaimSetInvalid, ClaimSetUnreadable
+from bot.claimset.rules.corroboration import unbacked_in
+from bot.claimset.schema import Attribution, Claim, Source
+from bot.claimset.status import EvidenceStatus
 from bot.ingest.models import Draft, DraftClaim, DraftFigure, DraftSpeaker
 from bot.ingest.reading import IngestError
 
@@ -48,6 +53,9 @@ def check_applies(draft: Draft, cs: ClaimSet, draft_id: str) -> None:
     for ident in [c.id for c in draft.claims] + [f.id for f in draft.figures]:
         if ident in taken:
             raise stale(f"id {ident!r} is now used in the claim set")
+    for c in draft.claims:
+        if c.same_as and c.same_as not in cs.claims:
+            raise stale(f"claim {c.same_as!r}, which {c.id} repeats, is no longer in the set")
     for sp in draft.speakers:
         if sp.existing and sp.id not in cs.speakers:
             raise stale(f"speaker {sp.id!r} is no longer in the claim set")
@@ -84,19 +92,25 @@ def accept_items(
         )
     manifest = root / "claimset.toml"
     sources_toml = root / cs.manifest.sources
+    docs = _Docs()
     plan: dict[Path, str] = {}
     if with_source:
         plan[sources_toml.parent / draft.source.file] = text
-        plan[sources_toml] = _append(sources_toml, "sources", [_source_table(draft, by)])
+        docs.append(sources_toml, "sources", [_source_table(draft, by)])
     if new_speakers:
         path = _target(root, cs.manifest.speakers, "speakers-ingest.toml")
-        plan[path] = _append(path, "speakers", [_speaker_table(s) for s in new_speakers.values()])
-    if claims:
+        docs.append(path, "speakers", [_speaker_table(s) for s in new_speakers.values()])
+    # the same statement by the same speaker: a new attribution of the claim the set holds
+    joined = [c for c in claims if c.same_as in cs.claims]
+    kept_apart = _join_claims(docs, joined, draft, cs, by) if joined else []
+    new_claims = [c for c in claims if c not in joined or c in kept_apart]
+    if new_claims:
         path = _target(root, cs.manifest.claims, f"claims/ingest-{draft.source.id}.toml")
-        plan[path] = _append(path, "claims", [_claim_table(c, draft, known) for c in claims])
+        docs.append(path, "claims", [_claim_table(c, draft, known) for c in new_claims])
     if figures:
         path = _target(root, cs.manifest.figures, f"figures/ingest-{draft.source.id}.toml")
-        plan[path] = _append(path, "figures", [_figure_table(f, draft, known) for f in figures])
+        docs.append(path, "figures", [_figure_table(f, draft, known) for f in figures])
+    plan.update(docs.dumped())
     backup_dir = root / ".backups" / f"{draft_id}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
     _write_all(plan, root, backup_dir)
     try:
@@ -138,17 +152,92 @@ def _target(root: Path, globs: list[str], preferred: str) -> Path:
     return matched[-1]
 
 
-def _append(path: Path, key: str, tables: list[tomlkit.items.Table]) -> str:
-    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
-    if not path.exists():
-        doc.add(tomlkit.comment("Drafted by `python -m bot ingest` and accepted in review."))
-    aot = doc.get(key)
-    if aot is None:
-        aot = tomlkit.aot()
-        doc.add(key, aot)
-    for table in tables:
-        aot.append(table)
-    return tomlkit.dumps(doc)
+@dataclass(slots=True)
+class _Docs:
+    """The claim files an accept changes, each parsed once (comments kept) and written whole."""
+
+    docs: dict[Path, tomlkit.TOMLDocument] = field(default_factory=dict)
+
+    def doc(self, path: Path) -> tomlkit.TOMLDocument:
+        if path not in self.docs:
+            if path.exists():
+                self.docs[path] = tomlkit.parse(path.read_text(encoding="utf-8"))
+            else:
+                doc = tomlkit.document()
+                doc.add(
+                    tomlkit.comment("Drafted by `python -m bot ingest` and accepted in review.")
+                )
+                self.docs[path] = doc
+        return self.docs[path]
+
+    def append(self, path: Path, key: str, tables: list[tomlkit.items.Table]) -> None:
+        doc = self.doc(path)
+        aot = doc.get(key)
+        if aot is None:
+            aot = tomlkit.aot()
+            doc.add(key, aot)
+        for table in tables:
+            aot.append(table)
+
+    def dumped(self) -> dict[Path, str]:
+        return {path: tomlkit.dumps(doc) for path, doc in self.docs.items()}
+
+
+def _join_claims(
+    docs: _Docs, joined: list[DraftClaim], draft: Draft, cs: ClaimSet, by: str
+) -> list[DraftClaim]:
+    """Each claim the draft repeats gets the article as one more attribution, in the file
+    that holds it, and its evidence status re-derived with the new origin counted. Returns
+    those that cannot join: the claim's statement holds more than the origins would both
+    report once corroborated (they are written as claims of their own, for an editor)."""
+    source = Source.model_validate(_source_table(draft, by).unwrap())
+    with_source = dataclasses.replace(cs, sources={**cs.sources, source.id: source})
+    apart: list[DraftClaim] = []
+    for c in joined:
+        assert c.same_as is not None
+        existing = cs.claims[c.same_as]
+        attribution = Attribution(source=source.id, quote=c.quote, via=c.via, said_on=c.said_on)
+        updated = existing.model_copy(
+            update={"attributions": [*existing.attributions, attribution]}
+        )
+        status, rationale = rederived_evidence(updated, with_source, source.id)
+        if status == EvidenceStatus.CORROBORATED and unbacked_in(updated, with_source):
+            apart.append(c)
+            continue
+        path = Path(cs.locations[f"claim:{existing.id}"].file)
+        table = next(t for t in docs.doc(path)["claims"] if t["id"] == existing.id)
+        att = tomlkit.table()
+        att.add(tomlkit.comment(f"added by ingest ({c.confidence}): {c.why}; accepted by {by}"))
+        att["source"] = source.id
+        att["quote"] = c.quote
+        att["via"] = c.via
+        if c.said_on:
+            att["said_on"] = c.said_on
+        table["attributions"].append(att)
+        table["evidence"]["status"] = status.value
+        table["evidence"]["rationale"] = rationale
+    return apart
+
+
+def rederived_evidence(claim: Claim, cs: ClaimSet, added: str) -> tuple[EvidenceStatus, str]:
+    """The claim's derived evidence status once source ``added`` attributes it too: one
+    independent origin is single_source, two or more corroborated (unless something disputes
+    it); a disputed or no-evidence status stands. The rationale says what changed."""
+    ev = claim.evidence
+    origins = content_origins(claim, cs)
+    counted = f"{len(origins)} independent origin{'s' if len(origins) != 1 else ''}"
+    names = ", ".join(origins)
+    status = ev.status
+    if status in (EvidenceStatus.SINGLE_SOURCE, EvidenceStatus.CORROBORATED) and not (
+        ev.disputed_by
+    ):
+        status = EvidenceStatus.CORROBORATED if len(origins) >= 2 else EvidenceStatus.SINGLE_SOURCE
+    if status != ev.status:
+        return status, (
+            f"{counted} ({names}): re-derived when source {added} was accepted by ingest "
+            f"(was {ev.status.value}: {ev.rationale})"
+        )
+    return status, f"{ev.rationale} Source {added} adds an attribution ({counted}: {names})."
 
 
 def _source_table(draft: Draft, by: str) -> tomlkit.items.Table:

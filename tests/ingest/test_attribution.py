@@ -142,3 +142,43 @@ def test_relays_named_by_citing_and_as_cited_by(seeds) -> None:
         seeds,
     )
     assert {"newsportal", "interfax", "dpa"} <= {r.lower() for r in draft.source.relays}
+
+
+def test_a_repeated_statement_joins_the_claim_and_rederives_its_status(tmp_path) -> None:
+    import shutil
+
+    from bot.ingest.writing import accept_items
+
+    root = tmp_path / "set"
+    shutil.copytree(ROOT / "seeds", root)
+    cs = load_claimset(root)
+    joins = cs.claims["putin-csto-limited-period"]
+    apart = cs.claims["tokayev-civilian-deaths-under-review"]
+    for claim in (joins, apart):
+        assert claim.evidence.status == "single_source" and len(claim.attributions) == 1
+    text = _article(
+        "Putin said the CSTO troops would stay in Kazakhstan “for a limited period of time”, "
+        "Reuters reported.",
+        "President Tokayev said “the number of civilian deaths is currently under review”, "
+        "Reuters reported.",
+    )
+    draft = draft_article(text, cs)
+    by_same = {c.same_as: c for c in draft.claims if c.direct}
+    assert set(by_same) == {joins.id, apart.id}
+    written = accept_items(draft, text, cs, set(draft.item_ids()), by="E", draft_id="d1")
+    assert {c.id for c in by_same.values()} <= set(written.items)
+    after = load_claimset(root)
+    # the same statement by the same speaker: one more attribution, no second claim
+    assert by_same[joins.id].id not in after.claims
+    joined = after.claims[joins.id]
+    assert [a.source for a in joined.attributions] == [
+        joins.attributions[0].source,
+        draft.source.id,
+    ]
+    assert joined.attributions[1].via == ["Reuters"]
+    assert joined.evidence.status == "corroborated"  # a second independent origin
+    assert "Reuters" in joined.evidence.rationale
+    # a statement holding more than this article reports ("as of 10 January") cannot be
+    # corroborated by it: written as a claim of its own, the existing one untouched
+    assert by_same[apart.id].id in after.claims
+    assert after.claims[apart.id] == apart

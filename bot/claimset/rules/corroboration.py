@@ -126,6 +126,16 @@ def unbacked_parts(
     return out
 
 
+def unbacked_in(claim: Claim, claimset: ClaimSet) -> list[tuple[str, list[str]]]:
+    """:func:`unbacked_parts` of one claim read against the claim set (its speaker's names
+    and the set's vocabulary): what a corroborated status would leave reported by fewer than
+    two origins. Used before a claim is written as corroborated (ingest)."""
+    vocabulary = Vocabulary(claimset.topics.values(), claimset.speakers.values())
+    speaker = claimset.speakers.get(claim.speaker)
+    own = speaker_words(tuple(speaker.spellings)) if speaker is not None else frozenset()
+    return unbacked_parts(claim, _origins(claim, claimset, vocabulary), vocabulary, own)
+
+
 @functools.lru_cache(maxsize=4096)
 def speaker_words(spellings: tuple[str, ...]) -> frozenset[str]:
     """The stems of every word of a speaker's spellings ("Ibrenyev" of "Ursula Ibrenyev")."""
