@@ -112,6 +112,7 @@ def draft_article(
             claims.append(claim)
     figures = _headline_figures(head, source, vocab, book, figures) + figures
     _link_parts(figures)
+    _link_figures(figures, claimset)
     speakers = _used_speakers(book, figures, claims)
     source.relays = [r for r in reader.relays if r != source.outlet]
     return Draft(
@@ -286,11 +287,85 @@ def _headline_figures(
 
 
 def _link_parts(figures: list[DraftFigure]) -> None:
-    """ "Of whom": a part names the figure before it in the same sentence as its whole."""
+    """A part's whole, in the same sentence and unit: "175 of the 225" the figure after it;
+    "935 of them", "of whom 4,353" the nearest before it."""
     for i, f in enumerate(figures):
         for lc in f.lifecycle:
-            if lc.kind == "part" and i > 0 and figures[i - 1].quote == f.quote:
-                lc.of = figures[i - 1].id
+            if lc.kind != "part":
+                continue
+            same = [g for g in figures if g is not f and g.quote == f.quote and g.unit == f.unit]
+            after = [g for g in same if figures.index(g) > i]
+            if after and re.search(
+                rf"{re.escape(f.words)}\s+of the\s+{re.escape(after[0].words)}", f.quote
+            ):
+                lc.of = after[0].id
+                continue
+            before = [g for g in same if figures.index(g) < i]
+            if before:
+                lc.of = before[-1].id
+
+
+def _link_figures(figures: list[DraftFigure], claimset: ClaimSet | None) -> None:
+    """The figure model's links the text states plainly: an increment with its period;
+    "up from N" / "from N to M" (N revised by the other count of its sentence); an undated
+    earlier count before the article's dated one of the same quantity; the set's figure
+    with the same count, day, scope and speaker (a restatement)."""
+    for f in figures:
+        if any(lc.kind == "increment" for lc in f.lifecycle) and f.period_words:
+            f.kind = "increment"
+        whole = next((lc.of for lc in f.lifecycle if lc.kind == "part" and lc.of), None)
+        if whole is not None:
+            f.part_of = whole
+    for f in figures:
+        for g in figures:
+            if g is f or g.quote != f.quote or (g.topic, g.unit) != (f.topic, f.unit):
+                continue
+            if (
+                g.topic
+                and re.search(
+                    rf"\b(?:up|down)?\s*from\s+(?:\w+\s+){{0,2}}?{re.escape(g.words)}(?!\w)",
+                    f.quote,
+                )
+                and g.revised_by is None
+                and f.revised_by != g.id
+            ):
+                g.revised_by = f.id
+                g.why.append(f"revised_by: 'from {g.words}' beside {f.words!r}")
+    for f in figures:
+        if f.as_of is None and f.topic and any(lc.kind == "earlier" for lc in f.lifecycle):
+            later = [
+                g
+                for g in figures
+                if g.as_of is not None
+                and _same_quantity(f, g)
+                and g.kind == f.kind
+                and not g.headline
+                and g.confidence != "low"
+            ]
+            if later:
+                f.earlier_than = max(later, key=lambda g: g.as_of or dt.date.min).id
+        if claimset is not None and f.topic and f.as_of and f.speaker_id:
+            first = next(
+                (
+                    x
+                    for x in claimset.figures.values()
+                    if x.same_as is None
+                    and x.topic == f.topic
+                    and x.unit == f.unit
+                    and x.kind == f.kind
+                    and (x.group, x.place, x.as_of, x.speaker)
+                    == (f.group, f.place, f.as_of, f.speaker_id)
+                    and (x.low, x.high) == (f.low, f.high)
+                ),
+                None,
+            )
+            if first is not None:
+                f.same_as = first.id
+                f.why.append(f"same_as: the set's {first.id} gives the same count, day and scope")
+
+
+def _same_quantity(a: DraftFigure, b: DraftFigure) -> bool:
+    return (a.topic, a.unit, a.group, a.place) == (b.topic, b.unit, b.group, b.place)
 
 
 def _claim(

@@ -52,6 +52,11 @@ _PERIOD = re.compile(
 _PART = re.compile(
     r"\b(?:of whom|of them|among them|of which|of the \d[\d,.]*|of it|of the total)\b", re.I
 )
+_PART_AFTER = re.compile(
+    r"^\s*(?:[\w$-]+\s+){0,2}?(?:(?:of whom|of them|of which|of it|of the total)\b|of the \d)",
+    re.I,
+)
+_PART_BEFORE = re.compile(r"\b(?:of whom|of them|among them|of which),?\s+(?:\w+\s+)?$", re.I)
 _LIFECYCLE = {
     "retracted": re.compile(
         r"\b(?:withdrawn|retracted|pulled|deleted|technical error|removed|"
@@ -150,7 +155,26 @@ def find_figures(sentence: str, vocab: Vocab) -> list[Found]:
             found[-1].equivalent = f
             continue
         found.append(f)
+    _give_lifecycle(sentence, found, vocab)
     return found
+
+
+def _give_lifecycle(sentence: str, found: list[Found], vocab: Vocab) -> None:
+    """Each lifecycle word goes to one figure: the nearest before it (one whose topic the
+    words just before it name, when there is one: "the death toll is pulled"); with no
+    figure before it, the sentence's only figure (with several, none: too unsure)."""
+    if not found:
+        return
+    for kind, rx in _LIFECYCLE.items():
+        for m in rx.finditer(sentence):
+            named = _first(vocab.topics, sentence[max(0, m.start() - 60) : m.start()])
+            pool = [f for f in found if named and f.topic == named] or found
+            before = [f for f in pool if f.start < m.start()]
+            if not before and len(found) > 1:
+                continue  # "before it disappeared, the post listed 103, 21 and 10": unsure
+            target = before[-1] if before else pool[0]
+            if (kind, m.group()) not in target.lifecycle:
+                target.lifecycle.append((kind, m.group()))
 
 
 def _not_a_figure(s: str, n: StatedNumber, nxt: StatedNumber | None) -> str | None:
@@ -259,8 +283,9 @@ def _read(s: str, n: StatedNumber, vocab: Vocab) -> Found | None:
     place = _place(s[n.end : n.end + 40], vocab) or _place(s, vocab)
     increment = bool(_INCREMENT.match(after)) or bool(_INCREMENT_BEFORE.search(before))
     period = _PERIOD.search(s)
-    part = bool(_PART.search(s[max(0, n.start - 40) : n.end + 20]))
-    lifecycle = [(kind, m.group()) for kind, rx in _LIFECYCLE.items() if (m := rx.search(s))]
+    # a part: "935 of them", "175 of the 225", "of whom 4,353", "among them 3,393"
+    part = bool(_PART_AFTER.match(s[n.end :]) or _PART_BEFORE.search(s[:start]))
+    lifecycle: list[tuple[str, str]] = []  # given out by find_figures, one figure per word
     if unit_why:
         why.append(unit_why)
     if topic is None:

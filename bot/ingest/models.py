@@ -90,6 +90,13 @@ class DraftFigure(_Draft):
     equivalent: DraftEquivalent | None = None
     period_words: str | None = None
     verdict: str | None = None  # "new latest count", "retraction", ... for the desk
+    # The figure model's links (bot.claimset.schema.Figure), set when the text says so
+    # plainly enough to write them: a draft figure id or one of the set's figure ids.
+    kind: Literal["total", "increment"] = "total"
+    part_of: str | None = None  # "of whom": the whole in the same sentence
+    revised_by: str | None = None  # "up from N": N is revised by the figure beside it
+    same_as: str | None = None  # the set's figure with the same count, day, scope, speaker
+    earlier_than: str | None = None  # an undated earlier count: the dated one it precedes
     headline: bool = False
     why: list[str] = Field(default_factory=list)
     confidence: Confidence = "medium"

@@ -20,8 +20,9 @@ from bot.claimset.model import ClaimSet
 from bot.claimset.origins import content_origins
 from bot.claimset.problems import ClaimSetInvalid, ClaimSetUnreadable
 from bot.claimset.rules.corroboration import unbacked_in
-from bot.claimset.schema import Attribution, Claim, Source
+from bot.claimset.schema import Attribution, Claim, Figure, Source
 from bot.claimset.status import EvidenceStatus
+from bot.claimset.vocabulary import within_or_same
 from bot.ingest.models import Draft, DraftClaim, DraftFigure, DraftSpeaker
 from bot.ingest.reading import IngestError
 
@@ -109,7 +110,8 @@ def accept_items(
         docs.append(path, "claims", [_claim_table(c, draft, known) for c in new_claims])
     if figures:
         path = _target(root, cs.manifest.figures, f"figures/ingest-{draft.source.id}.toml")
-        docs.append(path, "figures", [_figure_table(f, draft, known) for f in figures])
+        links = _writable_links(figures, cs)
+        docs.append(path, "figures", [_figure_table(f, draft, known, links[f.id]) for f in figures])
     plan.update(docs.dumped())
     backup_dir = root / ".backups" / f"{draft_id}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
     _write_all(plan, root, backup_dir)
@@ -308,17 +310,70 @@ def _claim_table(c: DraftClaim, draft: Draft, known: set[str]) -> tomlkit.items.
     return t
 
 
-def _figure_table(f: DraftFigure, draft: Draft, known: set[str]) -> tomlkit.items.Table:
+_EVENTS = ("retracted", "denied", "alleged")
+
+
+def _writable_links(figures: list[DraftFigure], cs: ClaimSet) -> dict[str, dict[str, str]]:
+    """Per figure, the links of the figure model the draft set and that hold for what is
+    written: the figure named is accepted with it or in the set, and the link's rule
+    (bot.claimset.rules.figure_links) is met; the others stay comments."""
+    places = {p.id: p.within for p in cs.places.values()}
+    groups = {g.id: g.within for g in cs.groups.values()}
+    drafted = {f.id: f for f in figures}
+
+    def target(ident: str | None) -> DraftFigure | Figure | None:
+        return drafted.get(ident or "") or cs.figures.get(ident or "")
+
+    out: dict[str, dict[str, str]] = {}
+    for f in figures:
+        links: dict[str, str] = {}
+        whole = target(f.part_of)
+        if (
+            whole is not None
+            and whole.unit == f.unit
+            and (not f.place or not whole.place or within_or_same(f.place, whole.place, places))
+            and (not f.group or not whole.group or within_or_same(f.group, whole.group, groups))
+        ):
+            links["part_of"] = whole.id
+        later = target(f.revised_by)
+        if (
+            later is not None
+            and (later.topic, later.unit) == (f.topic, f.unit)
+            and not (f.as_of and later.as_of and later.as_of < f.as_of)
+        ):
+            links["revised_by"] = later.id
+        first = cs.figures.get(f.same_as or "")
+        if first is not None and (first.topic, first.unit, first.kind) == (f.topic, f.unit, f.kind):
+            links["same_as"] = first.id
+        dated = target(f.earlier_than)
+        if f.as_of is None and dated is not None and dated.topic == f.topic and dated.as_of:
+            links["earlier_than"] = dated.id
+        out[f.id] = links
+    return out
+
+
+def _figure_table(
+    f: DraftFigure, draft: Draft, known: set[str], links: dict[str, str]
+) -> tomlkit.items.Table:
     t = tomlkit.table()
     t.add(tomlkit.comment(f"drafted ({f.confidence}): " + "; ".join(f.why)))
     if f.verdict:
         t.add(tomlkit.comment(f"verdict: {f.verdict}"))
     for lc in f.lifecycle:
-        t.add(
-            tomlkit.comment(
-                f"lifecycle word: {lc.kind} ({lc.words!r})" + (f" of {lc.of}" if lc.of else "")
+        if lc.kind not in _EVENTS:
+            t.add(
+                tomlkit.comment(
+                    f"lifecycle word: {lc.kind} ({lc.words!r})" + (f" of {lc.of}" if lc.of else "")
+                )
             )
-        )
+    for key, ident in (
+        ("part_of", f.part_of),
+        ("revised_by", f.revised_by),
+        ("same_as", f.same_as),
+        ("earlier_than", f.earlier_than),
+    ):
+        if ident and key not in links:
+            t.add(tomlkit.comment(f"{key} {ident}? (not written: not accepted with it)"))
     t["id"] = f.id
     t["topic"] = f.topic
     t["scope"] = f.scope or f.unit
@@ -331,6 +386,9 @@ def _figure_table(f: DraftFigure, draft: Draft, known: set[str]) -> tomlkit.item
     t["qualifier"] = f.qualifier
     t["words"] = f.words
     t["unit"] = f.unit
+    increment = f.kind == "increment" and bool(f.period_words)
+    if increment:
+        t["kind"] = "increment"
     if f.as_of:
         t["as_of"] = f.as_of
     if f.as_of_words:
@@ -342,6 +400,12 @@ def _figure_table(f: DraftFigure, draft: Draft, known: set[str]) -> tomlkit.item
     t["via"] = f.via
     notes = [f"as_of {f.as_of_basis}"] + [f"{lc.kind}: {lc.words}" for lc in f.lifecycle]
     t["note"] = "Drafted by ingest; " + "; ".join(notes)
+    for key, ident in links.items():
+        t[key] = ident
+    if increment and f.period_words:
+        period = tomlkit.table()
+        period["words"] = f.period_words
+        t["period"] = period
     if f.equivalent is not None:
         e = tomlkit.table()
         e["words"] = f.equivalent.words
@@ -351,6 +415,20 @@ def _figure_table(f: DraftFigure, draft: Draft, known: set[str]) -> tomlkit.item
                 e[key] = float(getattr(f.equivalent, key))
         e["unit"] = f.equivalent.unit
         t["equivalent"] = e
+    events = tomlkit.aot()
+    for kind in _EVENTS:
+        if any(lc.kind == kind for lc in f.lifecycle):
+            event = tomlkit.table()
+            words = next(lc.words for lc in f.lifecycle if lc.kind == kind)
+            event.add(tomlkit.comment(f"drafted from {words!r}"))
+            event["kind"] = kind
+            if kind == "alleged" and f.speaker_id and f.speaker_id in known:
+                event["by"] = f.speaker_id  # "credited to X": X is whom it is alleged to be from
+            event["source"] = draft.source.id
+            event["quote"] = f.quote
+            events.append(event)
+    if events:
+        t["lifecycle"] = events
     return t
 
 

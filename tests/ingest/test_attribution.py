@@ -182,3 +182,34 @@ def test_a_repeated_statement_joins_the_claim_and_rederives_its_status(tmp_path)
     # corroborated by it: written as a claim of its own, the existing one untouched
     assert by_same[apart.id].id in after.claims
     assert after.claims[apart.id] == apart
+
+
+def test_accepted_figures_carry_their_links_and_lifecycle(tmp_path) -> None:
+    """What the text states plainly is written as the figure model's fields (not only as
+    comments), and the set still validates."""
+    import shutil
+
+    from bot.ingest.writing import accept_items
+
+    root = tmp_path / "set"
+    shutil.copytree(ROOT / "seeds", root)
+    cs = load_claimset(root)
+    text = _article(
+        "The prosecutor said on Saturday that 4,578 victims had been identified, of whom "
+        "4,353 were injured.",
+        "Officials said on Wednesday that 1,678 more people had been detained in the "
+        "previous 24 hours.",
+        "A death toll of 164, credited to the health ministry, was withdrawn within hours.",
+        "Prosecutors put the death toll at 225 on Saturday, up from 44.",
+    )
+    draft = draft_article(text, cs)
+    accept_items(draft, text, cs, set(draft.item_ids()), by="E", draft_id="d1")
+    after = load_claimset(root)
+    mine = {f.words: f for f in after.figures.values() if f.source == draft.source.id}
+    assert mine["4,353"].part_of == mine["4,578"].id
+    assert mine["1,678"].kind == "increment" and mine["1,678"].period is not None
+    assert mine["1,678"].period.words == "in the previous 24 hours"
+    toll = mine["164"]
+    assert {e.kind for e in toll.lifecycle} == {"retracted", "alleged"}
+    assert toll.withdrawn and all(e.source == draft.source.id for e in toll.lifecycle)
+    assert mine["44"].revised_by == mine["225"].id and mine["44"].status == "revised"
