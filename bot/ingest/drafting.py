@@ -266,7 +266,8 @@ def _headline_figures(
     for sentence in head:
         for found in find_figures(sentence.text, vocab):
             n = found.number.low
-            if n in values or (found.low, found.high) in values:
+            repeated = n in values or (found.low, found.high) in values
+            if repeated and not _own_wording(found, body):
                 continue
             f = _figure(
                 found,
@@ -284,6 +285,18 @@ def _headline_figures(
             f.why.append("in the headline only: the outlet's own rounding or summary")
             out.append(f)
     return out
+
+
+def _own_wording(found: Found, body: list[DraftFigure]) -> bool:
+    """A headline number the body repeats is the body's, unless the headline qualifies it
+    in words the body never uses for it ("Nearly 1,700" over a body's "1,700" and
+    "1,678"): then it is the headline's own rounding."""
+    if found.qualifier in ("exact", "about", "vague"):
+        return False
+    return not any(
+        f.qualifier == found.qualifier and (f.low, f.high) == (found.low, found.high)
+        for f in body
+    )
 
 
 def _link_parts(figures: list[DraftFigure]) -> None:

@@ -40,7 +40,7 @@ _DATE_BEFORE = re.compile(rf"\b{_MONTH}\s*$", re.I)
 _TIME_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|:\d\d|h\d\d)", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.I)
 _SMALL_WORDS = {"one", "two", "a", "an"}
-_NOT_COUNTS_AFTER = re.compile(r"^\s*(?:numbers?|figures?|of (?:them|the)\b(?! \d))", re.I)
+_NOT_COUNTS_AFTER = re.compile(r"^\s*(?:numbers?|figures?)\b", re.I)
 _DERIVED_AFTER = re.compile(r"^\s*(?:fewer|more|less)\s+than\b", re.I)
 _INCREMENT = re.compile(r"^\s*(?:more|new|further|additional|fresh|others?)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an additional)\s*$", re.I)
@@ -53,7 +53,7 @@ _PART = re.compile(
     r"\b(?:of whom|of them|among them|of which|of the \d[\d,.]*|of it|of the total)\b", re.I
 )
 _PART_AFTER = re.compile(
-    r"^\s*(?:[\w$-]+\s+){0,2}?(?:(?:of whom|of them|of which|of it|of the total)\b|of the \d)",
+    r"^\s*(?:[\w$-]+\s+){0,2}?(?:(?:of whom|of them|of which|of it|of the total)\b|of the \w)",
     re.I,
 )
 _PART_BEFORE = re.compile(r"\b(?:of whom|of them|among them|of which),?\s+(?:\w+\s+)?$", re.I)

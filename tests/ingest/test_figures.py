@@ -1,0 +1,61 @@
+"""Figures on small hand-written sentences: what is a figure, and which headline numbers
+are the headline's own. The seed set gives the vocabularies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.claimset.loader import load_claimset
+from bot.ingest.drafting import draft_article
+from bot.ingest.figures import Vocab, find_figures
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocab.of(load_claimset(ROOT / "seeds"))
+
+
+def test_a_count_of_the_dead_is_a_figure_and_a_part(vocab) -> None:
+    found = find_figures("Nineteen of the dead were police officers.", vocab)
+    assert [(f.words, f.low, f.part) for f in found] == [("Nineteen", 19, True)]
+    whole_first = find_figures("The ministry said 175 of the 225 died in hospital.", vocab)
+    assert [(f.words, f.part) for f in whole_first] == [("175", True), ("225", False)]
+    # still no figure: "the figures", "one of the"
+    assert find_figures("One of the figures was wrong.", vocab) == []
+
+
+def test_a_lifecycle_word_goes_to_the_figure_it_follows(vocab) -> None:
+    found = find_figures(
+        "The 164 toll was withdrawn, and officials had admitted to fewer than 50 deaths.", vocab
+    )
+    by_words = {f.words: [k for k, _ in f.lifecycle] for f in found}
+    assert by_words == {"164": ["retracted"], "fewer than 50": []}
+
+
+def _article(headline: str, body: str) -> str:
+    return f"{headline}\n\nCAPITAL, 12 March 2024 (Test Wire) -\n\n{body}\n"
+
+
+def test_a_headline_number_in_its_own_words_is_its_own_figure() -> None:
+    seeds = load_claimset(ROOT / "seeds")
+    draft = draft_article(
+        _article(
+            "Nearly 1,700 more held as troops leave",
+            "Officials said 1,678 more people had been detained. Local media counted 1,700 "
+            "new detentions.",
+        ),
+        seeds,
+    )
+    words = [f.words for f in draft.figures]
+    assert "Nearly 1,700" in words and "1,700" in words
+    assert next(f for f in draft.figures if f.words == "Nearly 1,700").headline
+    # a bare headline number the body repeats is the body's
+    draft = draft_article(
+        _article("Losses put at 78 bln tenge", "Businesses lost an estimated 78 bln tenge."),
+        seeds,
+    )
+    assert [f.words for f in draft.figures] == ["an estimated 78 bln tenge"]
