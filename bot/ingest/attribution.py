@@ -20,7 +20,8 @@ SPEECH_VERBS = (
     "confirmed|denied|insisted|warned|declared|accused|urged|acknowledged|admitted|released|"
     "published|explained|tweeted|argued|stressed|insists|believes|was quoted|were quoted|"
     "cited|asserted|alleged|revealed|informed|estimates|counts|puts|gives|spelled|spelt|noted|"
-    "given|converted"
+    "given|converted|dubbed|called|responded|addressed|demanded|protested|accuses|spoke of|"
+    "speaks of|offered"
 )
 # One capitalised word, taken whole (atomic: a hyphenated name is never re-split, so no
 # pattern built on it backtracks exponentially); a possessive "'s" is left to _ROLE_WORDS.
@@ -33,6 +34,7 @@ _ROLE_WORDS = (
     r"german|turkish|foreign|interior|health|information|defence|defense|presidential|"
     r"commissioner|general|prosecutor|prosecutors|operational|headquarters|press|service|"
     r"secretary|ambassador|embassy|diplomat|official|military|army|security|forces|council|"
+    r"lawmaker|leader|envoy|senator|"
     r"the|a|an|its|his|her|their|'s|’s|of|and|for|in|on|at|children's|rights|national|"
     r"country's|city's|government's|president's|ministry's)"
 )
@@ -46,10 +48,21 @@ _ADVERBS = (
     r"previously|already|until then|so far|publicly|just|now|still|since|recently|"
     r"separately|repeatedly))*"
 )
-_TIME = r"(?:\s+(?:on|last|early on|late on)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
+# Between a speaker and its verb: "(formerly Astana)", ", meanwhile,", "on Sunday Jan 9, 2022"
+_ASIDE = (
+    r"(?:\s+\([^()]{1,40}\))?"
+    r"(?:,\s+(?:meanwhile|however|too|also|in turn|for (?:his|her|its|their) part),)?"
+    r"(?:\s+(?:on|last|early on|late on)\s+[A-Z]\w+"
+    r"(?:\s+(?:[A-Z]\w+\.?|\d{1,2}|morning|afternoon|evening|night)){0,3}(?:,\s+\d{4})?)?"
+)
 SUBJECT_VERB = re.compile(
     rf"(?P<np>{_NP})(?P<cite>,\s+(?:citing|relaying|drawing on|quoting)\s+[^,]{{2,80}},)?"
-    rf"{_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
+    rf"{_ASIDE}{_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
+)
+# "..., said Putin.", "“...,” said Tokayev at the conference": the verb before its speaker
+VERB_SUBJECT = re.compile(
+    rf"(?:,|[”\"])\s*[”\"]?\s+(?P<verb>said|says|added|asked|wrote|insisted|stressed|warned)"
+    rf"\s+(?P<np>{_NP})"
 )
 APPOSITIVE_VERB = re.compile(
     rf"(?P<np>(?:{_NAME_TOKEN}\s+){{1,3}}?{_NAME_TOKEN}),\s+(?:who|a|an|the)\s[^,]{{3,120}},\s+"
@@ -251,6 +264,8 @@ class Reader:
                 add(inner_np, m.start("cite"), "citing", inner=True)
         for m in APPOSITIVE_VERB.finditer(sentence):
             add(m["np"], m.start("np"), m["verb"], subject=True)
+        for m in VERB_SUBJECT.finditer(sentence):
+            add(m["np"], m.start("np"), m["verb"], subject=True)
         for m in PRONOUN_VERB.finditer(sentence):
             who = self._pronoun(m["np"].lower())
             if who is not None and not any(a <= m.start() < b for a, b in taken):
@@ -280,6 +295,16 @@ class Reader:
                 last = (m.start(), sp)
         if last is not None:
             self.last_person = last[1]
+
+    def named(self, np: str) -> DraftSpeaker | None:
+        """The speaker a name or role names ("Anatoly Antonov", "Q" is none): a known one,
+        else a person proposed when it reads as a full name (two capitalised words or more)."""
+        known = self.book.known(np)
+        if known is not None:
+            return known
+        if len(np.split()) < 2 or _is_place_or_time(np):
+            return None
+        return self._resolve_np(np)
 
     def _entities(self, np: str, start: int, how: str, relay_hint: bool) -> list[Mention]:
         np = _clean_np(np)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -64,12 +65,18 @@ def draft_article(
     claims: list[DraftClaim] = []
     last: dict[int, Attribution] = {}
     previous_day: dt.date | None = None
+    transcript = _Transcript()
     for sentence in body:
+        answer = transcript.speaker_of(sentence, text, reader)
         mentions = reader.mentions(sentence.text)
         only_media = bool(mentions) and all(m.role == "relay" for m in mentions)
         inherited = (not mentions or only_media) and sentence.paragraph in last
         base = choose(mentions)
-        if inherited:
+        if answer is not None and not mentions:
+            # an interview's answer: "? Anatoly Antonov: ..." and the paragraphs after it
+            base, inherited = Attribution(answer, [], "an interview answer"), False
+            last[sentence.paragraph] = base
+        elif inherited:
             prior = last[sentence.paragraph]
             base = Attribution(
                 prior.speaker,
@@ -107,7 +114,20 @@ def draft_article(
                     claimset,
                 )
             )
-        claim = _claim(sentence, base, mentions, book, claimset, source, day, vocab)
+        own_words = answer is not None and not mentions
+        carried = inherited and not mentions and bool(_QUOTE.search(sentence.text))
+        claim = _claim(
+            sentence,
+            base,
+            mentions,
+            book,
+            claimset,
+            source,
+            day,
+            vocab,
+            speaking=own_words or carried,
+            direct=own_words or None,
+        )
         if claim is not None:
             claims.append(claim)
     figures = _headline_figures(head, source, vocab, book, figures) + figures
@@ -294,8 +314,7 @@ def _own_wording(found: Found, body: list[DraftFigure]) -> bool:
     if found.qualifier in ("exact", "about", "vague"):
         return False
     return not any(
-        f.qualifier == found.qualifier and (f.low, f.high) == (found.low, found.high)
-        for f in body
+        f.qualifier == found.qualifier and (f.low, f.high) == (found.low, found.high) for f in body
     )
 
 
@@ -390,14 +409,21 @@ def _claim(
     source: DraftSource,
     day: dt.date | None,
     vocab: Vocab,
+    *,
+    speaking: bool = False,
+    direct: bool | None = None,
 ) -> DraftClaim | None:
-    """An attributed statement: a direct quotation, indirect speech, "according to"."""
-    if not mentions or att.speaker is None:
+    """An attributed statement: a direct quotation, indirect speech, "according to";
+    ``speaking``: the sentence names no speaker but is one's words (an interview answer, a
+    quotation in a paragraph whose speaker is named), ``direct`` when all of it is."""
+    if (not mentions and not speaking) or att.speaker is None:
         return None
     text = sentence.text
     quoted = _QUOTE.search(text)
     quote = text  # the whole sentence: who says it, and the words, verbatim
-    if quoted:
+    if direct:
+        statement = _LABEL.sub("", text)
+    elif quoted:
         statement, direct = quoted["q"].strip(), True
     else:
         statement, direct = _content(text), False
@@ -428,9 +454,40 @@ def _claim(
         topics=topics,
         direct=direct,  # type: ignore[arg-type]
         same_as=_same_claim(statement, quote, speaker, claimset),
-        why=("a direct quotation" if direct else "indirect speech") + f" ({att.how})",
-        confidence="high" if direct else "medium",
+        why=("a direct quotation" if direct else "indirect speech")
+        + f" ({att.how})"
+        + (f"; the paragraph's speaker is {speaker.name}" if speaking and not mentions else ""),
+        confidence=("medium" if speaking else "high") if direct else "medium",
     )
+
+
+# An interview transcript's speaker label: "? Anatoly Antonov: ...", "Q: ...".
+_LABEL = re.compile(
+    r"^(?P<marker>[^\w\s“\"‘'(]{0,3})\s*(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+"
+)
+
+
+@dataclass(slots=True)
+class _Transcript:
+    """Who answers in an interview transcript: a line labelled with a person's name, and
+    the lines after it that open with the same marker ("? ..."), until another opens."""
+
+    speaker: DraftSpeaker | None = None
+    marker: str = ""
+    line: int = -1
+
+    def speaker_of(self, sentence: Sentence, text: str, reader: Reader) -> DraftSpeaker | None:
+        start = text.rfind("\n", 0, sentence.start) + 1
+        if start != self.line:
+            self.line = start
+            line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+            m = _LABEL.match(line)
+            named = reader.named(m["name"]) if m else None
+            if m and named is not None and named.kind == "person":
+                self.speaker, self.marker = named, m["marker"]
+            elif not (self.marker and line.startswith(self.marker)):
+                self.speaker, self.marker = None, ""
+        return self.speaker
 
 
 def _content(text: str) -> str:

@@ -68,7 +68,7 @@ class SpeakerBook:
         sid, how, conf = self._match(key)
         if sid is not None:
             return self._use(sid, spelling, how, conf)
-        new_id = self._free_id(slug(spelling))
+        new_id = self._free_id(slug(_display(spelling)))
         kind_ = kind or ("body" if _BODY_WORDS.search(spelling) else "person")
         speaker = DraftSpeaker(
             id=new_id,

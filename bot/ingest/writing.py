@@ -273,7 +273,12 @@ def _speaker_table(s: DraftSpeaker) -> tomlkit.items.Table:
     t["name"] = s.name
     t["role"] = s.role or "named in an ingested article"
     t["kind"] = s.kind
-    aliases = [a for a in s.spellings if a.casefold() != s.name.casefold()]
+    seen = {s.name.casefold()}
+    aliases = []
+    for a in s.spellings:  # the validator refuses an alias twice, case aside
+        if a.casefold() not in seen:
+            seen.add(a.casefold())
+            aliases.append(a)
     if aliases:
         t["aliases"] = aliases
     return t

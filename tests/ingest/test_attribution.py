@@ -213,3 +213,88 @@ def test_accepted_figures_carry_their_links_and_lifecycle(tmp_path) -> None:
     assert {e.kind for e in toll.lifecycle} == {"retracted", "alleged"}
     assert toll.withdrawn and all(e.source == draft.source.id for e in toll.lifecycle)
     assert mine["44"].revised_by == mine["225"].id and mine["44"].status == "revised"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker_word"),
+    [
+        (
+            "Moscow will not tolerate any “colour revolutions” in its neighbourhood, said Putin.",
+            "putin",
+        ),
+        (
+            "Belarus' leader Alexander Lukashenko, meanwhile, addressed the troops and urged "
+            "them to “stay calm and stay long”.",
+            "lukashenko",
+        ),
+        (
+            "Russian Ambassador Anatoly Antonov on Sunday Jan 9, 2022 said that thousands of "
+            "fighters were involved.",
+            "antonov",
+        ),
+        (
+            "On Monday, the security authorities in Nur-Sultan (formerly Astana) reported that "
+            "order had been restored.",
+            "authorities",
+        ),
+        ("Tokayev has dubbed the demonstrators “terrorist gangs” in a speech.", "tokayev"),
+    ],
+)
+def test_claims_from_less_common_speech_patterns(seeds, sentence, speaker_word) -> None:
+    draft = draft_article(_article(sentence), seeds)
+    assert len(draft.claims) == 1
+    claim = draft.claims[0]
+    assert speaker_word in (claim.speaker_id + " " + claim.speaker.lower())
+    assert claim.quote == sentence  # verbatim
+
+
+def test_an_interview_transcript_gives_each_answer_to_its_speaker(seeds) -> None:
+    text = _article(
+        "The ambassador answered questions on the embassy's page.\n"
+        "– Dear ambassador, how do you see the events of this week?\n"
+        "? Anatoly Antonov: The country came under attack by armed radicals. They burned "
+        "public buildings.\n"
+        "? Any talks with armed attackers only encourage them to go on.",
+        "Protests began in the west of the country over fuel prices.",
+    )
+    draft = draft_article(text, seeds)
+    by_antonov = [c for c in draft.claims if c.speaker_id == "antonov"]
+    assert [c.statement for c in by_antonov] == [
+        "The country came under attack by armed radicals.",
+        "They burned public buildings.",
+        "Any talks with armed attackers only encourage them to go on.",
+    ]
+    assert all(c.direct and c.quote in text for c in by_antonov)
+    # the question and the narration after the transcript are nobody's claim
+    assert len(draft.claims) == 3
+
+
+def test_a_quotation_in_a_paragraph_whose_speaker_is_named_is_that_speakers(seeds) -> None:
+    draft = draft_article(
+        _article(
+            "President Tokayev said the order had been restored. “The criminals will be "
+            "punished without mercy,” he added later. “Nobody is above the law here.”"
+        ),
+        seeds,
+    )
+    last = draft.claims[-1]
+    assert last.statement == "Nobody is above the law here." and last.speaker_id == "tokayev"
+
+
+def test_a_new_speaker_spelt_twice_in_other_case_is_written_once(tmp_path) -> None:
+    import shutil
+
+    from bot.ingest.writing import accept_items
+
+    root = tmp_path / "set"
+    shutil.copytree(ROOT / "seeds", root)
+    cs = load_claimset(root)
+    text = _article(
+        "A toll of 164, credited to the sports ministry, was withdrawn within hours. "
+        "The Sports Ministry said on Monday that it had not supplied any such numbers."
+    )
+    draft = draft_article(text, cs)
+    new = [s for s in draft.speakers if not s.existing and "ministry" in s.name.lower()]
+    assert len(new) == 1 and not new[0].id.startswith("the-")
+    accept_items(draft, text, cs, set(draft.item_ids()), by="E", draft_id="d1")
+    assert new[0].id in load_claimset(root).speakers
