@@ -16,7 +16,9 @@ aliases in bot/ingest/media.toml.
 Seeds: each of the five seed articles is drafted against the seed set without it (its
 source, the claims' attributions to it and its figures taken out in memory) and compared
 with the hand-built records: every figure (by interval), the attributed statements (by
-quote overlap) and their speakers.
+quote overlap) and their speakers. The hand-built set also records the outlet's own
+narration as claims of the outlet; those are counted apart (the drafter keeps narration
+out of its claims by design).
 """
 
 from __future__ import annotations
@@ -312,8 +314,14 @@ def score_seed(cs: ClaimSet, sid: str) -> dict:
     fig_found = sum(1 for f in figs if (f.low, f.high) in values)
     attributions = [(c, a) for c in cs.claims.values() for a in c.attributions if a.source == sid]
     quotes = [(_norm(c.quote), c.speaker_id) for c in draft.claims]
-    found = speaker_ok = 0
+    found = speaker_ok = narration = narration_found = 0
     for claim, att in attributions:
+        if _narration(cs, claim.speaker, sid):
+            # the outlet's own words: not an attributed statement (the drafter keeps them apart)
+            narration += 1
+            q = _norm(att.quote)
+            narration_found += any(q in dq or dq in q for dq, _ in quotes)
+            continue
         q = _norm(att.quote)
         hit = next(
             (s for dq, s in quotes if q in dq or dq in q or fuzz.partial_ratio(q, dq) >= 90), None
@@ -325,11 +333,21 @@ def score_seed(cs: ClaimSet, sid: str) -> dict:
         "source": sid,
         "figures": len(figs),
         "figures_found": fig_found,
-        "statements": len(attributions),
+        "statements": len(attributions) - narration,
+        "narration": narration,
+        "narration_drafted": narration_found,
         "statements_found": found,
         "speaker_right": speaker_ok,
         "drafted_claims": len(draft.claims),
     }
+
+
+def _narration(cs: ClaimSet, speaker: str, sid: str) -> bool:
+    """Whether ``speaker`` is the article's own outlet (the hand-built set records its
+    narration as claims of the outlet: "outlet-001", or the outlet by name)."""
+    outlet = (cs.sources[sid].outlet or "").casefold()
+    sp = cs.speakers.get(speaker)
+    return speaker == f"outlet-{sid}" or (sp is not None and sp.name.casefold() == outlet != "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,14 +386,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {k} | " + " | ".join(str(t[k]) for t in table.values()) + " |")
     print()
     print(
-        "| seed source | figures found | attributed statements found | their speaker right | claims drafted |"  # noqa: E501
+        "| seed source | figures found | attributed statements found | their speaker right"
+        " | claims drafted | the outlet's own narration (not drafted as claims) |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for s in seed_rows:
         print(
             f"| {s['source']} | {s['figures_found']}/{s['figures']} | {s['statements_found']}/{s['statements']}"  # noqa: E501
-            f" | {s['speaker_right']}/{s['statements_found']} | {s['drafted_claims']} |"
+            f" | {s['speaker_right']}/{s['statements_found']} | {s['drafted_claims']}"
+            f" | {s['narration']} |"
         )
+    print(
+        "| all | "
+        + " | ".join(
+            f"{sum(s[a] for s in seed_rows)}/{sum(s[b] for s in seed_rows)}"
+            for a, b in (
+                ("figures_found", "figures"),
+                ("statements_found", "statements"),
+                ("speaker_right", "statements_found"),
+            )
+        )
+        + f" | {sum(s['drafted_claims'] for s in seed_rows)}"
+        f" | {sum(s['narration'] for s in seed_rows)} |"
+    )
     if args.articles:
         print()
         print("| article | figures right | speaker right | relays named | false figures |")

@@ -143,7 +143,15 @@ def find_figures(sentence: str, vocab: Vocab) -> list[Found]:
     after the first ("40 bln tenge, more than $90 mln") becomes its ``equivalent``."""
     numbers = parse_numbers(sentence)
     found: list[Found] = []
+    skip = -1
     for i, n in enumerate(numbers):
+        if i == skip:
+            continue
+        span = _range(sentence, n, numbers[i + 1] if i + 1 < len(numbers) else None, vocab)
+        if span is not None:
+            found.append(span)
+            skip = i + 1
+            continue
         why_not = _not_a_figure(sentence, n, numbers[i + 1] if i + 1 < len(numbers) else None)
         if why_not:
             log.debug("not a figure: %r (%s)", n.text, why_not)
@@ -175,6 +183,25 @@ def _give_lifecycle(sentence: str, found: list[Found], vocab: Vocab) -> None:
             target = before[-1] if before else pool[0]
             if (kind, m.group()) not in target.lifecycle:
                 target.lifecycle.append((kind, m.group()))
+
+
+def _range(s: str, a: StatedNumber, b: StatedNumber | None, vocab: Vocab) -> Found | None:
+    """ "between two and three billion dollars": one figure, its interval from both ends."""
+    between = re.search(r"\bbetween\s+$", s[: a.start], re.I)
+    if between is None or b is None or not re.fullmatch(r"\s+and\s+", s[a.end : b.start]):
+        return None
+    f = _read(s, b, vocab)
+    if f is None:
+        return None
+    counted = vocab.measures.get(f.unit, "count") == "count"
+    try:
+        f.low, f.high = expected_interval("between", [a, b], f.unit, counted=counted)
+    except NumberError:
+        return None
+    f.words = s[between.start() : f.start + len(f.words)]
+    f.start, f.number, f.qualifier = between.start(), a, "between"
+    f.why.insert(0, "'between A and B': one figure, the range as its interval")
+    return f
 
 
 def _not_a_figure(s: str, n: StatedNumber, nxt: StatedNumber | None) -> str | None:
@@ -212,7 +239,14 @@ def _not_a_figure(s: str, n: StatedNumber, nxt: StatedNumber | None) -> str | No
     if not_a_count(n.text, s, n.start):
         return "an age or a year"
     low_text = n.text.lower()
-    if low_text in _SMALL_WORDS or (low_text.startswith(("a ", "an ")) and n.low == 1):
+    if re.fullmatch(r"(?:double|triple)", low_text) and re.match(r"^\s+[a-z]", after):
+        return "an adjective ('double standards'), not a count"
+    qualified = any(
+        re.search(rf"(?:^|\s){re.escape(m)}\s+$", before.lower()) for m in _MARKERS
+    ) or re.match(r"^\s*of (?:whom|them)\b", after)
+    if (low_text in _SMALL_WORDS and not qualified) or (
+        low_text.startswith(("a ", "an ")) and n.low == 1
+    ):
         return "one / a: no count"
     if _NOT_COUNTS_AFTER.match(after) and not re.match(r"^\s*of (?:them|whom)", after):
         return "counts numbers, not anything in the story"

@@ -59,3 +59,30 @@ def test_a_headline_number_in_its_own_words_is_its_own_figure() -> None:
         seeds,
     )
     assert [f.words for f in draft.figures] == ["an estimated 78 bln tenge"]
+
+
+def test_a_range_between_two_numbers_is_one_figure(vocab) -> None:
+    (f,) = find_figures(
+        "The president put the damage at between two and three billion dollars.", vocab
+    )
+    assert (f.words, f.qualifier, f.low, f.high, f.unit) == (
+        "between two and three billion dollars",
+        "between",
+        2e9,
+        3e9,
+        "USD",
+    )
+
+
+def test_one_and_two_are_counts_only_when_the_words_make_them_one(vocab) -> None:
+    assert [f.words for f in find_figures("At least two officers were beheaded.", vocab)] == [
+        "At least two"
+    ]
+    assert [
+        f.words
+        for f in find_figures("A dozen officers died, two of whom were beheaded.", vocab)
+        if f.words == "two"
+    ] == ["two"]
+    assert find_figures("Two officials met the press on the second day.", vocab) == []
+    assert find_figures("They do not want to give up double standards.", vocab) == []
+    assert [f.words for f in find_figures("The price of gas doubled.", vocab)] == ["doubled"]
