@@ -19,6 +19,10 @@ with the hand-built records: every figure (by interval), the attributed statemen
 quote overlap) and their speakers. The hand-built set also records the outlet's own
 narration as claims of the outlet; those are counted apart (the drafter keeps narration
 out of its claims by design).
+
+Links: the figure links (part_of, revised_by, earlier_than, same_as) and lifecycle events
+drafted for the practice articles, against the hand-built practice set in tests/data/practice
+(figures paired by their words).
 """
 
 from __future__ import annotations
@@ -342,6 +346,46 @@ def score_seed(cs: ClaimSet, sid: str) -> dict:
     }
 
 
+LINKS = ("part_of", "revised_by", "earlier_than", "same_as")
+
+
+def score_links(articles: list[Article], seeds: ClaimSet) -> dict:
+    """The figure links and lifecycle events drafted for the practice articles against the
+    hand-built practice set (tests/data/practice), figures paired by their words: drafted
+    ones that agree with it, and its links inside one article that were drafted."""
+    hand_set = load_claimset(ROOT / "tests" / "data" / "practice")
+    drafted = agree = within = found = events = events_right = 0
+    for article in articles:
+        draft = draft_article(read_article(article.path.read_bytes(), article.path.name), seeds)
+        hand = {f.words: f for f in hand_set.figures.values() if f.source == article.name}
+        mine = {f.id: hand.get(f.words) for f in draft.figures}
+        back = {h.id: f for f in draft.figures if (h := hand.get(f.words)) is not None}
+        for f in draft.figures:
+            h = mine[f.id]
+            for link in LINKS:
+                target = getattr(f, link)
+                if target:
+                    drafted += 1
+                    other = mine.get(target)
+                    agree += bool(h and other and getattr(h, link) == other.id)
+            for lc in f.lifecycle:
+                if lc.kind in ("retracted", "denied", "alleged"):
+                    events += 1
+                    events_right += bool(h and any(e.kind == lc.kind for e in h.lifecycle))
+        for h in hand.values():
+            for link in LINKS:
+                target = getattr(h, link)
+                if target and target in back and h.id in back:
+                    within += 1
+                    f = back[h.id]
+                    found += getattr(f, link) == back[target].id
+    return {
+        "links drafted that agree": f"{agree}/{drafted}",
+        "hand-built links inside an article drafted": f"{found}/{within}",
+        "lifecycle events drafted that agree": f"{events_right}/{events}",
+    }
+
+
 def _narration(cs: ClaimSet, speaker: str, sid: str) -> bool:
     """Whether ``speaker`` is the article's own outlet (the hand-built set records its
     narration as claims of the outlet: "outlet-001", or the outlet by name)."""
@@ -374,9 +418,12 @@ def main(argv: list[str] | None = None) -> int:
         "all eight": total(results),
     }
     seed_rows = [score_seed(seeds, sid) for sid in seeds.sources]
+    links = score_links(read_key(PRACTICE / "README.md"), seeds)
     if args.json:
         json.dump(
-            {"practice": table, "articles": results, "seeds": seed_rows}, sys.stdout, indent=2
+            {"practice": table, "articles": results, "seeds": seed_rows, "links": links},
+            sys.stdout,
+            indent=2,
         )
         return 0
     keys = list(table["all eight"])
@@ -409,6 +456,11 @@ def main(argv: list[str] | None = None) -> int:
         + f" | {sum(s['drafted_claims'] for s in seed_rows)}"
         f" | {sum(s['narration'] for s in seed_rows)} |"
     )
+    print()
+    print("| figure links (practice, against tests/data/practice) | |")
+    print("|---|---|")
+    for k, v in links.items():
+        print(f"| {k} | {v} |")
     if args.articles:
         print()
         print("| article | figures right | speaker right | relays named | false figures |")

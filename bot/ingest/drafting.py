@@ -320,10 +320,24 @@ def _own_wording(found: Found, body: list[DraftFigure]) -> bool:
 
 def _link_parts(figures: list[DraftFigure]) -> None:
     """A part's whole, in the same sentence and unit: "175 of the 225" the figure after it;
-    "935 of them", "of whom 4,353" the nearest before it."""
+    "935 of them", "of whom 4,353" the nearest before it; "Of the 546 cases ..., 44 ...,
+    34 ..." and "fewer than 50 deaths, made up of 26 ... and 18 ..." the figure that
+    opens the breakdown (the parts count what it counts); "Nineteen of the dead" with no
+    whole in its sentence, the latest count of the same topic before it in the article."""
+    for i, f in enumerate(figures):
+        if any(lc.kind == "part" for lc in f.lifecycle) or f.headline:
+            continue
+        whole = _breakdown_whole(f, figures[:i])
+        if whole is not None and f.unit != whole.unit:
+            if f.unit != "people" or _unit_named(f) or f.scope.startswith(("people", "persons")):
+                continue  # it names what it counts, and that is not what the whole counts
+            f.unit = whole.unit  # "44 concern acts of terrorism": cases, as the whole
+        if whole is not None:
+            f.topic = f.topic or whole.topic
+            f.lifecycle.append(Lifecycle(kind="part", words=_BREAKDOWN_WORDS, of=whole.id))
     for i, f in enumerate(figures):
         for lc in f.lifecycle:
-            if lc.kind != "part":
+            if lc.kind != "part" or lc.of:
                 continue
             same = [g for g in figures if g is not f and g.quote == f.quote and g.unit == f.unit]
             after = [g for g in same if figures.index(g) > i]
@@ -335,6 +349,57 @@ def _link_parts(figures: list[DraftFigure]) -> None:
             before = [g for g in same if figures.index(g) < i]
             if before:
                 lc.of = before[-1].id
+            elif lc.of is None and not [g for g in figures if g.quote == f.quote and g is not f]:
+                earlier = [
+                    g
+                    for g in figures[:i]
+                    if not g.headline and g.topic == f.topic and g.unit == f.unit and f.topic
+                ]
+                if earlier:
+                    lc.of = earlier[-1].id
+
+
+_BREAKDOWN_WORDS = "a breakdown ('Of N ..., A, B', 'made up of A and B')"
+_BREAKDOWN_OPEN = re.compile(r"^(?:Of|Out of)\s+(?:the\s+)?$")
+_MADE_UP = re.compile(r"\b(?:made up of|including|comprising|broken down into)\s+$")
+
+
+def _breakdown_whole(f: DraftFigure, before: list[DraftFigure]) -> DraftFigure | None:
+    """The whole a figure is listed under, in its own sentence: the count that opens it
+    ("Of the 546 cases") or the one right before "made up of"."""
+    same = [g for g in before if g.quote == f.quote]
+    if not same:
+        return None
+    at = _at(f)
+    first = same[0]
+    first_at = _at(first)
+    prev_end = _at(same[-1]) + len(same[-1].words)
+    if (
+        _BREAKDOWN_OPEN.match(f.quote[:first_at])
+        and at > first_at
+        and not re.search(r",\s+and\s", f.quote[prev_end:at])  # ", and" opens a new clause
+    ):
+        return first
+    for g in reversed(same):
+        g_end = _at(g) + len(g.words)
+        between = f.quote[g_end:at]
+        if _MADE_UP.search(between) or (
+            re.search(r"\b(?:made up of|including|comprising)\b", between)
+            and re.match(r"^[^.;]*$", between)
+        ):
+            return g
+    return None
+
+
+def _at(f: DraftFigure) -> int:
+    """Where the figure's words stand in its sentence (as a whole word: "18", not News18's)."""
+    m = re.search(rf"(?<![\w-]){re.escape(f.words)}(?!\w)", f.quote)
+    return m.start() if m else f.quote.find(f.words)
+
+
+def _unit_named(f: DraftFigure) -> bool:
+    """Whether the words after the number name what is counted as a unit (not "people" by default)."""
+    return "unit" in " ".join(f.why)
 
 
 def _link_figures(figures: list[DraftFigure], claimset: ClaimSet | None) -> None:

@@ -53,7 +53,8 @@ _PART = re.compile(
     r"\b(?:of whom|of them|among them|of which|of the \d[\d,.]*|of it|of the total)\b", re.I
 )
 _PART_AFTER = re.compile(
-    r"^\s*(?:[\w$-]+\s+){0,2}?(?:(?:of whom|of them|of which|of it|of the total)\b|of the \w)",
+    r"^\s*(?:of the [a-z]|(?:[\w$-]+\s+){0,2}?(?:(?:of whom|of them|of which|of it|of the total)"
+    r"\b|of the \d))",
     re.I,
 )
 _PART_BEFORE = re.compile(r"\b(?:of whom|of them|among them|of which),?\s+(?:\w+\s+)?$", re.I)

@@ -86,3 +86,31 @@ def test_one_and_two_are_counts_only_when_the_words_make_them_one(vocab) -> None
     assert find_figures("Two officials met the press on the second day.", vocab) == []
     assert find_figures("They do not want to give up double standards.", vocab) == []
     assert [f.words for f in find_figures("The price of gas doubled.", vocab)] == ["doubled"]
+
+
+def _parts(text: str) -> dict[str, str | None]:
+    draft = draft_article(_article("Test headline for a short story", text), _seeds())
+    words = {f.id: f.words for f in draft.figures}
+    return {f.words: words.get(f.part_of or "") for f in draft.figures}
+
+
+def _seeds():
+    return load_claimset(ROOT / "seeds")
+
+
+def test_breakdowns_name_their_whole() -> None:
+    assert _parts(
+        "Of the 546 criminal cases under investigation, the prosecutor said, 44 concern "
+        "terrorism, 34 concern riots and 15 concern murder."
+    ) == {"546": None, "44": "546", "34": "546", "15": "546"}
+    assert _parts(
+        "Officials had admitted to fewer than 50 deaths, made up of 26 rioters and 18 officers."
+    ) == {"fewer than 50": None, "26": "fewer than 50", "18": "fewer than 50"}
+    assert _parts(
+        "Of 672 suspects held, 446 were in custody, and about 100 people had been released."
+    ) == {"672": None, "446": "672", "about 100": None}
+    # no whole in its sentence: the latest count of its topic before it
+    assert _parts(
+        "Morgues received the bodies of 225 people killed in the unrest. Nineteen of the dead "
+        "were police officers."
+    ) == {"225": None, "Nineteen": "225"}
