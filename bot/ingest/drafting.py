@@ -398,7 +398,7 @@ def _at(f: DraftFigure) -> int:
 
 
 def _unit_named(f: DraftFigure) -> bool:
-    """Whether the words after the number name what is counted as a unit (not "people" by default)."""
+    """Whether the words after the number name a unit (else "people" by default)."""
     return "unit" in " ".join(f.why)
 
 
