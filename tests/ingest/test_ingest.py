@@ -100,7 +100,9 @@ def _database(backend: Backend, tmp_path: Path) -> tuple[list[str], list[str]]:
     return ["--db", backend.target], ["--create-db"]
 
 
-def test_ingest_accept_all_leaves_a_valid_set(tmp_path: Path, capsys, backend: Backend) -> None:
+def test_ingest_accept_all_leaves_a_valid_set(
+    tmp_path: Path, capsys, backend: Backend
+) -> None:
     cs = tmp_path / "set"
     shutil.copytree(ROOT / "seeds", cs)
     article = next(PRACTICE.glob("108_*.txt"))
