@@ -21,7 +21,7 @@ SPEECH_VERBS = (
     "published|explained|tweeted|argued|stressed|insists|believes|was quoted|were quoted|"
     "cited|asserted|alleged|revealed|informed|estimates|counts|puts|gives|spelled|spelt|noted|"
     "given|converted|dubbed|called|responded|addressed|demanded|protested|accuses|spoke of|"
-    "speaks of|offered"
+    "speaks of|offered|discussed|expressed"
 )
 # One capitalised word, taken whole (atomic: a hyphenated name is never re-split, so no
 # pattern built on it backtracks exponentially); a possessive "'s" is left to _ROLE_WORDS.
@@ -62,11 +62,13 @@ SUBJECT_VERB = re.compile(
 # "..., said Putin.", "“...,” said Tokayev at the conference": the verb before its speaker
 VERB_SUBJECT = re.compile(
     rf"(?:,|[”\"])\s*[”\"]?\s+(?P<verb>said|says|added|asked|wrote|insisted|stressed|warned)"
-    rf"\s+(?P<np>{_NP})"
+    rf"\s+(?P<np>(?:{_ROLE_WORDS}\s+){{0,4}}"
+    rf"(?:{_NAME_TOKEN}(?:(?:\s+(?:of|the))*\s+{_NAME_TOKEN}){{0,3}}|{_ROLE_WORDS}))"
+    rf"(?:,\s+(?P<appos>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}),)?"
 )
 APPOSITIVE_VERB = re.compile(
-    rf"(?P<np>(?:{_NAME_TOKEN}\s+){{1,3}}?{_NAME_TOKEN}),\s+(?:who|a|an|the)\s[^,]{{3,120}},\s+"
-    rf"(?P<verb>{SPEECH_VERBS})\b"
+    rf"(?P<np>(?:{_NAME_TOKEN}\s+){{1,3}}?{_NAME_TOKEN}),\s+(?:who|a|an|the)\s[^,]{{3,120}},"
+    rf"{_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
 )
 APPOSITIVE_NAME = re.compile(
     rf"(?P<role>{_NP}),\s+(?P<np>(?:{_NAME_TOKEN}\s+){{0,3}}{_NAME_TOKEN}),"
@@ -107,11 +109,11 @@ TELEGRAM = re.compile(
     r"(?:(?P<owner1>[\w'’ -]+?)['’]s\s+)?Telegram channel(?:\s+of\s+(?P<owner2>the [\w' -]+?)"
     r"(?=[,;.]|\s+which|\s+that|$))?"
 )
-_ANAPHORA = re.compile(
-    r"^(?:the|this|that)\s+(?P<head>ministry|chamber|agency|agencies|president|office|"
-    r"channel|police|prosecutor|mayor|alliance|government|authorities|broadcaster|outlet)$",
-    re.I,
+_ANAPHORA_HEADS = (
+    "ministry|chamber|agency|agencies|president|office|channel|police|prosecutor|mayor|"
+    "alliance|government|authorities|broadcaster|outlet"
 )
+_ANAPHORA = re.compile(rf"^(?:the|this|that)\s+(?P<head>{_ANAPHORA_HEADS})$", re.I)
 # Heads that name a collective speaker even when nothing before says which one.
 _COLLECTIVE = ("authorities", "government", "police")
 _STOP_NP = re.compile(
@@ -155,6 +157,7 @@ class Reader:
     last_person: DraftSpeaker | None = None
     last_by_head: dict[str, DraftSpeaker] = field(default_factory=dict)
     last_media: DraftSpeaker | None = None
+    named_before: list[DraftSpeaker] = field(default_factory=list)  # in order, latest last
     relays: list[str] = field(default_factory=list)  # every relay the article names, in order
 
     def learn_media(self, text: str) -> None:
@@ -265,7 +268,9 @@ class Reader:
         for m in APPOSITIVE_VERB.finditer(sentence):
             add(m["np"], m.start("np"), m["verb"], subject=True)
         for m in VERB_SUBJECT.finditer(sentence):
-            add(m["np"], m.start("np"), m["verb"], subject=True)
+            # "said the President of Tajikistan, Emomali Rahmon,": the name speaks
+            np = f"{m['np']} {m['appos']}" if m["appos"] else m["np"]
+            add(np, m.start("np"), m["verb"], subject=True)
         for m in PRONOUN_VERB.finditer(sentence):
             who = self._pronoun(m["np"].lower())
             if who is not None and not any(a <= m.start() < b for a, b in taken):
@@ -294,7 +299,7 @@ class Reader:
             if sp is not None and sp.kind == "person":
                 last = (m.start(), sp)
         if last is not None:
-            self.last_person = last[1]
+            self._remember(last[1])
 
     def named(self, np: str) -> DraftSpeaker | None:
         """The speaker a name or role names ("Anatoly Antonov", "Q" is none): a known one,
@@ -327,6 +332,9 @@ class Reader:
             return None
         if np.lower() in ("he", "she", "they", "it"):
             return self._pronoun(np.lower())
+        role_of_earlier = self._by_role(np)
+        if role_of_earlier is not None:
+            return role_of_earlier
         anaphor = _ANAPHORA.match(np)
         if anaphor:
             head = anaphor["head"].lower()
@@ -338,6 +346,12 @@ class Reader:
         if media_name is not None:
             return self.book.resolve(media_name, kind="media", why=f"{np!r}: a known medium")
         role, name = _role_and_name(np)
+        if name is None and _UNNAMED.match(np):
+            # "a Russian lawmaker", "a foreign ministry spokesperson": a person by role
+            described = re.sub(r"^(?:a|an)\s+", "", np, flags=re.I)
+            return self.book.known(described) or self.book.resolve(
+                described, kind="person", role=described, why=f"an unnamed {described!r}"
+            )
         if name is None:
             if not _is_body(np):
                 return None
@@ -363,6 +377,20 @@ class Reader:
                     return hit, " ".join(words[:i])
         return None, np
 
+    def _by_role(self, np: str) -> DraftSpeaker | None:
+        """ "the diplomat", "the ambassador": the speaker named before whose role or
+        spellings hold that word (the latest such one)."""
+        m = re.match(r"^(?:the|this|that)\s+([a-z]+)$", np, re.I)
+        if m is None or m[1].lower() in _ANAPHORA_HEADS.split("|"):
+            return None
+        word = m[1].lower()
+        for sp in reversed(self.named_before):
+            known = self.book.claimset.speakers.get(sp.id) if self.book.claimset else None
+            words = " ".join([sp.role, sp.name, *(known.aliases if known else [])]).lower()
+            if re.search(rf"\b{word}\b", words):
+                return sp
+        return None
+
     def _by_head(self, head: str) -> DraftSpeaker | None:
         if head in ("agency", "agencies", "channel", "broadcaster", "outlet"):
             return self.last_media
@@ -376,6 +404,9 @@ class Reader:
         return self.last_by_head.get("it") if word == "it" else self.last_by_head.get("they")
 
     def _remember(self, sp: DraftSpeaker) -> None:
+        if sp in self.named_before:
+            self.named_before.remove(sp)
+        self.named_before.append(sp)
         if sp.kind == "person":
             self.last_person = sp
         elif sp.kind == "media":
@@ -523,6 +554,11 @@ def _is_body(np: str) -> bool:
     )
 
 
+_UNNAMED = re.compile(
+    r"^(?:a|an)\s+(?:[\w'’-]+\s+){0,3}(?:lawmaker|spokesperson|spokesman|spokeswoman|official|"
+    r"diplomat|envoy|senator|leader|witness|resident|analyst|expert|source|commander)$",
+    re.I,
+)
 _PLACES_TIMES = re.compile(
     r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december|jan|feb|dec|in|on|at|by|"

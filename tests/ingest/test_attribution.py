@@ -298,3 +298,34 @@ def test_a_new_speaker_spelt_twice_in_other_case_is_written_once(tmp_path) -> No
     assert len(new) == 1 and not new[0].id.startswith("the-")
     accept_items(draft, text, cs, set(draft.item_ids()), by="E", draft_id="d1")
     assert new[0].id in load_claimset(root).speakers
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker_word"),
+    [
+        # a role word for the person named before ("Russian diplomat" is one of his aliases)
+        (
+            "Anatoly Antonov spoke to reporters in Washington. “They burn public buildings and "
+            "attack civilians,” the diplomat said.",
+            "antonov",
+        ),
+        (
+            "“There are camps near the border,” said the President of Tajikistan, Emomali "
+            "Rahmon, on Monday.",
+            "rahmon",
+        ),
+        (
+            "A Russian lawmaker offered similar views on Instagram, calling the region “ours”.",
+            "lawmaker",
+        ),
+        (
+            "Vladimir Putin, who sent troops into the country, has warned that Moscow will act "
+            "again.",
+            "putin",
+        ),
+    ],
+)
+def test_speakers_by_role_inversion_and_apposition(seeds, paragraph, speaker_word) -> None:
+    draft = draft_article(_article(paragraph), seeds)
+    last = draft.claims[-1]
+    assert speaker_word in (last.speaker_id + " " + last.speaker.lower()), last
