@@ -124,17 +124,28 @@ def render_draft(draft: Draft) -> str:
     lines.append(f"claims ({len(draft.claims)}):")
     for c in draft.claims:
         via = f" via {' > '.join(c.via)}" if c.via else ""
-        lines.append(f"  [{c.id}] {c.speaker}{via}: {c.statement}")
+        joins = f" (joins claim {c.same_as})" if c.same_as else ""
+        lines.append(f"  [{c.id}] {c.speaker}{via}: {c.statement}{joins}")
     lines.append(f"figures ({len(draft.figures)}):")
     for f in draft.figures:
         interval = f"[{_n(f.low)}, {_n(f.high)}]"
         extra = f" = {f.equivalent.words}" if f.equivalent else ""
         life = f" ({', '.join(lc.kind for lc in f.lifecycle)})" if f.lifecycle else ""
+        links = "".join(
+            f"; {name.replace('_', ' ')} {target}"
+            for name, target in (
+                ("part_of", f.part_of),
+                ("revised_by", f.revised_by),
+                ("same_as", f.same_as),
+                ("earlier_than", f.earlier_than),
+            )
+            if target
+        ) + ("; increment" if f.kind == "increment" else "")
         lines.append(
             f"  [{f.id}] {f.words!r}{extra} {f.qualifier} {interval} {f.unit}, "
             f"{f.topic or 'no topic'}, {f.group or '-'}/{f.place or '-'}, as of "
             f"{f.as_of or 'undated'} ({f.as_of_basis}), {f.speaker or 'the outlet'}"
-            f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}"
+            f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}{links}"
             f"{'; ' + f.verdict if f.verdict else ''}"
         )
     lines.append(

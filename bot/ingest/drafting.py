@@ -131,6 +131,7 @@ def draft_article(
         if claim is not None:
             claims.append(claim)
     figures = _headline_figures(head, source, vocab, book, figures) + figures
+    _link_revisions(figures)
     _link_parts(figures)
     _link_figures(figures, claimset)
     speakers = _used_speakers(book, figures, claims)
@@ -353,7 +354,11 @@ def _link_parts(figures: list[DraftFigure]) -> None:
                 earlier = [
                     g
                     for g in figures[:i]
-                    if not g.headline and g.topic == f.topic and g.unit == f.unit and f.topic
+                    if not g.headline
+                    and g.topic == f.topic
+                    and g.unit == f.unit
+                    and f.topic
+                    and g.revised_by is None  # the current count, not one it replaced
                 ]
                 if earlier:
                     lc.of = earlier[-1].id
@@ -402,17 +407,8 @@ def _unit_named(f: DraftFigure) -> bool:
     return "unit" in " ".join(f.why)
 
 
-def _link_figures(figures: list[DraftFigure], claimset: ClaimSet | None) -> None:
-    """The figure model's links the text states plainly: an increment with its period;
-    "up from N" / "from N to M" (N revised by the other count of its sentence); an undated
-    earlier count before the article's dated one of the same quantity; the set's figure
-    with the same count, day, scope and speaker (a restatement)."""
-    for f in figures:
-        if any(lc.kind == "increment" for lc in f.lifecycle) and f.period_words:
-            f.kind = "increment"
-        whole = next((lc.of for lc in f.lifecycle if lc.kind == "part" and lc.of), None)
-        if whole is not None:
-            f.part_of = whole
+def _link_revisions(figures: list[DraftFigure]) -> None:
+    """ "up from N", "from N to M": N is revised by the other count of its sentence."""
     for f in figures:
         for g in figures:
             if g is f or g.quote != f.quote or (g.topic, g.unit) != (f.topic, f.unit):
@@ -428,6 +424,18 @@ def _link_figures(figures: list[DraftFigure], claimset: ClaimSet | None) -> None
             ):
                 g.revised_by = f.id
                 g.why.append(f"revised_by: 'from {g.words}' beside {f.words!r}")
+
+
+def _link_figures(figures: list[DraftFigure], claimset: ClaimSet | None) -> None:
+    """The figure model's links the text states plainly: an increment with its period; the
+    whole a part names; an undated earlier count before the article's dated one of the same
+    quantity; the set's figure with the same count, day, scope and speaker (a restatement)."""
+    for f in figures:
+        if any(lc.kind == "increment" for lc in f.lifecycle) and f.period_words:
+            f.kind = "increment"
+        whole = next((lc.of for lc in f.lifecycle if lc.kind == "part" and lc.of), None)
+        if whole is not None:
+            f.part_of = whole
     for f in figures:
         if f.as_of is None and f.topic and any(lc.kind == "earlier" for lc in f.lifecycle):
             later = [

@@ -114,3 +114,20 @@ def test_breakdowns_name_their_whole() -> None:
         "Morgues received the bodies of 225 people killed in the unrest. Nineteen of the dead "
         "were police officers."
     ) == {"225": None, "Nineteen": "225"}
+
+
+def test_the_review_shows_each_link_the_draft_makes() -> None:
+    from bot.cli.ingest import render_draft
+
+    draft = draft_article(
+        _article(
+            "Toll put at 225",
+            "Prosecutors put the death toll at 225 on Saturday, up from 44. Nineteen of the "
+            "dead were police officers.",
+        ),
+        _seeds(),
+    )
+    ids = {f.words: f.id for f in draft.figures}
+    shown = render_draft(draft)
+    assert f"revised by {ids['225']}" in shown
+    assert f"part of {ids['225']}" in shown  # the current count, not the one it replaced
