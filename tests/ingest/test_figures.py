@@ -131,3 +131,5 @@ def test_the_review_shows_each_link_the_draft_makes() -> None:
     shown = render_draft(draft)
     assert f"revised by {ids['225']}" in shown
     assert f"part of {ids['225']}" in shown  # the current count, not the one it replaced
+    replaced = next(f for f in draft.figures if f.words == "44")
+    assert replaced.verdict is None  # not "a new latest count": the article revises it
