@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from bot.claimset.model import ClaimSet
+from bot.claimset.numbers import parse_numbers
 from bot.ingest.attribution import Attribution, Reader, choose, relay_chain
 from bot.ingest.dates import resolve_day
 from bot.ingest.figures import Found, Vocab, find_figures
@@ -134,6 +135,7 @@ def draft_article(
     _link_revisions(figures)
     _link_parts(figures)
     _link_figures(figures, claimset)
+    _link_roundings(figures)
     for f in figures:
         if f.revised_by and f.verdict and f.verdict.startswith("new latest"):
             f.verdict = None  # "up from 44": the article itself gives a later count
@@ -427,6 +429,39 @@ def _link_revisions(figures: list[DraftFigure]) -> None:
             ):
                 g.revised_by = f.id
                 g.why.append(f"revised_by: 'from {g.words}' beside {f.words!r}")
+
+
+def _link_roundings(figures: list[DraftFigure]) -> None:
+    """A round number that rounds an exact count of the same quantity in the article
+    ("Nearly 1,700" over "1,678"; "more than 4,300" over "4,353") restates it: same topic,
+    unit and kind, no other place, group or stated day, the exact count inside the round
+    one's interval (about: either side) and within 3 % of it; the closest such count."""
+    exact = [f for f in figures if f.qualifier == "exact" and f.topic and f.low is not None]
+    for r in figures:
+        stated = parse_numbers(r.words)
+        n = stated[0].low if len(stated) == 1 else None  # "more than 4,300": 4,300
+        if r.qualifier == "exact" or r.same_as or not r.topic or not n or n < 100 or n % 100:
+            continue  # not a rounding
+        close = []
+        for e in exact:
+            value = e.low
+            if value is None or e is r or e.same_as or abs(value - n) > 0.03 * n:
+                continue
+            if (e.topic, e.unit, e.kind) != (r.topic, r.unit, r.kind):
+                continue
+            if any(a and b and a != b for a, b in ((e.place, r.place), (e.group, r.group))):
+                continue  # an unstated place or group is no difference
+            if r.as_of_basis == "stated" and r.as_of != e.as_of:
+                continue
+            inside = r.qualifier == "about" or (
+                (r.low is None or value >= r.low) and (r.high is None or value <= r.high)
+            )
+            if inside and value != n:
+                close.append((abs(value - n), e))
+        if close:
+            e = min(close, key=lambda pair: pair[0])[1]
+            r.same_as = e.id
+            r.why.append(f"same_as: {r.words!r} rounds {e.words!r} of the same count")
 
 
 def _link_figures(figures: list[DraftFigure], claimset: ClaimSet | None) -> None:

@@ -347,8 +347,12 @@ def _writable_links(figures: list[DraftFigure], cs: ClaimSet) -> dict[str, dict[
             and not (f.as_of and later.as_of and later.as_of < f.as_of)
         ):
             links["revised_by"] = later.id
-        first = cs.figures.get(f.same_as or "")
-        if first is not None and (first.topic, first.unit, first.kind) == (f.topic, f.unit, f.kind):
+        first = target(f.same_as)
+        if (
+            first is not None
+            and (first.topic, first.unit, first.kind) == (f.topic, f.unit, f.kind)
+            and first.same_as is None
+        ):
             links["same_as"] = first.id
         dated = target(f.earlier_than)
         if f.as_of is None and dated is not None and dated.topic == f.topic and dated.as_of:

@@ -133,3 +133,18 @@ def test_the_review_shows_each_link_the_draft_makes() -> None:
     assert f"part of {ids['225']}" in shown  # the current count, not the one it replaced
     replaced = next(f for f in draft.figures if f.words == "44")
     assert replaced.verdict is None  # not "a new latest count": the article revises it
+
+
+def test_a_rounding_of_an_exact_count_restates_it() -> None:
+    draft = draft_article(
+        _article(
+            "Toll of the injured rises",
+            "The prosecutor said 4,578 victims had been identified, of whom 4,353 were "
+            "injured. The AP summed up the injured as more than 4,300. Officials had earlier "
+            "said more than 3,000 people were injured.",
+        ),
+        _seeds(),
+    )
+    by_words = {f.words: f for f in draft.figures}
+    assert by_words["more than 4,300"].same_as == by_words["4,353"].id  # the closest, 1 %
+    assert by_words["more than 3,000"].same_as is None  # 4,353 is no rounding of 3,000
