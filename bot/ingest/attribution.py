@@ -36,7 +36,9 @@ _ROLE_WORDS = (
     r"secretary|ambassador|embassy|diplomat|official|military|army|security|forces|council|"
     r"lawmaker|leader|envoy|senator|"
     r"the|a|an|its|his|her|their|'s|’s|of|and|for|in|on|at|children's|rights|national|"
-    r"country's|city's|government's|president's|ministry's)"
+    r"country's|city's|government's|president's|ministry's|"
+    # any word that names a body's field: "the sports ministry", "the press office"
+    r"[a-z]+(?=[ -](?:ministry|office|council|committee|department|commission)\b))"
 )
 _NP = (
     rf"(?:(?:{_NAME_TOKEN}|{_ROLE_WORDS})(?:['’]s)?"
@@ -67,7 +69,7 @@ VERB_SUBJECT = re.compile(
     rf"(?:,\s+(?P<appos>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}),)?"
 )
 APPOSITIVE_VERB = re.compile(
-    rf"(?P<np>(?:{_NAME_TOKEN}\s+){{1,3}}?{_NAME_TOKEN}),\s+(?:who|a|an|the)\s[^,]{{3,120}},"
+    rf"(?P<np>{_NP}),\s+(?:who|which|a|an|the)\s[^,]{{3,120}},"
     rf"{_ADVERBS}\s+(?P<verb>{SPEECH_VERBS})\b"
 )
 APPOSITIVE_NAME = re.compile(

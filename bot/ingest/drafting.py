@@ -15,7 +15,7 @@ from bot.claimset.model import ClaimSet
 from bot.claimset.numbers import parse_numbers
 from bot.ingest.attribution import Attribution, Reader, choose, relay_chain
 from bot.ingest.dates import resolve_day
-from bot.ingest.figures import Found, Vocab, find_figures
+from bot.ingest.figures import Found, Vocab, find_figures, withdrawal_words
 from bot.ingest.media import media_lexicon
 from bot.ingest.models import (
     Draft,
@@ -67,6 +67,7 @@ def draft_article(
     last: dict[int, Attribution] = {}
     previous_day: dt.date | None = None
     transcript = _Transcript()
+    paragraph_of: dict[int, int] = {}  # figure index -> its paragraph
     for sentence in body:
         answer = transcript.speaker_of(sentence, text, reader)
         mentions = reader.mentions(sentence.text)
@@ -93,7 +94,10 @@ def draft_article(
         )
         if day is not None:
             previous_day = day
-        for found in find_figures(sentence.text, vocab):
+        founds = find_figures(sentence.text, vocab)
+        if not founds and figures:
+            _withdrawals(sentence, figures, paragraph_of, mentions)
+        for found in founds:
             voiced = any(m.subject and m.start <= found.start for m in mentions)
             if mentions and (not inherited or voiced):
                 # a medium that gives the number itself ("the AP put it at ...") is its
@@ -101,6 +105,7 @@ def draft_article(
                 attribution = choose(mentions, found.start)
             else:
                 attribution = base
+            paragraph_of[len(figures)] = sentence.paragraph
             figures.append(
                 _figure(
                     found,
@@ -311,6 +316,33 @@ def _headline_figures(
             f.why.append("in the headline only: the outlet's own rounding or summary")
             out.append(f)
     return out
+
+
+def _withdrawals(
+    sentence: Sentence, figures: list[DraftFigure], paragraph_of: dict[int, int], mentions: list
+) -> None:
+    """A sentence with no figure that withdraws or denies one given just before ("the
+    ministry said it had not supplied any such numbers"): the latest figure of this or the
+    previous paragraph gets the event, with this sentence as its quote and the speaker named
+    nearest before the words as who says so; a denial by another than the figure's speaker
+    is a retraction."""
+    words = withdrawal_words(sentence.text)
+    last = len(figures) - 1
+    if not words or paragraph_of.get(last, -9) < sentence.paragraph - 1:
+        return
+    target = figures[last]
+    for kind, said, at in words:
+        who = choose(mentions, at).speaker if mentions else None
+        by = who.id if who is not None else None
+        if kind == "denied" and by != target.speaker_id:
+            kind = "retracted"
+        if any(lc.kind == kind and lc.quote == sentence.text for lc in target.lifecycle):
+            continue
+        target.lifecycle.append(
+            Lifecycle(kind=kind, words=said, quote=sentence.text, by=by)  # type: ignore[arg-type]
+        )
+        target.why.append(f"{kind}: {said!r} in a later sentence")
+    target.verdict = _verdict(target, None) or target.verdict
 
 
 def _own_wording(found: Found, body: list[DraftFigure]) -> bool:

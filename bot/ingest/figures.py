@@ -76,6 +76,27 @@ _LIFECYCLE = {
         re.I,
     ),
 }
+# A sentence speaking of a figure already given: "any such numbers", "the publication".
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|that|this|those|these|such|its|the same)\s+(?:\w+\s+)?(?:figures?|numbers?|"
+    r"toll|count|post|publication|data|total|tally|estimate)\b",
+    re.I,
+)
+
+
+def withdrawal_words(sentence: str) -> list[tuple[str, str, int]]:
+    """(kind, words, where) of each retraction or denial in a sentence that states no
+    figure but speaks of one given before ("described the publication as a technical
+    error")."""
+    if not _BACK_REFERENCE.search(sentence):
+        return []
+    return [
+        (kind, m.group(), m.start())
+        for kind in ("retracted", "denied")
+        for m in _LIFECYCLE[kind].finditer(sentence)
+    ]
+
+
 _UNIT_WORDS = re.compile(r"^\s*(?:[a-z'-]+\s+){0,3}?(?P<w>[a-z][a-z-]+)", re.I)
 
 

@@ -57,6 +57,10 @@ class Lifecycle(_Draft):
     kind: Literal["retracted", "denied", "alleged", "revised", "earlier", "increment", "part"]
     words: str
     of: str | None = None  # the whole (part) as a draft figure id, when in the same sentence
+    # A later sentence that withdraws or denies the figure ("the health ministry then said
+    # it had not supplied any such numbers"): its words verbatim, and who says so.
+    quote: str | None = None
+    by: str | None = None  # a speaker id
 
 
 class DraftEquivalent(_Draft):

@@ -425,17 +425,21 @@ def _figure_table(
         e["unit"] = f.equivalent.unit
         t["equivalent"] = e
     events = tomlkit.aot()
-    for kind in _EVENTS:
-        if any(lc.kind == kind for lc in f.lifecycle):
-            event = tomlkit.table()
-            words = next(lc.words for lc in f.lifecycle if lc.kind == kind)
-            event.add(tomlkit.comment(f"drafted from {words!r}"))
-            event["kind"] = kind
-            if kind == "alleged" and f.speaker_id and f.speaker_id in known:
-                event["by"] = f.speaker_id  # "credited to X": X is whom it is alleged to be from
-            event["source"] = draft.source.id
-            event["quote"] = f.quote
-            events.append(event)
+    written: set[tuple[str, str]] = set()
+    for lc in f.lifecycle:
+        quote = lc.quote or f.quote
+        if lc.kind not in _EVENTS or (lc.kind, quote) in written:
+            continue
+        written.add((lc.kind, quote))
+        event = tomlkit.table()
+        event.add(tomlkit.comment(f"drafted from {lc.words!r}"))
+        event["kind"] = lc.kind
+        by = f.speaker_id if lc.kind == "alleged" else lc.by  # "credited to X": X
+        if by and by in known and (lc.kind != "denied" or by == f.speaker_id):
+            event["by"] = by
+        event["source"] = draft.source.id
+        event["quote"] = quote
+        events.append(event)
     if events:
         t["lifecycle"] = events
     return t

@@ -329,3 +329,30 @@ def test_speakers_by_role_inversion_and_apposition(seeds, paragraph, speaker_wor
     draft = draft_article(_article(paragraph), seeds)
     last = draft.claims[-1]
     assert speaker_word in (last.speaker_id + " " + last.speaker.lower()), last
+
+
+def test_a_later_sentence_that_withdraws_a_figure_gives_it_the_event(tmp_path) -> None:
+    import shutil
+
+    from bot.ingest.writing import accept_items
+
+    root = tmp_path / "set"
+    shutil.copytree(ROOT / "seeds", root)
+    cs = load_claimset(root)
+    second = (
+        "The sports ministry then said it had not supplied any such numbers, and the "
+        "press office, which runs the page, described the publication as a technical error."
+    )
+    text = _article(
+        "A death toll of 164, credited to the sports ministry, appeared on Sunday. " + second
+    )
+    draft = draft_article(text, cs)
+    toll = next(f for f in draft.figures if f.words == "164")
+    later = {(lc.kind, lc.by) for lc in toll.lifecycle if lc.quote == second}
+    credited = toll.speaker_id
+    assert ("denied", credited) in later  # by the body it was credited to
+    assert any(kind == "retracted" and by != credited for kind, by in later)
+    accept_items(draft, text, cs, set(draft.item_ids()), by="E", draft_id="d1")
+    written = next(f for f in load_claimset(root).figures.values() if f.words == "164")
+    assert {e.kind for e in written.lifecycle} == {"alleged", "denied", "retracted"}
+    assert any(e.quote == second for e in written.lifecycle)
