@@ -83,9 +83,8 @@ def hedged(texts: Iterable[str]) -> list[tuple[int, str]]:
             m = None if at and low[at - 1].isalnum() else HEDGE.match(joined, at)
             if m is not None:
                 if not starts:
-                    starts = list(
-                        itertools.accumulate((len(x) + 1 for x in joined_texts), initial=0)
-                    )
+                    starts = list(itertools.accumulate((len(x) + 1 for x in joined_texts),
+                                                       initial=0))
                 n = bisect.bisect_right(starts, at) - 1
                 if n not in first or at < first[n][0]:
                     first[n] = (at, m.group(0))

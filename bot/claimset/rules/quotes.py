@@ -34,9 +34,8 @@ def quotes_are_in_sources(state: LoadState) -> None:
         for i, event in enumerate(fig.lifecycle):
             _check_quote(state, texts, rec, ("lifecycle", i, "quote"), event.source, event.quote)
         if fig.equivalent is not None and fig.equivalent.quote is not None:
-            _check_quote(
-                state, texts, rec, ("equivalent", "quote"), fig.source, fig.equivalent.quote
-            )
+            _check_quote(state, texts, rec, ("equivalent", "quote"), fig.source,
+                         fig.equivalent.quote)
 
 
 def _check_quote(

@@ -104,13 +104,8 @@ def references_resolve(state: LoadState) -> None:
             written.check(rec, ("lifecycle", i, "by"), event.by, "speaker", ("speakers",))
             written.check(rec, ("lifecycle", i, "source"), event.source, "source", ("sources",))
         if fig.equivalent is not None:
-            written.check(
-                rec,
-                ("equivalent", "converted_by"),
-                fig.equivalent.converted_by,
-                "speaker",
-                ("speakers",),
-            )
+            written.check(rec, ("equivalent", "converted_by"), fig.equivalent.converted_by,
+                          "speaker", ("speakers",))
 
 
 def _check_claim(written: _Written, rec: Record, claim: Claim) -> None:
