@@ -97,9 +97,11 @@ class DraftFigure(_Draft):
     # The figure model's links (bot.claimset.schema.Figure), set when the text says so
     # plainly enough to write them: a draft figure id or one of the set's figure ids.
     kind: Literal["total", "increment"] = "total"
-    part_of: str | None = None  # "of whom": the whole in the same sentence
+    part_of: str | None = None  # "of whom", "Of the 546 ..., 44 ...": the whole it names
     revised_by: str | None = None  # "up from N": N is revised by the figure beside it
-    same_as: str | None = None  # the set's figure with the same count, day, scope, speaker
+    # the set's figure with the same count, day, scope and speaker, or the exact count of
+    # the article that a round number restates ("more than 4,300" for 4,353)
+    same_as: str | None = None
     earlier_than: str | None = None  # an undated earlier count: the dated one it precedes
     headline: bool = False
     why: list[str] = Field(default_factory=list)
