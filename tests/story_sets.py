@@ -10,7 +10,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
-import toml_rs
+import rtoml
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def five_article_story(dest: Path) -> Path:
     for s in data["sources"]:
         if s not in kept:
             (dest / "sources" / s["file"]).unlink()
-    sources.write_text(toml_rs.dumps({"sources": kept}), encoding="utf-8")
+    sources.write_text(rtoml.dumps({"sources": kept}), encoding="utf-8")
     for path in dest.glob("figures/practice-*.toml"):
         path.unlink()
     return dest

@@ -5,7 +5,7 @@ each file by its content (never its modification time): the manifest, the source
 manifest, every file its globs match (in load order, by path), every ``*.txt`` in the
 sources folder, plus the absolute root, the source code of every module of
 :mod:`bot.claimset` (its subpackages included: they decide validity) and the versions of
-Python, pydantic and toml-rs. Any changed byte, added or removed file, or code change is a
+Python, pydantic and rtoml. Any changed byte, added or removed file, or code change is a
 miss, and the loader validates everything again.
 
 Only claim sets that validated are written. An entry is pickled, and unpickling runs
@@ -80,7 +80,7 @@ def code_key() -> bytes:
         here = Path(__file__).parent  # every module of the claim-set package, rules/ too
         for path in sorted(here.rglob("*.py")):
             _hash_file(h, path)
-        for dist in ("pydantic", "pydantic_core", "toml-rs"):
+        for dist in ("pydantic", "pydantic_core", "rtoml"):
             try:
                 version = importlib.metadata.version(dist)
             except importlib.metadata.PackageNotFoundError:

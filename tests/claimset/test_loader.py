@@ -496,26 +496,6 @@ def test_a_file_that_is_no_manifest(mini: Path) -> None:
         load_claimset(mini / CLAIMS)
 
 
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        ("said_on = 2022-01-10", "said_on = 2022-01-10T07:32"),  # a time without seconds
-        ("said_on = 2022-01-10", "said_on = { y = 2022, }"),  # a trailing comma inline
-        ('scope = "demonstrators"', 'scope = "demon\\estrators"'),  # the \e escape
-    ],
-)
-def test_toml_1_1_forms_are_refused_as_tomllib_refuses_them(
-    mini: Path, old: str, new: str
-) -> None:
-    """The claim files are TOML 1.0 (tomllib's): a form only TOML 1.1 allows names its
-    file and line, whichever parser read the file first."""
-    rel = DEATHS if "scope" in old else CLAIMS
-    line = edit(mini, rel, old, new)
-    with pytest.raises(ClaimSetUnreadable) as caught:
-        load_claimset(mini)
-    assert str(caught.value).startswith(f"{rel}:{line}: bad TOML: ")
-
-
 def test_bad_toml_names_file_and_line(mini: Path) -> None:
     line = edit(mini, DEATHS, 'scope = "demonstrators"', 'scope = "demonstrators')
     with pytest.raises(ClaimSetUnreadable) as caught:
