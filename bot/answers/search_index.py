@@ -25,8 +25,9 @@ How a query is answered:
    document explains. Each group weighs its idf (a word the set has never seen weighs
    ``UNKNOWN_MASS`` of the rarest word's idf); a document explains a group by the
    weight of the best alternative it holds. A document is a match when its confidence
-   is at least ``min_confidence`` (``MIN_CONFIDENCE``, 0.5, for a search); when none
-   is, the answer is "no match".
+   is at least ``min_confidence`` (``MIN_CONFIDENCE``, 0.5, for a search). When fewer
+   than ``FALLBACK_FILL`` are, a search's second stage (``FALLBACK_CONFIDENCE``) adds
+   the documents it passes after them; with none from either, the answer is "no match".
 4. Candidates: only documents holding one of the rarest groups whose weight, missing,
    would already keep a document below ``min_confidence`` are scored, at most
    ``_POOL_MAX`` of them.
@@ -97,6 +98,10 @@ FALLBACK_CONFIDENCE = 0.3
 FALLBACK_GROUPS = 2
 FALLBACK_STRONG = 0.7
 FALLBACK_SPECIFIC = 0.5
+# The second stage also runs when the first finds fewer than this many documents (a
+# page): its documents come after the first stage's, so a paraphrase explaining a little
+# under half the query is not hidden by one document that passes on a stray word.
+FALLBACK_FILL = 5
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -581,23 +586,38 @@ class SearchIndex:
         total_mass = sum(g.mass for g in groups) or 1.0
         pool_max = _POOL_MAX // 3 if prefix else _POOL_MAX
         matches, score, conf = self._confident(groups, total_mass, min_confidence, pool_max)
-        if not matches and not prefix and min_confidence > FALLBACK_CONFIDENCE:
-            matches, score, conf = self._fallback(groups, total_mass, pool_max)
-        if not matches:
+        below: list[int] = []  # the second stage's, ranked after the first stage's
+        if len(matches) < FALLBACK_FILL and not prefix and min_confidence > FALLBACK_CONFIDENCE:
+            more, more_score, more_conf = self._fallback(groups, total_mass, pool_max)
+            first = set(matches)
+            below = [d for d in more if d not in first]
+            score.update(more_score)
+            conf.update(more_conf)
+        if not matches and not below:
             return [], 0
-        # The best by score, a few spare; then importance (at most 2 %) breaks near ties.
-        imp = self.importance
-        best = sorted(((score[d] * (1.0 + 0.02 * imp[d]), d)
-                       for d in heapq.nlargest(limit + 8, matches, key=score.__getitem__)),
-                      reverse=True)[:limit]
+        best = self._ranked(matches, score, limit)
+        best += self._ranked(below, score, limit - len(best))
         top_key = best[0][0] or 1.0
         top_conf = min(1.0, conf[best[0][1]] / total_mass)
-        hits = [
-            Hit(d, self.ids[d], round(100.0 * top_conf * key / top_key, 2),
-                round(min(1.0, conf[d] / total_mass), 4))
-            for key, d in best
-        ]
-        return hits, len(matches)
+        hits: list[Hit] = []
+        for key, d in best:  # scores never rise down the list
+            shown = 100.0 * top_conf * key / top_key
+            if hits and shown > hits[-1].score:
+                shown = hits[-1].score
+            hits.append(Hit(d, self.ids[d], round(shown, 2),
+                            round(min(1.0, conf[d] / total_mass), 4)))
+        return hits, len(matches) + len(below)
+
+    def _ranked(self, docs: list[int], score: dict[int, float],
+                limit: int) -> list[tuple[float, int]]:
+        """The best ``limit`` of ``docs`` by score, a few spare looked at; importance (at
+        most 2 %) breaks near ties: (ranking key, document), best first."""
+        if limit <= 0 or not docs:
+            return []
+        imp = self.importance
+        return sorted(((score[d] * (1.0 + 0.02 * imp[d]), d)
+                       for d in heapq.nlargest(limit + 8, docs, key=score.__getitem__)),
+                      reverse=True)[:limit]
 
     def _confident(self, groups: list[_Group], total_mass: float, min_confidence: float,
                    pool_max: int) -> tuple[list[int], dict[int, float], dict[int, float]]:
