@@ -111,6 +111,7 @@ FALLBACK_FILL = 5
 UNKNOWN_MASS = 0.6
 # Corrections of a word the vocabulary lacks: at most this many, none below this weight.
 _CORRECTIONS = 5
+_COMPLETIONS = 10  # and completions of an unfinished word, each kind weighed apart
 _CORRECTION_MIN = 0.2
 _TYPO_ODDS = 0.05  # how much less likely each further edit is (the noisy channel)
 # At most this many of a query's rarest groups choose the candidates.
@@ -491,12 +492,19 @@ class SearchIndex:
         for _c, like, kind in close.values():
             best_like[kind] = max(best_like[kind], like)
         ranked = sorted(
-            ((tid, c * math.sqrt(like / best_like[kind]))
+            ((tid, c * math.sqrt(like / best_like[kind]), kind)
              for tid, (c, like, kind) in close.items()),
             key=lambda kv: -kv[1],
         )
-        return [(tid, w) for tid, w in ranked[:_CORRECTIONS * (2 if prefix else 1)]
-                if w >= _CORRECTION_MIN]
+        # Each kind keeps its best few: an unfinished word may begin many words of the
+        # set, none of which a typo's few likely corrections should push out.
+        cap = [_CORRECTIONS, _COMPLETIONS]
+        kept: list[tuple[int, float]] = []
+        for tid, w, kind in ranked:
+            if w >= _CORRECTION_MIN and cap[kind] > 0:
+                cap[kind] -= 1
+                kept.append((tid, w))
+        return kept
 
     def _groups(self, query: str, prefix: bool) -> list[_Group]:
         """The query's ideas, each with its alternatives and weight (mass)."""

@@ -119,3 +119,25 @@ def test_second_stage_fills_a_page_the_first_leaves_short() -> None:
     assert hits[0].score >= hits[1].score
     # the first stage alone (as autocomplete asks) shows only the stray match
     assert [h.id for h in idx.search("peacekeepers will leave soon", 5, prefix=True)] == ["stray"]
+
+
+def test_an_unfinished_word_keeps_its_rarer_completions() -> None:
+    """A word begun many ways ("shym": a common place and many rare ones) keeps up to
+    ten completions, however many likely typo corrections there are: the rare place
+    meant is still found beside the name typed in full."""
+    places = ["Shymbay", "Shymtal", "Shymzhar", "Shymkala", "Shymsu", "Shymtob"]
+    docs = [
+        *FILLER,
+        *[(f"k{i}", {"speaker": "Desk", "statement": f"Crowds gathered in Shymkent {i}"})
+          for i in range(12)],
+        *[(f"t{i}", {"speaker": "Desk", "statement": f"Word {w} here"})
+          for i, w in enumerate(["shim", "sham", "shy", "shum", "shay", "whym"] * 3)],
+        *[(p.lower(), {"speaker": "Desk", "statement": f"Rain fell on {p}"}) for p in places],
+        ("meant", {"speaker": "Orsanov", "statement": "Orsanov says roads to Shymozen closed"}),
+    ]
+    idx = SearchIndex(docs, WEIGHTS)
+    completions = {idx.terms[t] for t, _w in idx.corrections("shym")}
+    assert {"shymkent", "shymozen"} <= completions  # the rarest and longest kept too
+    assert idx.search("orsanov shym", 3)[0].id == "meant"
+    # the typo corrections are still there, each kind its own few
+    assert {"shim", "sham"} <= {idx.terms[t] for t, _w in idx.corrections("shym")}
