@@ -228,55 +228,65 @@ class Factdesk:
         no_words: frozenset[str] = frozenset()
         outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
 
-        # One pass over the claims: the lookups by speaker, source and relay, and the
-        # index's documents, field by field (SearchIndex Columns).
+        # One pass over the claims: the lookups by speaker, source and relay, and (when
+        # the index is built, not read from the cache) its documents, field by field.
         self._by_speaker: dict[str, list[str]] = defaultdict(list)
         self._by_source: dict[str, list[str]] = defaultdict(list)
         # Relay and outlet names -> claims resting on them (a via chain or the outlet).
         self._by_via: dict[str, list[str]] = defaultdict(list)
-        by_speaker, by_source, by_via = self._by_speaker, self._by_source, self._by_via
-        importance: list[float] = []
-        statements: list[str] = []
-        quotes: list[str] = []
-        speaker_col: list[frozenset[str]] = []
-        topics_col: list[frozenset[str]] = []
-        context_col: list[tuple[frozenset[str], ...]] = []  # word sets whose union it is
-        for cid, claim in cs.claims.items():
-            atts = claim.attributions
-            sid = claim.speaker
-            by_speaker[sid].append(cid)
-            context = [role_words.get(sid, no_words)]
-            names: set[str] = set()
-            for a in atts:
-                context.append(source_words.get(a.source, no_words))
-                via = a.via
-                for v in via:
-                    context.append(words_of(v))
-                names.update(via)
-                outlet = outlets.get(a.source)
-                if outlet:
-                    names.add(outlet)
-            if len(atts) == 1:  # most claims: no repeated source to drop
-                by_source[atts[0].source].append(cid)
-                quotes.append(atts[0].quote)
-            else:
-                for source in dict.fromkeys([a.source for a in atts]):
-                    by_source[source].append(cid)
-                quotes.append(" ".join(a.quote for a in atts))
-            for name in names:
-                by_via[name].append(cid)
-            importance.append(min(len(atts), 5) / 5)
-            statements.append(claim.statement)
-            speaker = speaker_words.get(sid)
-            speaker_col.append(words_of(sid) if speaker is None else speaker)
-            topics_col.append(topics_of(claim.topics))
-            context_col.append(tuple(context))
-        columns = Columns(list(cs.claims), {
-            "speaker": speaker_col, "statement": statements, "topics": topics_col,
-            "quotes": quotes, "context": context_col,
-        })
+        scanned = False
+
+        def scan(documents: bool) -> tuple[Columns, list[float]]:
+            """Fill the lookups; with ``documents``, the index's columns and each
+            claim's importance too."""
+            nonlocal scanned
+            scanned = True
+            by_speaker, by_source, by_via = self._by_speaker, self._by_source, self._by_via
+            importance: list[float] = []
+            statements: list[str] = []
+            quotes: list[str] = []
+            speaker_col: list[frozenset[str]] = []
+            topics_col: list[frozenset[str]] = []
+            context_col: list[tuple[frozenset[str], ...]] = []  # word sets, their union
+            for cid, claim in cs.claims.items():
+                atts = claim.attributions
+                sid = claim.speaker
+                by_speaker[sid].append(cid)
+                names: set[str] = set()
+                for a in atts:
+                    names.update(a.via)
+                    outlet = outlets.get(a.source)
+                    if outlet:
+                        names.add(outlet)
+                for name in names:
+                    by_via[name].append(cid)
+                if len(atts) == 1:  # most claims: no repeated source to drop
+                    by_source[atts[0].source].append(cid)
+                else:
+                    for source in dict.fromkeys([a.source for a in atts]):
+                        by_source[source].append(cid)
+                if not documents:
+                    continue
+                context = [role_words.get(sid, no_words)]
+                for a in atts:
+                    context.append(source_words.get(a.source, no_words))
+                    context.extend(map(words_of, a.via))
+                context_col.append(tuple(context))
+                quotes.append(atts[0].quote if len(atts) == 1
+                              else " ".join(a.quote for a in atts))
+                importance.append(min(len(atts), 5) / 5)
+                statements.append(claim.statement)
+                speaker = speaker_words.get(sid)
+                speaker_col.append(words_of(sid) if speaker is None else speaker)
+                topics_col.append(topics_of(claim.topics))
+            columns = Columns(list(cs.claims) if documents else [], {
+                "speaker": speaker_col, "statement": statements, "topics": topics_col,
+                "quotes": quotes, "context": context_col,
+            })
+            return columns, importance
 
         def build_index() -> SearchIndex:
+            columns, importance = scan(documents=True)
             return SearchIndex(
                 columns, CLAIM_FIELDS, importance=importance,
                 expansions=expansions(cs.topics, load_lexicon()),
@@ -288,6 +298,8 @@ class Factdesk:
         self.index = claimset_cache.derived(
             cs, "search-index", _INDEX_CODE, build_index, SearchIndex
         )
+        if not scanned:  # the index came from the cache: the lookups alone
+            scan(documents=False)
         self.index.set_name_source(self._name_text)
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
