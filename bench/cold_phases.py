@@ -28,7 +28,7 @@ def run_once(path: Path) -> dict[str, float]:
     from bot.claimset.gc_pause import paused_gc
     from bot.claimset.reading import Reader, read_files, read_manifest
     from bot.claimset.records import LoadState
-    from bot.claimset.rules import RULES
+    from bot.claimset.rules import RULES, clear_memos
     from bot.claimset.tables import validate_manifest
 
     times: dict[str, float] = {}
@@ -49,6 +49,7 @@ def run_once(path: Path) -> dict[str, float]:
             t = clock()
             rule(state)
             times[f"rule {rule.__name__}"] = clock() - t
+        clear_memos()  # as run_rules does
         times["load total"] = clock() - start
     if state.problems or state.claimset is None:
         print(f"{len(state.problems)} problems", file=sys.stderr)

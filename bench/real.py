@@ -9,7 +9,8 @@ rapidfuzz scan (``WRatio``), the adapters of :mod:`bench.engines`.
 
 Slices: within each kind the queries alternate ``tune``, ``held``, ``tune``...; the
 held half is the one not looked at while tuning. A query may name its slice
-(``half = "fresh"``: written later, judged before any engine ran, never tuned on);
+(``half = "fresh"`` or ``"fresh2"``: written later, judged before any engine ran, never
+tuned on);
 those do not take part in the alternation. ``--misses`` lists what an engine got wrong
 (for the tune half only, unless ``--half`` says otherwise).
 """
@@ -46,9 +47,10 @@ ENGINES = ("factdesk", "fts5-porter", "naive")
 ENGINE_LABELS = {"factdesk": "Factdesk", "fts5-porter": "FTS5 (porter, OR, bm25)",
                  "naive": "rapidfuzz scan"}
 TOP = 5
-SLICES = ("tune", "held", "fresh")
+SLICES = ("tune", "held", "fresh", "fresh2")
 TITLES = {"all": "all queries", "tune": "tune half", "held": "held-out half",
-          "fresh": "fresh slice", "first": "tune + held (the first pass's 107)"}
+          "fresh": "fresh slice", "fresh2": "fresh2 slice (third pass)",
+          "first": "tune + held (the first pass's 107)"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Query:
     text: str
     answers: tuple[str, ...]
     why: str
-    half: str  # "tune", "held" or "fresh"
+    half: str  # "tune", "held", "fresh" or "fresh2"
 
 
 def load_queries(path: Path = QUERIES) -> list[Query]:

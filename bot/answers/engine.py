@@ -24,7 +24,15 @@ from bot.answers import search_index
 from bot.answers.editorial_view import NO_EDITORIAL, EditorialView
 from bot.answers.lexicon import LEXICON_PATH, load_lexicon
 from bot.answers.models import ClaimAnswer, ClaimList, EvidenceAnswer, FiguresAnswer, SpeakerRef
-from bot.answers.search_index import TAG, SearchIndex, normalize, query_tokens, stem, words
+from bot.answers.search_index import (
+    TAG,
+    Columns,
+    SearchIndex,
+    normalize,
+    query_tokens,
+    stem,
+    words,
+)
 from bot.claimset import cache as claimset_cache
 from bot.claimset.gc_pause import paused_gc
 from bot.claimset.model import ClaimSet
@@ -175,7 +183,14 @@ class Factdesk:
     def __init__(self, claimset: ClaimSet, editorial: EditorialView | None = None) -> None:
         self.claimset = claimset
         self.editorial: EditorialView = editorial or NO_EDITORIAL
-        cs = claimset
+        # Millions of objects (postings, word sets, lookups), none of them garbage: the
+        # cycle collector would walk the growing heap again and again for nothing.
+        with paused_gc():
+            self._build()
+
+    def _build(self) -> None:
+        """Every lookup and the search index, from the claim set."""
+        cs = self.claimset
         speaker_text = {
             sid: " ".join(sp.spellings) for sid, sp in cs.speakers.items()
         }
@@ -184,20 +199,6 @@ class Factdesk:
         source_text = {
             sid: " ".join(filter(None, [s.outlet, *s.relays])) for sid, s in cs.sources.items()
         }
-        self._by_speaker: dict[str, list[str]] = defaultdict(list)
-        self._by_source: dict[str, list[str]] = defaultdict(list)
-        importance: list[float] = []
-        by_speaker, by_source = self._by_speaker, self._by_source
-        for cid, claim in cs.claims.items():
-            atts = claim.attributions
-            by_speaker[claim.speaker].append(cid)
-            if len(atts) == 1:  # most claims: no repeated source to drop
-                by_source[atts[0].source].append(cid)
-            else:
-                for sid in dict.fromkeys([a.source for a in atts]):
-                    by_source[sid].append(cid)
-            importance.append(min(len(atts), 5) / 5)
-
         # Speakers, topics and context repeat a few thousand distinct strings (names, labels, roles,
         # outlets, relays) across every claim: each is tokenised once, here, and a
         # claim's field is the union of their word sets (SearchIndex word_fields).
@@ -225,37 +226,80 @@ class Factdesk:
         source_words = {sid: words_of(text) for sid, text in source_text.items()}
         role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
         no_words: frozenset[str] = frozenset()
+        outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
 
-        def documents() -> Iterable[tuple[str, dict[str, Any]]]:
+        # One pass over the claims: the lookups by speaker, source and relay, and (when
+        # the index is built, not read from the cache) its documents, field by field.
+        self._by_speaker: dict[str, list[str]] = defaultdict(list)
+        self._by_source: dict[str, list[str]] = defaultdict(list)
+        # Relay and outlet names -> claims resting on them (a via chain or the outlet).
+        self._by_via: dict[str, list[str]] = defaultdict(list)
+        scanned = False
+
+        def scan(documents: bool) -> tuple[Columns, list[float]]:
+            """Fill the lookups; with ``documents``, the index's columns and each
+            claim's importance too."""
+            nonlocal scanned
+            scanned = True
+            by_speaker, by_source, by_via = self._by_speaker, self._by_source, self._by_via
+            importance: list[float] = []
+            statements: list[str] = []
+            quotes: list[str] = []
+            speaker_col: list[frozenset[str]] = []
+            topics_col: list[frozenset[str]] = []
+            context_col: list[tuple[frozenset[str], ...]] = []  # word sets, their union
             for cid, claim in cs.claims.items():
                 atts = claim.attributions
-                context = set(role_words.get(claim.speaker, no_words))
+                sid = claim.speaker
+                by_speaker[sid].append(cid)
+                names: set[str] = set()
                 for a in atts:
-                    context.update(source_words.get(a.source, no_words))
-                    for v in a.via:
-                        context.update(words_of(v))
-                speaker = speaker_words.get(claim.speaker)
-                yield cid, {
-                    "speaker": words_of(claim.speaker) if speaker is None else speaker,
-                    "statement": claim.statement,
-                    "topics": topics_of(claim.topics),
-                    "quotes": " ".join(a.quote for a in atts),
-                    "context": context,
-                }
+                    names.update(a.via)
+                    outlet = outlets.get(a.source)
+                    if outlet:
+                        names.add(outlet)
+                for name in names:
+                    by_via[name].append(cid)
+                if len(atts) == 1:  # most claims: no repeated source to drop
+                    by_source[atts[0].source].append(cid)
+                else:
+                    for source in dict.fromkeys([a.source for a in atts]):
+                        by_source[source].append(cid)
+                if not documents:
+                    continue
+                context = [role_words.get(sid, no_words)]
+                for a in atts:
+                    context.append(source_words.get(a.source, no_words))
+                    context.extend(map(words_of, a.via))
+                context_col.append(tuple(context))
+                quotes.append(atts[0].quote if len(atts) == 1
+                              else " ".join(a.quote for a in atts))
+                importance.append(min(len(atts), 5) / 5)
+                statements.append(claim.statement)
+                speaker = speaker_words.get(sid)
+                speaker_col.append(words_of(sid) if speaker is None else speaker)
+                topics_col.append(topics_of(claim.topics))
+            columns = Columns(list(cs.claims) if documents else [], {
+                "speaker": speaker_col, "statement": statements, "topics": topics_col,
+                "quotes": quotes, "context": context_col,
+            })
+            return columns, importance
 
         def build_index() -> SearchIndex:
+            columns, importance = scan(documents=True)
             return SearchIndex(
-                documents(), CLAIM_FIELDS, importance=importance,
+                columns, CLAIM_FIELDS, importance=importance,
                 expansions=expansions(cs.topics, load_lexicon()),
                 word_fields=("speaker", "topics", "context"),
             )
 
         # Built from the claim set alone: kept beside a cached claim set, under its key
         # and this code's, and built whenever either differs (bot.claimset_cache).
-        with paused_gc():  # millions of postings, none of them garbage: no GC passes
-            self.index = claimset_cache.derived(
-                cs, "search-index", _INDEX_CODE, build_index, SearchIndex
-            )
+        self.index = claimset_cache.derived(
+            cs, "search-index", _INDEX_CODE, build_index, SearchIndex
+        )
+        if not scanned:  # the index came from the cache: the lookups alone
+            scan(documents=False)
         self.index.set_name_source(self._name_text)
         # Most-attributed claims first: the default autocomplete list.
         by_weight = ((-len(c.attributions), i, cid) for i, (cid, c) in enumerate(cs.claims.items()))
@@ -273,18 +317,6 @@ class Factdesk:
             for sid, s in cs.sources.items()
             for text in filter(None, [s.outlet, s.headline, s.file, s.author])
         )
-        # Relay and outlet names -> claims resting on them (a via chain or the outlet).
-        self._by_via: dict[str, list[str]] = defaultdict(list)
-        outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
-        for cid, claim in cs.claims.items():
-            names: set[str] = set()
-            for a in claim.attributions:
-                names.update(a.via)
-                outlet = outlets.get(a.source)
-                if outlet:
-                    names.add(outlet)
-            for name in names:
-                self._by_via[name].append(cid)
         self._vias = _Choices((name, name) for name in self._by_via)
         self._topic_words = {
             tid: frozenset(stem(w) for text in (t.label, tid.replace("-", " "), *t.synonyms)

@@ -55,6 +55,8 @@ class Compactor:
         return share
 
     def claims(self, claims: list[Claim]) -> None:
+        # Fields are read and set through each model's __dict__ (where pydantic keeps
+        # them): the same values as attribute access, without its lookup per field.
         v = self.values.setdefault
         same = self.lists.setdefault
         empty = same((), [])
@@ -63,38 +65,47 @@ class Compactor:
         for claim in claims:
             share_claim(claim)
             d = claim.__dict__
-            d["speaker"] = v(claim.speaker, claim.speaker)
-            d["kind"] = v(claim.kind, claim.kind)
-            if claim.said_on is not None:
-                d["said_on"] = v(claim.said_on, claim.said_on)
-            topics = claim.topics
+            value = d["speaker"]
+            d["speaker"] = v(value, value)
+            value = d["kind"]
+            d["kind"] = v(value, value)
+            value = d["said_on"]
+            if value is not None:
+                d["said_on"] = v(value, value)
+            topics = d["topics"]
             for i, t in enumerate(topics):
                 topics[i] = v(t, t)
             d["topics"] = same(tuple(topics), topics)
-            for att in claim.attributions:
+            for att in d["attributions"]:
                 share_att(att)
                 a = att.__dict__
-                a["source"] = v(att.source, att.source)
-                via = att.via
+                value = a["source"]
+                a["source"] = v(value, value)
+                via = a["via"]
                 if via:
                     for i, link in enumerate(via):
                         via[i] = v(link, link)
                 else:
                     a["via"] = empty
-                if att.said_on is not None:
-                    a["said_on"] = v(att.said_on, att.said_on)
-            ev = claim.evidence
+                value = a["said_on"]
+                if value is not None:
+                    a["said_on"] = v(value, value)
+            ev = d["evidence"]
             share_ev(ev)
             e = ev.__dict__
-            e["rationale"] = v(ev.rationale, ev.rationale)
-            for q in ev.basis:
-                share(q)
-                q.__dict__["source"] = v(q.source, q.source)
-            if not ev.basis:
+            value = e["rationale"]
+            e["rationale"] = v(value, value)
+            basis = e["basis"]
+            if basis:
+                for q in basis:
+                    share(q)
+                    value = q.__dict__["source"]
+                    q.__dict__["source"] = v(value, value)
+            else:
                 e["basis"] = empty
-            if not ev.supported_by:
+            if not e["supported_by"]:
                 e["supported_by"] = empty
-            if not ev.disputed_by:
+            if not e["disputed_by"]:
                 e["disputed_by"] = empty
 
     def figures(self, figures: list[Figure]) -> None:

@@ -67,6 +67,11 @@ VAGUE_NOTES: dict[str, str] = {
     "a handful": "2 or more (our coding, as 'a few')",
 }
 _VAGUE_PHRASES = sorted(VAGUE_CODING, key=lambda p: -len(p.split()))
+# first word -> (phrase, its words), longest first as in _VAGUE_PHRASES: a token is
+# compared only with the phrases that start with it.
+_VAGUE_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _phrase in _VAGUE_PHRASES:
+    _VAGUE_BY_FIRST.setdefault(_phrase.split()[0], []).append((_phrase, tuple(_phrase.split())))
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -172,9 +177,8 @@ def _tokens(words: str) -> list[_Tok]:
 
 
 def _vague_at(toks: list[_Tok], i: int) -> tuple[str, int] | None:
-    for phrase in _VAGUE_PHRASES:
-        parts = phrase.split()
-        if [t.text for t in toks[i : i + len(parts)]] == parts:
+    for phrase, parts in _VAGUE_BY_FIRST.get(toks[i].text, ()):
+        if tuple(t.text for t in toks[i : i + len(parts)]) == parts:
             return phrase, i + len(parts)
     return None
 

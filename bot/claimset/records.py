@@ -120,6 +120,8 @@ class LoadState:
     texts: dict[str, str] = field(default_factory=dict)  # source id -> text
     sources_file: TomlFile | None = None
     claimset: ClaimSet | None = None  # built once every file is read, if the manifest is valid
+    # array -> (its records list, how many it held, those that validated): valid()'s memo
+    _valid: dict[str, tuple[list[Record], int, list[Record]]] = field(default_factory=dict)
 
     def report(
         self,
@@ -142,7 +144,14 @@ class LoadState:
         self.warnings.append((*entry, one_line(message)))
 
     def valid(self, array: str) -> Iterator[Record]:
-        return (r for r in self.records.get(array, []) if r.model is not None)
+        """The records of ``array`` that validated, in order (listed once while the
+        array's records stay the same: every rule asks)."""
+        records = self.records.get(array, [])
+        memo = self._valid.get(array)
+        if memo is None or memo[0] is not records or memo[1] != len(records):
+            memo = (records, len(records), [r for r in records if r.model is not None])
+            self._valid[array] = memo
+        return iter(memo[2])
 
     def where(self, rec: Record) -> str:
         """FILE:LINE of a record's id, for a message about another record (rare)."""

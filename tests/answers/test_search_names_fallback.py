@@ -95,3 +95,49 @@ def test_a_searchs_last_word_is_also_completed_when_it_is_a_word() -> None:
     # a finished last word (a space after it) is taken as typed: "Almaty" does not explain it
     finished = {h.id: h.confidence for h in idx.search("galymov peacekeepers alma ", 3)}
     assert finished.get("alma", 0.0) < 0.8
+
+
+def test_second_stage_fills_a_page_the_first_leaves_short() -> None:
+    """One document passing the first stage on a stray word no longer hides a
+    paraphrase that explains two of the query's ideas through synonyms (a little under
+    half the query): it follows, below, with a lower score."""
+    docs = [
+        *FILLER,
+        ("stray", {"speaker": "Desk", "statement": "The departing envoy praised the peacekeepers"}),
+        ("para", {"speaker": "Desk",
+                  "statement": "The troops stay only for a limited period of time"}),
+    ]
+    expansions = {
+        "peacekeepers": [("troops", 0.7)],
+        "leave": [("depart", 0.7)],
+        "soon": [("limited period", 0.7)],
+    }
+    idx = SearchIndex(docs, WEIGHTS, expansions=expansions)
+    hits, total = idx.search_page("peacekeepers will leave soon", 5)
+    assert [h.id for h in hits] == ["stray", "para"] and total == 2
+    assert hits[0].confidence >= 0.5 > hits[1].confidence >= 0.3
+    assert hits[0].score >= hits[1].score
+    # the first stage alone (as autocomplete asks) shows only the stray match
+    assert [h.id for h in idx.search("peacekeepers will leave soon", 5, prefix=True)] == ["stray"]
+
+
+def test_an_unfinished_word_keeps_its_rarer_completions() -> None:
+    """A word begun many ways ("shym": a common place and many rare ones) keeps up to
+    ten completions, however many likely typo corrections there are: the rare place
+    meant is still found beside the name typed in full."""
+    places = ["Shymbay", "Shymtal", "Shymzhar", "Shymkala", "Shymsu", "Shymtob"]
+    docs = [
+        *FILLER,
+        *[(f"k{i}", {"speaker": "Desk", "statement": f"Crowds gathered in Shymkent {i}"})
+          for i in range(12)],
+        *[(f"t{i}", {"speaker": "Desk", "statement": f"Word {w} here"})
+          for i, w in enumerate(["shim", "sham", "shy", "shum", "shay", "whym"] * 3)],
+        *[(p.lower(), {"speaker": "Desk", "statement": f"Rain fell on {p}"}) for p in places],
+        ("meant", {"speaker": "Orsanov", "statement": "Orsanov says roads to Shymozen closed"}),
+    ]
+    idx = SearchIndex(docs, WEIGHTS)
+    completions = {idx.terms[t] for t, _w in idx.corrections("shym")}
+    assert {"shymkent", "shymozen"} <= completions  # the rarest and longest kept too
+    assert idx.search("orsanov shym", 3)[0].id == "meant"
+    # the typo corrections are still there, each kind its own few
+    assert {"shim", "sham"} <= {idx.terms[t] for t, _w in idx.corrections("shym")}

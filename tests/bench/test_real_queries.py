@@ -23,6 +23,9 @@ def test_the_query_set_is_complete_and_names_real_claims(claimset: ClaimSet) -> 
     assert abs(halves["tune"] - halves["held"]) <= len(KINDS) + 1
     fresh = [q for q in queries if q.half == "fresh"]
     assert len(fresh) >= 30 and {q.kind for q in fresh} == {*KINDS, "none"}
+    fresh2 = [q for q in queries if q.half == "fresh2"]  # the third pass's check
+    assert len(fresh2) >= 20 and "none" in {q.kind for q in fresh2}
+    assert not any(in_slice(q, "first") or in_slice(q, "fresh") for q in fresh2)
 
 
 def test_a_named_slice_stays_out_of_the_alternation(tmp_path) -> None:

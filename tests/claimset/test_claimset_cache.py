@@ -156,6 +156,12 @@ def test_the_search_index_is_cached_beside_the_set_and_answers_the_same(
         assert expected, query
         assert [r.id for r in built.claim(query).results] == expected
         assert [r.id for r in warm.claim(query).results] == expected
+    # the lookups beside the index are filled whether the index was built or read
+    for engine in (built, warm):
+        assert engine._by_speaker == fresh._by_speaker and engine._by_via == fresh._by_via
+        assert engine._by_source == fresh._by_source and fresh._by_via
+        assert [r.id for r in engine.claim("via:AFP").results] == [
+            r.id for r in fresh.claim("via:AFP").results]
     # a changed claim file changes the set's key: the index is built again
     replace(mini, CLAIMS, "Thousands of fighters crossed", "Thousands of soldiers crossed")
     with pytest.raises(AssertionError, match="index built again"):
