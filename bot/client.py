@@ -173,7 +173,8 @@ def setup_logging() -> None:
 
 
 async def serve(
-    settings: Settings, claimset: Any, *, watch: bool = False, db_must_exist: bool = False
+    settings: Settings, claimset: Any, *, watch: bool = False, db_must_exist: bool = False,
+    story: str | None = None,
 ) -> int:
     """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
     from bot.desk import open_desk
@@ -188,7 +189,7 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
 
     async with (
-        open_desk(settings, claimset=claimset, db_must_exist=db_must_exist) as desk,
+        open_desk(settings, claimset=claimset, db_must_exist=db_must_exist, story=story) as desk,
         make_bot(settings, desk) as bot,
     ):
         tasks = {

@@ -63,7 +63,7 @@ async def watch_claimset(
     (``first_retry`` doubling up to ``max_retry``); after ``give_up_after`` failures in
     a row it raises :class:`WatchFailed`, and the bot exits non-zero.
     """
-    target = path or desk.settings.claimset.path
+    target = path or desk.story.path
     root = target if target.is_dir() else target.parent
     seen: Signature | None = None
     failures = 0
