@@ -76,7 +76,8 @@ class ClaimsetSettings(_Section):
     )
 
 
-STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+STORY_ID_MAX = 32
+STORY_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{STORY_ID_MAX - 1}}}")
 DEFAULT_STORY_ID = "default"  # the story of a config without [[stories]] (and old records)
 STORY_TITLE_MAX = 100
 

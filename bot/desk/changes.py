@@ -68,5 +68,5 @@ async def _reload(desk: Desk, stories: set[str | None]) -> None:
         else:
             report = await desk.reload()
         (log.info if report.ok else log.error)(
-            "reload of story %s asked by another process: %s", story or desk.scope.story,
-            report.text())
+            "reload asked by another process: %s (story %s)", report.text(),
+            story or desk.scope.story)

@@ -191,3 +191,27 @@ def test_without_stories_there_is_one_default_story_from_the_claimset(tmp_path: 
     (story,) = settings.story_list()
     assert (story.id, story.path) == ("default", MINI)
     assert settings.story().id == "default"
+
+
+async def test_a_digest_is_built_from_its_subscriptions_story_and_server(config: Path):
+    settings = load_settings(config, env={})
+    async with open_desk(settings) as desk:
+        stories = desk.stories
+        assert stories is not None
+        beta_a, beta_b = await stories.desk("beta", 111), await stories.desk("beta", 222)
+        assert beta_a.subscriptions is not None
+        sub = await beta_a.subscriptions.subscribe(
+            channel_id=55, guild_id=111, time="08:00", timezone="UTC", post_when_empty=True,
+            by="Ann")
+        assert sub.story == "beta"
+        await beta_a.require_editorial().set_status(CLAIM, "false", "made up", by="Ann")
+        await beta_b.require_editorial().set_status(CLAIM, "confirmed", "seen", by="Bob")
+        await desk.require_editorial().set_status(CLAIM, "in_review", "alpha's", by="Cy")
+
+        async def never(channel: int, content: str, nonce: str) -> int:
+            raise AssertionError("nothing is sent here")
+
+        runner = desk.digest_runner(never, render=lambda answer, footer: [])
+        answer, *_ = await runner.build(sub)  # the bot's runner, from the alpha desk
+        assert answer.claimset == "beta"
+        assert [(c.claim_id, c.status) for c in answer.status_changes] == [(CLAIM, "false")]
