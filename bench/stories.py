@@ -29,19 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import generate
+from bench.worker import _rss_mb
 
 log = logging.getLogger(__name__)
-
-
-def rss_mb() -> float:
-    """The process's resident set size, from /proc (0 where there is none)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def heap_mb() -> float:
@@ -91,15 +81,15 @@ async def measure(root: Path, names: list[str]) -> dict[str, Any]:
             stories = desk.stories
             assert stories is not None
             clock = stories._clock = Clock()
-            out["heap_one_mb"], out["rss_one_mb"] = round(heap_mb(), 1), round(rss_mb(), 1)
+            out["heap_one_mb"], out["rss_one_mb"] = round(heap_mb(), 1), round(_rss_mb(), 1)
             for name in names[1:]:
                 await stories.desk(name, 1)
-            out["heap_all_mb"], out["rss_all_mb"] = round(heap_mb(), 1), round(rss_mb(), 1)
+            out["heap_all_mb"], out["rss_all_mb"] = round(heap_mb(), 1), round(_rss_mb(), 1)
             clock.now += 61
             gone = stories.unload_idle()
             out["unloaded"] = len(gone)
             out["heap_after_unload_mb"] = round(heap_mb(), 1)
-            out["rss_after_unload_mb"] = round(rss_mb(), 1)
+            out["rss_after_unload_mb"] = round(_rss_mb(), 1)
     finally:
         tracemalloc.stop()
     return out

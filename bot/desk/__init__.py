@@ -239,7 +239,9 @@ async def open_desk(
         stories = Stories(settings, opened, open_scope=open_scope)
         stories.put(chosen.id, Factdesk(cs))
         stories.pinned.add(chosen.id)
-        yield await stories.desk(chosen.id, guild)
+        desk = await stories.desk(chosen.id, guild)
+        stories.pinned_scopes.add(desk.scope)
+        yield desk
 
 
 async def _scope_desk(

@@ -14,7 +14,8 @@ open store:
   face asks through it, so one server never sees another's record;
 - a story not asked for in ``[claimset] idle_unload_minutes`` is unloaded (its engine and
   its scopes' caches are freed, logged at INFO with its id); the next question loads it
-  again. The first story, which the desk opened with, stays loaded;
+  again. The story the desk opened with stays loaded. A server's record of a story not
+  asked for that long is closed too (its cache freed; reopened on the next question);
 - which story a server, or one of its channels, answers from (``/story use``) is kept
   in the store (:class:`bot.record.protocols.StoryRecord`): a story asked for by name,
   else the channel's, else the server's, else the first story.
@@ -92,9 +93,11 @@ class Stories:
         self._by_id = {s.id: s for s in settings.story_list()}
         self.default_id = settings.story_list()[0].id
         self.pinned: set[str] = set()  # never unloaded (the desk's own story)
+        self.pinned_scopes: set[Scope] = set()  # never closed (the desk's own scope)
         self._engines: dict[str, Factdesk] = {}  # base engines: no editorial record
         self._failed: dict[str, tuple[float, str]] = {}  # id -> (when, why)
         self._asked: dict[str, float] = {}
+        self._scope_asked: dict[Scope, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._desks: dict[Scope, Desk] = {}
 
@@ -190,6 +193,7 @@ class Stories:
             desk = await self._open_scope(scope, engine)  # type: ignore[misc]
             assert desk is not None
             self._desks[scope] = desk
+        self._scope_asked[scope] = self._clock()
         return desk
 
     def desks(self) -> list[Desk]:
@@ -218,6 +222,10 @@ class Stories:
                 del self._desks[scope]
             log.info("story %s unloaded: not asked for in %d minutes (the next question "
                      "loads it again)", sid, minutes)
+        for scope in [s for s in self._desks if s not in self.pinned_scopes
+                      and now - self._scope_asked.get(s, now) >= minutes * 60]:
+            del self._desks[scope]
+            log.debug("%s: record closed (not asked for in %d minutes)", scope, minutes)
         return gone
 
     # -- which story a server answers from ------------------------------------------------

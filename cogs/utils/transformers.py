@@ -43,11 +43,10 @@ def choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return out
 
 
-class EngineQuery(app_commands.Transformer):
-    """A free-text query of one kind (claim, topic, speaker, source)."""
+class TextOption(app_commands.Transformer):
+    """A string option of 1 to ``longest`` characters."""
 
-    def __init__(self, kind: Kind) -> None:
-        self.kind = kind
+    longest = QUERY_MAX
 
     @property
     def type(self) -> discord.AppCommandOptionType:
@@ -59,7 +58,14 @@ class EngineQuery(app_commands.Transformer):
 
     @property
     def max_value(self) -> int:
-        return QUERY_MAX
+        return self.longest
+
+
+class EngineQuery(TextOption):
+    """A free-text query of one kind (claim, topic, speaker, source)."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
 
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
         text = " ".join(str(value).split())
@@ -94,20 +100,10 @@ async def _story_engine(interaction: discord.Interaction) -> Any:
     return desk.engine
 
 
-class StoryOption(app_commands.Transformer):
+class StoryOption(TextOption):
     """A story id, with the bot's stories (id and title) to pick from."""
 
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.string
-
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return STORY_ID_MAX
+    longest = STORY_ID_MAX
 
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
         desk = getattr(interaction.client, "desk", None)

@@ -115,6 +115,7 @@ async def test_an_idle_story_is_unloaded_and_says_so(config: Path, caplog):
         clock = stories._clock = Clock()
         beta = await stories.desk("beta", 7)
         await stories.desk("gamma")
+        gamma_7 = await stories.desk("gamma", 7)
         clock.now += 9 * 60
         await stories.desk("gamma")  # asked again: stays
         clock.now += 2 * 60  # beta: 11 minutes unasked, gamma 2, alpha (the desk's) pinned
@@ -123,6 +124,9 @@ async def test_an_idle_story_is_unloaded_and_says_so(config: Path, caplog):
         assert stories.loaded("beta") is None and stories.loaded("alpha") is not None
         assert stories.loaded("gamma") is not None
         assert any("story beta unloaded" in r.getMessage() for r in caplog.records)
+        # Server 7's record of gamma was not asked for either: closed, reopened on demand.
+        assert gamma_7 not in stories.desks() and desk in stories.desks()
+        assert await stories.desk("gamma", 7) is not gamma_7
         again = await stories.desk("beta", 7)  # the next question loads it again
         assert again is not beta and again.claimset.manifest.id == "beta"
 
