@@ -97,12 +97,22 @@ class About(
         story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        desk = await self.desk_for(interaction, story)
-        report = await desk.reload()
+        stories = self.desk.stories
+        chosen = None if stories is None else await stories.resolve(
+            interaction.guild_id, interaction.channel_id, story)
+        announce = True
+        if stories is not None and chosen is not None and stories.loaded(chosen) is None:
+            # Not loaded (idle, or broken): load it now, or say why it cannot be.
+            report = await stories.reload(chosen)
+            label = f"story {chosen}" if len(stories.ids) > 1 else None
+            announce = False  # nothing changed for the processes that have it loaded
+        else:
+            desk = await self.desk_for(interaction, chosen)
+            report = await desk.reload()
+            label = story_label(desk)
         colour = RELOADED_COLOUR if report.ok else NOT_RELOADED_COLOUR
-        label = story_label(desk)
         text = (f"{label.capitalize()}: " if label else "") + report.text()
-        if report.ok and await desk.announce_reload():
+        if report.ok and announce and await desk.announce_reload():
             text += "\nThe other bot processes on this database were asked to reload too."
         await interaction.followup.send(
             embed=text_embed("Claim set reload", text, colour), ephemeral=True

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.desk.stories import StoryList
-from cogs.utils.base import FactdeskCog, interaction_desk
+from cogs.utils.base import FactdeskCog
 from cogs.utils.checks import editor_only
 from cogs.utils.rendering import text_embed
 from cogs.utils.transformers import StoryChoice
@@ -71,15 +71,15 @@ class Stories(FactdeskCog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = interaction.channel_id if scope == "channel" else None
         who = getattr(interaction.user, "global_name", None) or interaction.user.name
+        engine = await stories.engine(story)  # a story that cannot be loaded is not chosen
         chosen = await stories.set_default(interaction.guild_id, channel, story, by=who)
-        desk = await interaction_desk(interaction)  # loads it now: a broken story says so
         where = "this channel" if channel else "this server"
         log.info("story %s for guild %s channel %s by %s", chosen.story, interaction.guild_id,
                  channel or "-", interaction.user.id)
         await interaction.followup.send(
             embed=text_embed(
                 "Story", f"{where.capitalize()} now answers from {chosen.story}: "
-                f"{stories.title(chosen.story)} ({len(desk.claimset.claims)} claims)."),
+                f"{stories.title(chosen.story)} ({len(engine.claimset.claims)} claims)."),
             ephemeral=True,
         )
 

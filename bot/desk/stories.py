@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 # A story that failed to load is tried again after this long (or on an explicit reload).
 RETRY_SECONDS = 60.0
+# A server's story choices are read from the store at most this often (autocomplete asks
+# on every keystroke); this process's own /story use is seen at once.
+DEFAULTS_SECONDS = 30.0
 
 
 class StoryUnavailable(FactdeskError):
@@ -100,6 +103,7 @@ class Stories:
         self._scope_asked: dict[Scope, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._desks: dict[Scope, Desk] = {}
+        self._defaults: dict[int, tuple[float, dict[int, StoryDefault]]] = {}  # by guild
 
     # -- the registry ------------------------------------------------------------------
 
@@ -248,8 +252,11 @@ class Stories:
         """The channel's default, then the server's (those that are set)."""
         if not guild or self.store is None or len(self._by_id) == 1:
             return []
-        found = {d.channel_id: d for d in await self.store.story_defaults(guild)}
-        return [found[c] for c in (channel or 0, 0) if c in found]
+        read = self._defaults.get(guild)
+        if read is None or self._clock() - read[0] >= DEFAULTS_SECONDS:
+            found = {d.channel_id: d for d in await self.store.story_defaults(guild)}
+            read = self._defaults[guild] = (self._clock(), found)
+        return [read[1][c] for c in (channel or 0, 0) if c in read[1]]
 
     async def set_default(
         self, guild: int, channel: int | None, story_id: str, *, by: str
@@ -260,7 +267,9 @@ class Stories:
             from bot.desk import NoDatabase
 
             raise NoDatabase()
-        return await self.store.set_story_default(guild, channel or 0, story.id, by=by)
+        chosen = await self.store.set_story_default(guild, channel or 0, story.id, by=by)
+        self._defaults.pop(guild, None)
+        return chosen
 
     async def listing(
         self, guild: int | None = None, channel: int | None = None, *, load: bool = False

@@ -99,6 +99,9 @@ async def test_a_broken_story_answers_one_line_and_the_others_keep_answering(
         by_id = {s.id: s for s in listing.stories}
         assert by_id["beta"].error and not by_id["beta"].loaded
         assert by_id["alpha"].loaded and by_id["alpha"].default
+        report = await stories.reload("beta")  # an explicit reload says why, all of it
+        assert not report.ok and "it is not loaded" in report.text()
+        assert any("nobody-x" in line for line in report.problem_lines())
         # Fixed: asked again after the retry delay, it loads.
         (config.parent / "beta" / "claims" / "main.toml").write_text(
             (MINI / "claims" / "main.toml").read_text())
