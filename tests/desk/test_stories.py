@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from bot.desk import open_desk
-from bot.desk.stories import RETRY_SECONDS, StoryUnavailable
+from bot.desk import Desk, open_desk
+from bot.desk.stories import RETRY_SECONDS, Stories, StoryUnavailable
 from bot.settings import SettingsError, UnknownStory, load_settings
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini"
@@ -45,6 +47,14 @@ class Clock:
         return self.now
 
 
+@asynccontextmanager
+async def opened(config: Path) -> AsyncIterator[tuple[Desk, Stories]]:
+    """The desk of the config's first story, and its stories."""
+    async with open_desk(load_settings(config, env={})) as desk:
+        assert desk.stories is not None
+        yield desk, desk.stories
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     for name in ("alpha", "beta", "gamma"):
@@ -60,10 +70,8 @@ def config(tmp_path: Path) -> Path:
 
 
 async def test_stories_load_on_first_ask_and_each_server_has_its_own_record(config: Path):
-    settings = load_settings(config, env={})
-    async with open_desk(settings) as desk:
-        stories = desk.stories
-        assert stories is not None and desk.scope.story == "alpha"
+    async with opened(config) as (desk, stories):
+        assert desk.scope.story == "alpha"
         assert stories.loaded("alpha") is not None and stories.loaded("beta") is None
         beta_a = await stories.desk("beta", 111)
         assert stories.loaded("beta") is not None
@@ -84,10 +92,7 @@ async def test_a_broken_story_answers_one_line_and_the_others_keep_answering(
     config: Path, caplog
 ):
     break_set(config.parent / "beta")
-    settings = load_settings(config, env={})
-    async with open_desk(settings) as desk:
-        stories = desk.stories
-        assert stories is not None
+    async with opened(config) as (_desk, stories):
         with pytest.raises(StoryUnavailable) as err:
             await stories.desk("beta")
         message = str(err.value)
@@ -111,10 +116,7 @@ async def test_a_broken_story_answers_one_line_and_the_others_keep_answering(
 
 
 async def test_an_idle_story_is_unloaded_and_says_so(config: Path, caplog):
-    settings = load_settings(config, env={})
-    async with open_desk(settings) as desk:
-        stories = desk.stories
-        assert stories is not None
+    async with opened(config) as (desk, stories):
         clock = stories._clock = Clock()
         beta = await stories.desk("beta", 7)
         await stories.desk("gamma")
@@ -135,10 +137,7 @@ async def test_an_idle_story_is_unloaded_and_says_so(config: Path, caplog):
 
 
 async def test_a_story_reloads_on_its_own_and_a_failed_reload_keeps_its_set(config: Path):
-    settings = load_settings(config, env={})
-    async with open_desk(settings) as desk:
-        stories = desk.stories
-        assert stories is not None
+    async with opened(config) as (desk, stories):
         beta_a, beta_b = await stories.desk("beta", 1), await stories.desk("beta", 2)
         gamma = await stories.desk("gamma")
         gamma_engine = gamma.engine
@@ -153,10 +152,7 @@ async def test_a_story_reloads_on_its_own_and_a_failed_reload_keeps_its_set(conf
 
 
 async def test_which_story_a_server_and_a_channel_answer_from(config: Path):
-    settings = load_settings(config, env={})
-    async with open_desk(settings) as desk:
-        stories = desk.stories
-        assert stories is not None
+    async with opened(config) as (_desk, stories):
         assert await stories.resolve(111, 42) == "alpha"  # nothing set: the first story
         await stories.set_default(111, None, "beta", by="Ann")
         assert await stories.resolve(111, 42) == "beta"
@@ -201,10 +197,7 @@ def test_without_stories_there_is_one_default_story_from_the_claimset(tmp_path: 
 
 
 async def test_a_digest_is_built_from_its_subscriptions_story_and_server(config: Path):
-    settings = load_settings(config, env={})
-    async with open_desk(settings) as desk:
-        stories = desk.stories
-        assert stories is not None
+    async with opened(config) as (desk, stories):
         beta_a, beta_b = await stories.desk("beta", 111), await stories.desk("beta", 222)
         assert beta_a.subscriptions is not None
         sub = await beta_a.subscriptions.subscribe(
