@@ -215,3 +215,27 @@ async def test_a_digest_is_built_from_its_subscriptions_story_and_server(config:
         answer, *_ = await runner.build(sub)  # the bot's runner, from the alpha desk
         assert answer.claimset == "beta"
         assert [(c.claim_id, c.status) for c in answer.status_changes] == [(CLAIM, "false")]
+
+
+async def test_run_watch_reloads_each_loaded_story_on_its_own(config: Path):
+    from bot.desk.watch import check_once
+
+    async with opened(config) as (desk, stories):
+        beta = await stories.desk("beta", 3)
+        paths = {s.id: s.path for s in desk.settings.story_list()}
+
+        async def look(seen: dict) -> dict:
+            out = {}
+            for sid, path in paths.items():
+                root = path if path.is_dir() else path.parent
+                out[sid] = await check_once(desk, path, root, seen.get(sid), story=sid)
+            return out
+
+        seen = await look({})
+        bump_version(config.parent / "beta", "22")
+        bump_version(config.parent / "gamma", "22")
+        await look(seen)
+        assert beta.claimset.version == "22"  # loaded: reloaded, for every server
+        assert stories.loaded("gamma") is None  # not loaded: left alone
+        assert desk.claimset.version == "1"
+        assert (await stories.desk("gamma")).claimset.version == "22"
