@@ -98,6 +98,13 @@ async def test_two_servers_with_two_stories_see_only_their_own_record(
                                             [string("claim", CLAIM)], editor=False))
         assert "seen" in history and "made up" not in history
 
+        # A channel can answer from another story than its server.
+        sent = await command(fake, first, "story", "use", [
+            string("story", "beta"), string("scope", "channel")])
+        assert "This channel now answers from beta" in shown(fake, sent)
+        mine = await status_of(fake, first)
+        assert "story beta" in mine and "Confirmed" not in mine and "False" not in mine
+
         # An unknown story is one line, and nothing breaks.
         bad = await command(fake, first, "claim", None, [
             string("query", "fighters"), string("story", "gamma")], editor=False)
