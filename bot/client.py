@@ -38,6 +38,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.factdesk",
     "cogs.digest",
     "cogs.editorial",
+    "cogs.stories",
 )
 
 
@@ -133,16 +134,20 @@ class FactdeskBot(commands.Bot):
         return await self.is_owner(user)
 
     async def record_feedback(
-        self, user: discord.abc.User, query: str, command: str, match_id: str | None
+        self, user: discord.abc.User, query: str, command: str, match_id: str | None, *,
+        desk: Desk | None = None, channel_id: int | None = None,
     ) -> None:
-        """A "Wrong match" press: the query and what it matched, for the desk to review."""
+        """A "Wrong match" press: the query and what it matched, for the desk to review,
+        in the record of the answer's story and server (``desk``; default the bot's)."""
         log.info(
             "feedback: wrong match for /%s %r -> %s (user %s)", command, query, match_id, user.id
         )
-        if self.desk is not None and self.desk.editorial is not None:  # /factdesk feedback
-            await self.desk.editorial.record_feedback(
+        desk = desk or self.desk
+        if desk is not None and desk.editorial is not None:  # /factdesk feedback
+            await desk.editorial.record_feedback(
                 command=command, query=query, claim_id=match_id, user_id=user.id,
                 user_name=getattr(user, "global_name", None) or user.name,
+                channel_id=channel_id,
             )
 
 
@@ -173,7 +178,8 @@ def setup_logging() -> None:
 
 
 async def serve(
-    settings: Settings, claimset: Any, *, watch: bool = False, db_must_exist: bool = False
+    settings: Settings, claimset: Any, *, watch: bool = False, db_must_exist: bool = False,
+    story: str | None = None,
 ) -> int:
     """Open the desk, build the bot and run it until SIGTERM/SIGINT or a fatal error."""
     from bot.desk import open_desk
@@ -188,7 +194,7 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
 
     async with (
-        open_desk(settings, claimset=claimset, db_must_exist=db_must_exist) as desk,
+        open_desk(settings, claimset=claimset, db_must_exist=db_must_exist, story=story) as desk,
         make_bot(settings, desk) as bot,
     ):
         tasks = {

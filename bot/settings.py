@@ -69,6 +69,50 @@ class ClaimsetSettings(_Section):
     # Where a claim set that validated is kept (with its search index) so that a restart
     # over the same bytes skips parsing, validation and indexing; None = no cache.
     cache_dir: Path | None = Field(None, description="a folder path, or leave it out")
+    # A story (other than the first) not asked for in this many minutes is unloaded
+    # (its engine freed; the next question loads it again); 0 = never.
+    idle_unload_minutes: Annotated[int, Strict()] = Field(
+        0, ge=0, le=100_000, description="a number of minutes (0 = never unload)"
+    )
+
+
+STORY_ID_MAX = 32
+STORY_ID = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{STORY_ID_MAX - 1}}}")
+DEFAULT_STORY_ID = "default"  # the story of a config without [[stories]] (and old records)
+STORY_TITLE_MAX = 100
+
+
+class StorySettings(_Section):
+    """One ``[[stories]]`` entry: a claim set the bot answers from, by id."""
+
+    id: str = Field(description="a story id: 1-32 of a-z, 0-9, - and _")
+    title: str = Field("", description=f"a title of at most {STORY_TITLE_MAX} characters")
+    path: Path = Field(description="a path to claimset.toml or its folder")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not STORY_ID.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a story id (1-32 of a-z, 0-9, - and _, starting with a "
+                "letter or digit)"
+            )
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _short_title(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > STORY_TITLE_MAX:
+            raise ValueError(f"is {len(value)} characters; at most {STORY_TITLE_MAX}")
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _exists(cls, value: Path) -> Path:
+        if not value.exists():
+            raise ValueError(f"{value}: no such file or folder")
+        return value
 
 
 class DatabaseSettings(_Section):
@@ -196,8 +240,59 @@ class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    # [[stories]]: the claim sets the bot answers from, the first the default. None
+    # given: one story, "default", from [claimset] path.
+    stories: list[StorySettings] = Field(default_factory=list)
     token: SecretStr | None = None  # from DISCORD_TOKEN only
     config_path: Path | None = None  # the file these were read from, if any
+
+    @field_validator("stories")
+    @classmethod
+    def _unique_ids(cls, value: list[StorySettings]) -> list[StorySettings]:
+        seen: set[str] = set()
+        for story in value:
+            if story.id in seen:
+                raise ValueError(f"the story id {story.id!r} is given twice")
+            seen.add(story.id)
+        return value
+
+    def story_list(self) -> list[StorySettings]:
+        """Every story, the default first: ``[[stories]]``, else one from [claimset]."""
+        if self.stories:
+            return list(self.stories)
+        return [StorySettings.model_construct(
+            id=DEFAULT_STORY_ID, title="", path=self.claimset.path
+        )]
+
+    def story(self, story_id: str | None = None) -> StorySettings:
+        """The story ``story_id`` (None: the default); UnknownStory when there is none."""
+        stories = self.story_list()
+        if story_id is None:
+            return stories[0]
+        for story in stories:
+            if story.id == story_id.strip():
+                return story
+        raise UnknownStory(story_id, [s.id for s in stories])
+
+    def with_story_path(self, story_id: str | None, path: Path) -> Settings:
+        """These settings with the story's claim set at ``path`` (``--claimset``)."""
+        target = self.story(story_id)
+        if not self.stories:
+            return self.model_copy(
+                update={"claimset": self.claimset.model_copy(update={"path": path})}
+            )
+        stories = [s.model_copy(update={"path": path}) if s.id == target.id else s
+                   for s in self.stories]
+        return self.model_copy(update={"stories": stories})
+
+
+class UnknownStory(FactdeskError):
+    """A story id that names no configured story: one line listing the known ones."""
+
+    def __init__(self, story_id: str, known: list[str]) -> None:
+        self.story_id = story_id
+        self.known = known
+        super().__init__(f"unknown story {story_id!r}; the stories are: {', '.join(known)}")
 
 
 _SECTIONS: dict[str, type[_Section]] = {
@@ -292,6 +387,35 @@ def _message(error: Mapping[str, Any]) -> str:
     return str(error["msg"])
 
 
+def _stories(
+    value: Any, where: str, base: Path | None, problems: list[str]
+) -> list[Any]:
+    """The ``[[stories]]`` array as read, each path resolved against the file's folder."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(f"{where}: stories: must be an array of tables ([[stories]])")
+        return []
+    out = []
+    for entry in value:
+        entry = dict(entry)
+        raw = entry.get("path")
+        if isinstance(raw, str) and raw.strip():
+            p = Path(raw).expanduser()
+            entry["path"] = base / p if not p.is_absolute() and base is not None else p
+        out.append(entry)
+    return out
+
+
+def _story_message(error: Mapping[str, Any]) -> str:
+    loc = [str(part) for part in error["loc"]]
+    if error["type"] == "missing":
+        return "is required"
+    if error["type"] in {"value_error", "extra_forbidden"}:
+        return _message(error)
+    description = StorySettings.model_fields[loc[2]].description if (
+        len(loc) > 2 and loc[2] in StorySettings.model_fields) else None
+    return f"must be {description}" if description else str(error["msg"])
+
+
 def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ) -> Settings:
     """Read ``path`` (or ./config.toml when it exists), apply the environment, validate.
 
@@ -310,7 +434,11 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
             f"set the {TOKEN_ENV} environment variable"
         )
     merged: dict[str, Any] = {}
+    base = path.absolute().parent if path is not None else None
     for key, value in raw.items():
+        if key == "stories":
+            merged[key] = _stories(value, where, base, problems)
+            continue
         if key not in _SECTIONS:
             if key != "token":
                 problems.append(f"{where}: {key}: unknown section")
@@ -325,7 +453,6 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
     for section, values in overrides.items():
         merged.setdefault(section, {}).update(values)
 
-    base = path.absolute().parent if path is not None else None
     for section, key in (("claimset", "path"), ("claimset", "cache_dir"), ("database", "path")):
         value = merged.get(section, {}).get(key)
         if isinstance(value, str) and value.strip():
@@ -339,6 +466,11 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
     except ValidationError as exc:
         for error in exc.errors():
             loc = [str(part) for part in error["loc"]]
+            if loc and loc[0] == "stories":  # stories[N].key, N counted from 1 as read
+                at = f"[{int(loc[1]) + 1}]" if len(loc) > 1 and loc[1].isdigit() else ""
+                key = f".{loc[2]}" if len(loc) > 2 else ""
+                problems.append(f"{where}: stories{at}{key}: {_story_message(error)}")
+                continue
             dotted = ".".join(loc[:2])
             source = origin.get(dotted, where)
             problems.append(f"{source}: {dotted}: {_message(error)}")

@@ -8,7 +8,13 @@ import discord
 from discord import app_commands
 
 from cogs.utils.base import FactdeskCog, cooldown
-from cogs.utils.transformers import ClaimQuery, StatusQuery, ViaQuery
+from cogs.utils.transformers import (
+    STORY_HELP,
+    ClaimQuery,
+    StatusQuery,
+    StoryChoice,
+    ViaQuery,
+)
 from cogs.utils.views import send_answer
 
 log = logging.getLogger(__name__)
@@ -21,6 +27,7 @@ class Claims(FactdeskCog):
         limit="How many claims to show (1-25, default 5)",
         via="Only claims resting on this relay or outlet (Reuters, TASS, ...)",
         status="Only claims with this evidence status (disputed, no evidence, ...)",
+        story=STORY_HELP,
     )
     @app_commands.guild_only()
     @cooldown
@@ -31,9 +38,11 @@ class Claims(FactdeskCog):
         limit: app_commands.Range[int, 1, 25] = 5,
         via: app_commands.Transform[str, ViaQuery] | None = None,
         status: app_commands.Transform[str, StatusQuery] | None = None,
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
-        answer = self.engine.claim(query, limit=limit, via=via, status=status)
-        await send_answer(interaction, answer, command="claim", query=query)
+        desk = await self.desk_for(interaction, story)
+        answer = desk.engine.claim(query, limit=limit, via=via, status=status)
+        await send_answer(interaction, answer, command="claim", query=query, desk=desk)
 
 
 async def setup(bot) -> None:

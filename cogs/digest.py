@@ -33,15 +33,17 @@ from discord.ext import tasks
 from bot.record.digest import build_digest, changes_from_snapshot, record_hashes
 from bot.record.digest_runner import DigestRunner, format_local
 from bot.record.schedule import Schedule, ScheduleError, zone_choices
-from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.base import FactdeskCog, cooldown, story_label
 from cogs.utils.channels import find_own_message, send_with_nonce
 from cogs.utils.checks import require_editor
 from cogs.utils.digest_rendering import render_digest_messages
 from cogs.utils.escape import escape
+from cogs.utils.transformers import STORY_HELP, StoryChoice
 from cogs.utils.tree import reply_ephemeral
 
 if TYPE_CHECKING:
     from bot.client import FactdeskBot
+    from bot.desk import Desk
     from bot.record.digest_subscriptions import DigestSubscriptions
     from bot.record.records import DigestSubscription
 
@@ -75,14 +77,19 @@ class DigestCog(FactdeskCog):
         if self.bot.desk is None or self.bot.desk.store is None:
             log.warning("no database: scheduled digests are off (preview still works)")
             return
-        self.runner = self.bot.desk.digest_runner(
+        self.runner = self._runner(self.bot.desk)
+        self.check_due.start()
+
+    def _runner(self, desk: Desk) -> DigestRunner:
+        """The runner over ``desk``: the bot's posts every subscription (each from its
+        own story and server); a story desk's builds that story's previews."""
+        return desk.digest_runner(
             functools.partial(send_with_nonce, self.bot),
             render=render_digest_messages,
             find_sent=functools.partial(find_own_message, self.bot),
             clock=lambda: self.clock(),
             owns=lambda sub: self.bot.owns_channel(sub.channel_id, sub.guild_id),
         )
-        self.check_due.start()
 
     async def cog_unload(self) -> None:
         self.check_due.cancel()
@@ -122,6 +129,7 @@ class DigestCog(FactdeskCog):
         channel="where to post it",
         time="local time, HH:MM (default from config.toml)",
         timezone="IANA time zone such as Europe/Paris (default from config.toml)",
+        story=STORY_HELP,
     )
     @cooldown
     async def subscribe(
@@ -130,9 +138,11 @@ class DigestCog(FactdeskCog):
         channel: discord.TextChannel,
         time: app_commands.Range[str, 1, 5] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
         require_editor(interaction)  # the tree replies with one ephemeral line
-        subscriptions = self.subscriptions
+        desk = await self.desk_for(interaction, story)
+        subscriptions = desk.subscriptions
         if subscriptions is None:
             await reply_ephemeral(interaction, NO_DATABASE)
             return
@@ -157,10 +167,12 @@ class DigestCog(FactdeskCog):
             by=str(interaction.user),
         )
         _, next_at = schedule.next_fire(max(self.clock(), sub.active_from))
+        label = story_label(desk)
         await reply_ephemeral(
             interaction,
             f"Digest subscribed: {channel.mention} every day at {schedule.time_text} "
-            f"{schedule.zone_name}. Next: {format_local(next_at, schedule.zone)}.",
+            f"{schedule.zone_name}{f' ({label})' if label else ''}. "
+            f"Next: {format_local(next_at, schedule.zone)}.",
         )
 
     @subscribe.autocomplete("timezone")
@@ -192,21 +204,30 @@ class DigestCog(FactdeskCog):
         await reply_ephemeral(interaction, f"Digest unsubscribed: {names}.")
 
     @digest.command(name="preview", description="The digest as it would be posted now")
+    @app_commands.describe(story=STORY_HELP)
     @cooldown
-    async def preview(self, interaction: discord.Interaction) -> None:
-        engine = self.bot.engine
-        if engine is None:
+    async def preview(
+        self, interaction: discord.Interaction,
+        story: app_commands.Transform[str, StoryChoice] | None = None,
+    ) -> None:
+        if self.bot.engine is None:
             await reply_ephemeral(interaction, "The claim set is not loaded.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        subscriptions = self.subscriptions
+        desk = await self.desk_for(interaction, story)
+        subscriptions = desk.subscriptions
         sub = (
             await subscriptions.for_preview(interaction.guild_id, interaction.channel_id)
             if subscriptions is not None
             else None
         )
-        if self.runner is not None:
-            answer, *_ = await self.runner.build(sub)
+        if sub is not None and story is None:  # the subscription's own story
+            desk = await self.desk_for(interaction, sub.story)
+        elif sub is not None and sub.story != desk.scope.story:
+            sub = None  # this server's digest is of another story: measured from nothing
+        engine = desk.engine
+        if desk.store is not None:
+            answer, *_ = await self._runner(desk).build(sub)
         else:  # no database: everything is new, measured from nothing
             answer = build_digest(
                 engine, changes_from_snapshot(None, record_hashes(engine.claimset)),

@@ -24,7 +24,7 @@ from bot.rendering.editorial import render_change, render_note
 from cogs.utils.base import FactdeskCog
 from cogs.utils.checks import editor_only
 from cogs.utils.rendering import NEUTRAL_COLOUR, history_text, text_embed
-from cogs.utils.transformers import ClaimQuery
+from cogs.utils.transformers import STORY_HELP, ClaimQuery, StoryChoice
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +75,11 @@ class Editorial(FactdeskCog):
             log.info("editorial records changed outside the bot; cache reread")
         return changed
 
-    def _editorial(self) -> EditorialDesk:
-        """The editorial record (raises NoDatabase when the bot has none)."""
-        return self.desk.require_editorial()
+    async def _editorial(
+        self, interaction: discord.Interaction, story: str | None
+    ) -> EditorialDesk:
+        """The record of the story and this server (raises NoDatabase when there is none)."""
+        return (await self.desk_for(interaction, story)).require_editorial()
 
     def _ephemeral(self) -> bool:
         return self.bot.settings.discord.ephemeral
@@ -93,6 +95,7 @@ class Editorial(FactdeskCog):
         claim="the claim (pick from the list)",
         status="in_review, confirmed, misleading, false; clear returns to the derived status",
         reason="why (kept in the audit trail)",
+        story=STORY_HELP,
     )
     @editor_only()
     async def status_set(
@@ -101,8 +104,9 @@ class Editorial(FactdeskCog):
         claim: app_commands.Transform[str, ClaimQuery],
         status: StatusChoice,
         reason: app_commands.Range[str, 1, MAX_REASON],
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
-        editorial = self._editorial()
+        editorial = await self._editorial(interaction, story)
         await self._defer(interaction)
         result = await editorial.set_status(
             claim, status, reason, by=_who(interaction.user), by_id=interaction.user.id
@@ -118,13 +122,14 @@ class Editorial(FactdeskCog):
         )
 
     @status.command(name="history", description="The audit trail of a claim's editorial status")
-    @app_commands.describe(claim="the claim (pick from the list)")
+    @app_commands.describe(claim="the claim (pick from the list)", story=STORY_HELP)
     async def status_history(
         self,
         interaction: discord.Interaction,
         claim: app_commands.Transform[str, ClaimQuery],
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
-        history = await self._editorial().history(claim)
+        history = await (await self._editorial(interaction, story)).history(claim)
         colour = style(history.editorial.status).colour if history.editorial else NEUTRAL_COLOUR
         await interaction.response.send_message(
             embed=text_embed(f"History: {history.claim_id}", history_text(history), colour),
@@ -134,15 +139,17 @@ class Editorial(FactdeskCog):
     # -- /note ---------------------------------------------------------------------------
 
     @note.command(name="add", description="Editors: add a note to a claim (shown in /evidence)")
-    @app_commands.describe(claim="the claim (pick from the list)", text="the note")
+    @app_commands.describe(claim="the claim (pick from the list)", text="the note",
+                           story=STORY_HELP)
     @editor_only()
     async def note_add(
         self,
         interaction: discord.Interaction,
         claim: app_commands.Transform[str, ClaimQuery],
         text: app_commands.Range[str, 1, MAX_NOTE],
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
-        editorial = self._editorial()
+        editorial = await self._editorial(interaction, story)
         await self._defer(interaction)
         note = await editorial.add_note(
             claim, text, by=_who(interaction.user), by_id=interaction.user.id

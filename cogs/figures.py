@@ -22,7 +22,7 @@ from discord import app_commands
 
 from bot.answers.models import FiguresAnswer
 from cogs.utils.base import FactdeskCog, cooldown
-from cogs.utils.transformers import TopicQuery
+from cogs.utils.transformers import STORY_HELP, StoryChoice, TopicQuery
 from cogs.utils.views import Upload, answers_privately, send_answer
 
 log = logging.getLogger(__name__)
@@ -97,21 +97,25 @@ class Figures(FactdeskCog):
         self.charts = ChartCache()
 
     @app_commands.command(name="figures", description="Conflicting figures for one quantity")
-    @app_commands.describe(topic="What is counted: deaths, arrests, injured, troops...")
+    @app_commands.describe(topic="What is counted: deaths, arrests, injured, troops...",
+                           story=STORY_HELP)
     @app_commands.guild_only()
     @cooldown
     async def figures(
         self,
         interaction: discord.Interaction,
         topic: app_commands.Transform[str, TopicQuery],
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
-        answer = self.engine.figures(topic)
+        desk = await self.desk_for(interaction, story)
+        answer = desk.engine.figures(topic)
         upload = None
         if answer.figures:
             await interaction.response.defer(ephemeral=answers_privately(interaction),
                                              thinking=True)
             upload = await chart_upload(answer, self.charts)
-        await send_answer(interaction, answer, command="figures", query=topic, upload=upload)
+        await send_answer(interaction, answer, command="figures", query=topic, upload=upload,
+                          desk=desk)
 
 
 async def setup(bot) -> None:

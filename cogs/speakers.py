@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from cogs.utils.base import FactdeskCog, cooldown
-from cogs.utils.transformers import SpeakerQuery
+from cogs.utils.transformers import STORY_HELP, SpeakerQuery, StoryChoice
 from cogs.utils.views import send_answer
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,7 @@ class Speakers(FactdeskCog):
     @app_commands.describe(
         speaker="A name in any spelling the sources use",
         limit="How many claims to show (1-25, default 25)",
+        story=STORY_HELP,
     )
     @app_commands.guild_only()
     @cooldown
@@ -27,9 +28,11 @@ class Speakers(FactdeskCog):
         interaction: discord.Interaction,
         speaker: app_commands.Transform[str, SpeakerQuery],
         limit: app_commands.Range[int, 1, 25] = 25,
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
-        answer = self.engine.speaker(speaker, limit=limit)
-        await send_answer(interaction, answer, command="speaker", query=speaker)
+        desk = await self.desk_for(interaction, story)
+        answer = desk.engine.speaker(speaker, limit=limit)
+        await send_answer(interaction, answer, command="speaker", query=speaker, desk=desk)
 
 
 async def setup(bot) -> None:

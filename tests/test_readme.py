@@ -284,7 +284,10 @@ def run_command(box: Sandbox, line: str) -> None:
 MARKDOWN = README.read_text(encoding="utf-8")
 BLOCKS = fenced_blocks(MARKDOWN)
 COMMAND_BLOCKS = [b for b in BLOCKS if b.lang != "toml" and is_command_block(b)]
-TOML_BLOCKS = [b for b in BLOCKS if b.lang == "toml"]
+# A TOML block of settings (config.toml: [[stories]], [claimset]...), not of claim-set records.
+CONFIG_BLOCKS = [b for b in BLOCKS if b.lang == "toml"
+                 and not set(tomllib.loads(b.text)) & set(TOML_TARGETS)]
+TOML_BLOCKS = [b for b in BLOCKS if b.lang == "toml" and b not in CONFIG_BLOCKS]
 UNIT_BLOCKS = [b for b in BLOCKS if b.lang == "ini"]  # systemd units
 INLINE = inline_commands(MARKDOWN)
 
@@ -294,8 +297,8 @@ def test_the_readme_has_examples_of_each_kind() -> None:
     assert len(COMMAND_BLOCKS) >= 4
     assert len(INLINE) >= 10
     # A block that is neither TOML nor commands is the map of the tree, nothing else.
-    others = [b for b in BLOCKS
-              if b not in TOML_BLOCKS and b not in COMMAND_BLOCKS and b not in UNIT_BLOCKS]
+    others = [b for b in BLOCKS if b not in TOML_BLOCKS and b not in COMMAND_BLOCKS
+              and b not in UNIT_BLOCKS and b not in CONFIG_BLOCKS]
     for block in others:
         assert block.text.lstrip().startswith("seeds/"), (
             f"README.md:{block.line}: a code block this test does not know how to run"
@@ -363,6 +366,22 @@ def test_toml_examples_are_answered(story_sandbox: Sandbox) -> None:
         mine = [f for f in answer["figures"] if f["id"] == figure["id"]]
         assert mine, _report(command, done)
         assert mine[0]["as_of"] == figure["as_of"].isoformat()
+
+
+@pytest.mark.parametrize("block", CONFIG_BLOCKS, ids=lambda b: f"README.md:{b.line}")
+def test_config_examples_are_settings_the_bot_runs_with(block: Block, sandbox: Sandbox) -> None:
+    """A config.toml example, in a folder beside the checkout's seeds/ and tests/ (its
+    relative paths are the checkout's): `python -m bot stories` loads every story of it."""
+    folder = sandbox.root / "config-example"
+    folder.mkdir()
+    for name in ("seeds", "tests"):
+        (folder / name).symlink_to(PROJECT_ROOT / name)
+    (folder / "config.toml").write_text(block.text, encoding="utf-8")
+    command = f"python -m bot stories --json --config {shlex.quote(str(folder / 'config.toml'))}"
+    done = sandbox.bash(command)
+    assert done.returncode == 0, _report(command, done)
+    listed = [s["id"] for s in json.loads(done.stdout)["stories"]]
+    assert listed == [s["id"] for s in tomllib.loads(block.text).get("stories", [])]
 
 
 @pytest.mark.parametrize("block", UNIT_BLOCKS, ids=lambda b: f"line{b.line}")

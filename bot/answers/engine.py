@@ -8,6 +8,7 @@ choice strings for rapidfuzz. Queries never scan every claim.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import logging
 import re
@@ -333,6 +334,13 @@ class Factdesk:
             cs.speakers, key=lambda sid: (-len(self._by_speaker.get(sid, ())), sid)
         )
         log.info("engine ready: %s", cs.counts())
+
+    def with_editorial(self, editorial: EditorialView | None) -> Factdesk:
+        """This engine reading another editorial record (one story's engine serves each
+        server's record): a shallow copy sharing the index and every derived table."""
+        engine = copy.copy(self)
+        engine.editorial = editorial or NO_EDITORIAL
+        return engine
 
     # -- claims ------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.run",
     "bot.cli.sync",
     "bot.cli.ingest",
+    "bot.cli.stories",
 )
 
 

@@ -2,8 +2,10 @@
 
 Every command that reads the claim set or the database takes the same flags:
 ``--config PATH`` (default ./config.toml when it exists), ``--claimset PATH`` and
-``--db PATH`` (each overriding the settings). :func:`with_desk` builds the services from
-them through :func:`bot.desk.open_desk`, the one place they are built.
+``--db PATH`` (each overriding the settings), ``--story ID`` (which story: default the
+first) and ``--guild ID`` (a server's record of the story; default the desk-wide one).
+:func:`with_desk` builds the services from them through :func:`bot.desk.open_desk`, the
+one place they are built.
 
 A database named by ``--db`` must exist: a mistyped path is refused (exit 2), never
 answered from an empty record. Commands that write take ``--create-db`` to create it;
@@ -24,7 +26,8 @@ from pydantic import BaseModel
 
 from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode, open_desk
-from bot.settings import Settings, load_settings
+from bot.record.records import NO_GUILD
+from bot.settings import SNOWFLAKE_MAX, Settings, load_settings
 
 T = TypeVar("T")
 
@@ -43,6 +46,13 @@ def add_desk_options(
     if claimset:
         parser.add_argument("--claimset", type=Path, default=None, metavar="PATH",
                             help="claimset.toml or its folder (default: from settings)")
+        parser.add_argument("--story", default=None, metavar="ID",
+                            help="the story to answer from (default: the first in settings;"
+                            " `python -m bot stories` lists them)")
+    if claimset and db:
+        parser.add_argument("--guild", type=_guild, default=NO_GUILD, metavar="ID",
+                            help="a Discord server's record of the story (default: the"
+                            " desk-wide record, which every server of the story sees)")
     if db:
         parser.add_argument("--db", type=Path, default=None, metavar="PATH",
                             help="an existing SQLite database, even when settings name a"
@@ -59,10 +69,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings = load_settings(getattr(args, "config", None))
     claimset = getattr(args, "claimset", None)
     db = getattr(args, "db", None)
+    story = getattr(args, "story", None)
+    if story is not None:
+        settings.story(story)  # an unknown story: one line listing the known ones (exit 2)
     if claimset is not None:
-        settings = settings.model_copy(
-            update={"claimset": settings.claimset.model_copy(update={"path": claimset})}
-        )
+        settings = settings.with_story_path(story, claimset)
     if db is not None:
         settings = settings.model_copy(
             update={"database": settings.database.model_copy(update={"path": db, "url": None})}
@@ -81,10 +92,28 @@ def with_desk(
     settings = settings_from(args)
 
     async def go() -> T:
-        async with open_desk(settings, store=store, db_must_exist=db_must_exist(args)) as desk:
+        async with open_desk(settings, store=store, db_must_exist=db_must_exist(args),
+                             **scope_of(args)) as desk:
             return await work(desk)
 
     return asyncio.run(go())
+
+
+def scope_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``story`` and ``guild`` :func:`bot.desk.open_desk` takes, from --story, --guild."""
+    return {"story": getattr(args, "story", None),
+            "guild": getattr(args, "guild", None) or NO_GUILD}
+
+
+def _guild(text: str) -> int:
+    """--guild: a Discord server id."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a server id") from None
+    if not 0 <= value <= SNOWFLAKE_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a server id")
+    return value
 
 
 def db_must_exist(args: argparse.Namespace) -> bool:
@@ -105,10 +134,12 @@ def emit(args: argparse.Namespace, answer: BaseModel | Any, text: str) -> None:
 class DeskSession:
     """The desk for synchronous code (the console): async calls run on a private loop."""
 
-    def __init__(self, settings: Settings, store: StoreMode, *, must_exist: bool = False) -> None:
+    def __init__(self, settings: Settings, store: StoreMode, *, must_exist: bool = False,
+                 story: str | None = None, guild: int = NO_GUILD) -> None:
         self._settings = settings
         self._store = store
         self._must_exist = must_exist
+        self._scope: dict[str, Any] = {"story": story, "guild": guild}
         self._loop = asyncio.new_event_loop()
         self._context: Any = None
         self.desk: Desk
@@ -118,7 +149,7 @@ class DeskSession:
 
     def __enter__(self) -> DeskSession:
         self._context = open_desk(
-            self._settings, store=self._store, db_must_exist=self._must_exist
+            self._settings, store=self._store, db_must_exist=self._must_exist, **self._scope
         )
         try:
             self.desk = self.run(self._context.__aenter__())

@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.cli.answers import COMMANDS, ask
-from bot.cli.common import DeskSession, add_desk_options, db_must_exist, settings_from
+from bot.cli.common import (
+    DeskSession,
+    add_desk_options,
+    db_must_exist,
+    scope_of,
+    settings_from,
+)
 from bot.cli.digest import digest_since
 from bot.cli.terminal import printable
 from bot.desk import Desk, StoreMode
@@ -58,12 +64,13 @@ CONSOLE_COMMANDS: dict[str, str] = {
     "notes": "the editors' notes on a claim (claim id)",
     "status": "status history CLAIM: the audit trail of a claim's editorial status",
     "digest": "the digest: what is new [--since YYYY-MM-DD]",
+    "story": "story list: the stories; story use ID: answer from that story from now on",
 }
 
 
 def help_text() -> str:
     lines = ["commands (the slash is optional; --limit N on claim/speaker/source, "
-             "--full on speaker/source, --json on any):"]
+             "--full on speaker/source, --json and --story ID on any):"]
     lines += [f"  /{name:<9} {what}" for name, what in CONSOLE_COMMANDS.items()]
     lines += ["  help       this list", "  quit       leave (also Ctrl-D)",
               "  a plain question without a command goes to the command that answers it",
@@ -109,6 +116,12 @@ def _limit(words: list[str]) -> int | None:
 def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[Any, str]:
     """Run one console command on the desk: (the answer object, its text)."""
     desk = session.desk
+    story = _take_value(rest, "--story")
+    if story is not None:  # this line only
+        assert desk.stories is not None
+        desk = session.run(desk.stories.desk(story, desk.scope.guild))
+    if command == "story":
+        return story_command(session, desk, rest)
     if command in COMMANDS:
         limit = _limit(rest)
         full = _take_flag(rest, "--full")
@@ -140,6 +153,23 @@ def answer_line(session: DeskSession, command: str, rest: list[str]) -> tuple[An
         digest = session.run(digest_since(desk, since))
         return digest, render_digest_text(digest)
     raise ConsoleError(f"unknown command {command!r}; type help")
+
+
+def story_command(session: DeskSession, desk: Desk, rest: list[str]) -> tuple[Any, str]:
+    """``/story list`` and ``/story use ID`` (the console's story from now on)."""
+    stories = desk.stories
+    assert stories is not None
+    if rest == ["list"] or not rest:
+        listing = session.run(stories.listing())
+        for info in listing.stories:
+            info.default = info.id == desk.scope.story
+        return listing, stories.text(listing)
+    if len(rest) == 2 and rest[0] == "use":
+        session.desk = session.run(stories.desk(rest[1], desk.scope.guild))
+        listing = session.run(stories.listing())
+        info = next(i for i in listing.stories if i.id == session.desk.scope.story)
+        return info, f"Answering from story {info.id}: {info.title} ({info.claims} claims)."
+    raise ConsoleError("usage: /story list, or /story use ID")
 
 
 # A line that starts with none of the commands is a question: how it is routed.
@@ -303,7 +333,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with DeskSession(
-        settings_from(args), StoreMode.IF_EXISTS, must_exist=db_must_exist(args)
+        settings_from(args), StoreMode.IF_EXISTS, must_exist=db_must_exist(args),
+        **scope_of(args),
     ) as session:
         if args.words:
             return execute(session, " ".join(args.words), sys.stdout, sys.stderr) or 0

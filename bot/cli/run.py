@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{TOKEN_ENV} is not set: put the bot token in the {TOKEN_ENV} environment variable"
         )
-    claimset = load_configured_claimset(settings)  # invalid: exit 1, unreadable: exit 2
+    # The story it starts with (the first, or --story): invalid: exit 1, unreadable: exit 2.
+    claimset = load_configured_claimset(settings, args.story)
 
     from bot import client  # imports discord: only when the bot really starts
 
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     client.setup_logging()
     try:
         return asyncio.run(
-            client.serve(settings, claimset, watch=args.watch, db_must_exist=db_must_exist(args))
+            client.serve(settings, claimset, watch=args.watch, db_must_exist=db_must_exist(args),
+                         story=args.story)
         )
     except KeyboardInterrupt:
         return 0

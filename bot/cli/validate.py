@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a claimset.toml, or a directory holding one (default: from settings)",
     )
     add_config(parser)
+    parser.add_argument("--story", default=None, metavar="ID",
+                        help="validate this story's claim set (default: every story's)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(handler=run)
 
@@ -74,7 +76,8 @@ def check(path: Path) -> tuple[int, dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)  # a bad config is bad input even with PATHs given
-    paths: list[Path] = args.paths or [settings.claimset.path]
+    stories = [settings.story(args.story)] if args.story else settings.story_list()
+    paths: list[Path] = args.paths or [story.path for story in stories]
     worst = 0
     results = []
     for path in paths:

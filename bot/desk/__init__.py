@@ -17,7 +17,12 @@ and never disagree:
   :meth:`Desk.reload` (a broken claim set keeps the last good one);
 - the digest: its subscriptions (:class:`bot.record.digest_subscriptions.DigestSubscriptions`)
   over the store, and :meth:`Desk.digest_runner`, which builds the runner that posts due
-  digests from what only a face knows (how to render and send a message, the clock).
+  digests from what only a face knows (how to render and send a message, the clock);
+- the stories (:class:`bot.desk.stories.Stories`, ``desk.stories``): a desk serves one
+  story for one server (its :class:`bot.record.records.Scope`: ``desk.scope``);
+  ``await desk.stories.desk(story, guild)`` gives the desk of another story or server,
+  each with its own record. :func:`open_desk` gives the desk-wide desk of one story (the
+  first, or ``story``), loaded at once; the other stories load when first asked for.
 """
 
 from __future__ import annotations
@@ -41,12 +46,13 @@ from bot.errors import FactdeskError
 from bot.record.digest_runner import DigestRunner, FindSentFn, OwnsFn, RenderFn, SendFn
 from bot.record.digest_subscriptions import DigestSubscriptions
 from bot.record.editorial import EditorialCache, EditorialDesk
-from bot.record.protocols import RELOAD_CHANNEL, ChangeFeed, RecordStore
-from bot.record.records import StoreError
+from bot.record.protocols import RELOAD_CHANNEL, ChangeFeed, DigestRecord, RecordStore
+from bot.record.records import DEFAULT_SCOPE, NO_GUILD, DigestSubscription, Scope, StoreError
 from bot.record.store import Store
-from bot.settings import DatabaseSettings, Settings
+from bot.settings import DatabaseSettings, Settings, StorySettings
 
 if TYPE_CHECKING:  # imported when used: asyncpg is the optional "postgres" extra
+    from bot.desk.stories import Stories
     from bot.record.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
@@ -70,24 +76,36 @@ class StoreMode(Enum):
 
 @dataclass(slots=True)
 class Desk:
-    """The services one face works with; ``engine`` is swapped as a whole on reload."""
+    """The services one face works with, for one story and one server (``scope``);
+    ``engine`` is swapped as a whole on reload."""
 
     settings: Settings
     engine: Factdesk
-    store: RecordStore | None = None
+    store: RecordStore | None = None  # the store's view of this desk's scope
     editorial: EditorialDesk | None = None
     subscriptions: DigestSubscriptions | None = None  # None without a database
     # Names this process in what it announces to the others sharing its database.
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    scope: Scope = DEFAULT_SCOPE
+    stories: Stories | None = None  # every story, and the desks of their scopes
 
     @property
     def claimset(self) -> ClaimSet:
         return self.engine.claimset
 
+    @property
+    def story(self) -> StorySettings:
+        """The story this desk answers from."""
+        return self.settings.story(self.scope.story if self.stories is not None else None)
+
     def make_engine(self, claimset: ClaimSet) -> Factdesk:
         """An engine over ``claimset`` reading this desk's editorial record."""
+        return self.make_engine_from(Factdesk(claimset))
+
+    def make_engine_from(self, engine: Factdesk) -> Factdesk:
+        """The story's engine reading this desk's editorial record."""
         cache = self.editorial.cache if self.editorial is not None else None
-        return Factdesk(claimset, editorial=cache)
+        return engine.with_editorial(cache)
 
     def require_editorial(self) -> EditorialDesk:
         if self.editorial is None:
@@ -119,7 +137,16 @@ class Desk:
             find_sent=find_sent,
             clock=clock or _utcnow,
             owns=owns,
+            scope_of=self._subscription_scope if self.stories is not None else None,
         )
+
+    async def _subscription_scope(self, sub: DigestSubscription) -> tuple[DigestRecord, Factdesk]:
+        """The record and engine a subscription's digest is built from: its story's, for
+        its server."""
+        assert self.stories is not None
+        desk = await self.stories.desk(sub.story, sub.guild_id or NO_GUILD)
+        assert desk.store is not None
+        return desk.store, desk.engine
 
     async def editorial_claim_ids(self) -> set[str]:
         if self.store is None:
@@ -127,7 +154,14 @@ class Desk:
         return await self.store.editorial_claim_ids()
 
     async def sync_editorial(self) -> bool:
-        """Reread rulings and notes another process wrote; True when something changed."""
+        """Reread rulings and notes another process wrote, in every scope open (this one
+        alone for a desk built without stories); True when something changed."""
+        if self.stories is not None:
+            return await self.stories.sync_editorial()
+        return await self.sync_own_editorial()
+
+    async def sync_own_editorial(self) -> bool:
+        """Reread this scope's rulings and notes when another writer changed the record."""
         if self.editorial is None:
             return False
         return await self.editorial.cache.refresh_if_changed(self.editorial.store)
@@ -143,16 +177,19 @@ class Desk:
         feed = self.change_feed
         if feed is None:
             return False
-        await feed.announce(RELOAD_CHANNEL, self.process_id)
+        await feed.announce(RELOAD_CHANNEL, f"{self.process_id} {self.scope.story}")
         return True
 
     async def reload(self, path: Path | None = None) -> ReloadReport:
-        """Validate the claim set at ``path`` (default: the configured one) and swap it in.
+        """Validate the story's claim set at ``path`` (default: the configured one) and swap
+        it in (for every server of the story).
 
         The load runs in a worker thread; on any problem the running engine stays.
         """
-        target = path or self.settings.claimset.path
         ids = await self.editorial_claim_ids()
+        if self.stories is not None:
+            return await self.stories.reload(self.scope.story, path, ids)
+        target = path or self.settings.claimset.path
         engine, report = await asyncio.to_thread(
             reload_engine, target, self.engine, self.make_engine, ids
         )
@@ -165,9 +202,10 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def load_configured_claimset(settings: Settings) -> ClaimSet:
-    """The claim set ``settings`` names. Raises ClaimSetUnreadable or ClaimSetInvalid."""
-    return load_claimset(settings.claimset.path, cache_dir=settings.claimset.cache_dir)
+def load_configured_claimset(settings: Settings, story: str | None = None) -> ClaimSet:
+    """The claim set of the story (None: the first) ``settings`` name. Raises
+    UnknownStory, ClaimSetUnreadable or ClaimSetInvalid."""
+    return load_claimset(settings.story(story).path, cache_dir=settings.claimset.cache_dir)
 
 
 @asynccontextmanager
@@ -177,24 +215,54 @@ async def open_desk(
     claimset: ClaimSet | None = None,
     store: StoreMode = StoreMode.WRITE,
     db_must_exist: bool = False,
+    story: str | None = None,
+    guild: int = NO_GUILD,
 ) -> AsyncIterator[Desk]:
-    """Build the desk from ``settings``; the store is closed on exit.
+    """Build the desk of ``story`` (None: the first) for ``guild`` (0: the desk-wide
+    record) from ``settings``; the store is closed on exit. ``desk.stories`` reaches the
+    other stories and servers over the same store.
 
-    ``claimset`` skips loading (the caller already holds a validated set).
+    ``claimset`` skips loading (the caller already holds the story's validated set).
     ``db_must_exist``: a database path with no file is an error (StoreError), never a
     new empty database nor answers without the record.
     """
-    cs = claimset if claimset is not None else load_configured_claimset(settings)
+    from bot.desk.stories import Stories
+
+    chosen = settings.story(story)
+    cs = claimset if claimset is not None else load_configured_claimset(settings, chosen.id)
     async with open_store(settings.database, store, must_exist=db_must_exist) as opened:
-        if opened is None:
-            yield Desk(settings, Factdesk(cs))
-            return
-        desk = Desk(settings, Factdesk(cs), store=opened)
-        cache = await EditorialCache.load(opened)
-        desk.editorial = EditorialDesk(opened, cache, lambda: desk.claimset)
-        desk.subscriptions = DigestSubscriptions(opened, lambda: desk.engine)
-        desk.engine = desk.make_engine(cs)
+        process_id = uuid.uuid4().hex
+
+        async def open_scope(scope: Scope, engine: Factdesk) -> Desk:
+            return await _scope_desk(settings, opened, stories, scope, engine, process_id)
+
+        stories = Stories(settings, opened, open_scope=open_scope)
+        stories.put(chosen.id, Factdesk(cs))
+        stories.pinned.add(chosen.id)
+        desk = await stories.desk(chosen.id, guild)
+        stories.pinned_scopes.add(desk.scope)
         yield desk
+
+
+async def _scope_desk(
+    settings: Settings,
+    store: RecordStore | None,
+    stories: Stories,
+    scope: Scope,
+    engine: Factdesk,
+    process_id: str,
+) -> Desk:
+    """The desk of one scope: the story's engine over the scope's record."""
+    if store is None:
+        return Desk(settings, engine, scope=scope, stories=stories, process_id=process_id)
+    view = store.scoped(scope)
+    desk = Desk(settings, engine, store=view, scope=scope, stories=stories,
+                process_id=process_id)
+    cache = await EditorialCache.load(view)
+    desk.editorial = EditorialDesk(view, cache, lambda: desk.claimset)
+    desk.subscriptions = DigestSubscriptions(view, lambda: desk.engine)
+    desk.engine = desk.make_engine_from(engine)
+    return desk
 
 
 @asynccontextmanager

@@ -69,7 +69,9 @@ class ReloadReport:
                     f"(was {self.previous_version}); {counts}.")
         else:
             n = len(self.problems)
-            head = (f"Claim set NOT reloaded: still serving version {self.previous_version}. "
+            serving = (f"still serving version {self.previous_version}"
+                       if self.previous_version is not None else "it is not loaded")
+            head = (f"Claim set NOT reloaded: {serving}. "
                     + (f"{n} problem(s):" if n else f"{self.error}"))
         lines = [head]
         shown = self.problem_lines()

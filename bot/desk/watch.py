@@ -1,4 +1,8 @@
-"""Watching the claim-set files: reload the desk when they change (``run --watch``), supervised."""
+"""Watching the claim-set files: reload the desk when they change (``run --watch``), supervised.
+
+With several stories every story's files are watched; a story loaded in this process is
+reloaded on its own when its files change (a story not loaded is left alone: it loads
+the current files when first asked for)."""
 
 from __future__ import annotations
 
@@ -55,7 +59,8 @@ async def watch_claimset(
     max_retry: float = MAX_RETRY,
     give_up_after: int = GIVE_UP_AFTER,
 ) -> None:
-    """Reload ``desk`` when the claim set's files change; a broken edit keeps the old set.
+    """Reload ``desk`` when the claim set's files change; a broken edit keeps the old set
+    (``path`` None: every story of the desk, each reloaded on its own when loaded).
 
     The same core as /factdesk reload (:meth:`Desk.reload`): every problem and any
     orphans are logged. Supervised: an error (a database that cannot be read, a file
@@ -63,15 +68,20 @@ async def watch_claimset(
     (``first_retry`` doubling up to ``max_retry``); after ``give_up_after`` failures in
     a row it raises :class:`WatchFailed`, and the bot exits non-zero.
     """
-    target = path or desk.settings.claimset.path
-    root = target if target.is_dir() else target.parent
-    seen: Signature | None = None
+    if path is not None or desk.stories is None:
+        targets = {desk.scope.story: path or desk.story.path}
+    else:
+        targets = {s.id: s.path for s in desk.settings.story_list()}
+    seen: dict[str, Signature | None] = dict.fromkeys(targets)
     failures = 0
     delay = 0.0  # the first look at once: an edit from then on is seen
     while True:
         await asyncio.sleep(delay)
+        target = Path()
         try:
-            seen = await check_once(desk, target, root, seen)
+            for story, target in targets.items():
+                root = target if target.is_dir() else target.parent
+                seen[story] = await check_once(desk, target, root, seen[story], story=story)
         except Exception as exc:
             failures += 1
             what = f"watch of {target}: {_describe(exc)}"
@@ -88,13 +98,22 @@ async def watch_claimset(
 
 
 async def check_once(
-    desk: Desk, target: Path, root: Path, seen: Signature | None
+    desk: Desk, target: Path, root: Path, seen: Signature | None, *, story: str | None = None
 ) -> Signature:
-    """One look: reload when the files differ from ``seen`` (None: first look, no reload)."""
+    """One look: reload when the files differ from ``seen`` (None: first look, no reload).
+
+    ``story``: the story whose files these are (default the desk's own); another story
+    is reloaded only when it is loaded."""
     now = claimset_signature(root, target if target.is_file() else root / MANIFEST_NAME)
     if seen is not None and now != seen:
-        report = await desk.reload(target)
-        (log.info if report.ok else log.error)("watch: %s", report.text())
+        if story in (None, desk.scope.story) or desk.stories is None:
+            report = await desk.reload(target)
+        elif desk.stories.loaded(story) is not None:
+            report = await desk.stories.reload(story, target)
+        else:
+            return now
+        label = f" (story {story})" if desk.stories and len(desk.stories.ids) > 1 else ""
+        (log.info if report.ok else log.error)("watch%s: %s", label, report.text())
     return now
 
 

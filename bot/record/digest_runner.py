@@ -62,6 +62,8 @@ SendFn = Callable[[int, str, str], Awaitable[int]]
 FindSentFn = Callable[[int, str, dt.datetime], Awaitable[int | None]]
 # subscription -> whether this process posts it (its guild is on one of our shards).
 OwnsFn = Callable[[DigestSubscription], bool]
+# subscription -> the record (its story and server) and engine its digest is built from.
+ScopeFn = Callable[[DigestSubscription], Awaitable[tuple[DigestRecord, DigestEngine]]]
 
 
 def digest_nonce(subscription_id: int, period: dt.date, part: int) -> str:
@@ -100,6 +102,7 @@ class DigestRunner:
         find_sent: FindSentFn | None = None,
         owns: OwnsFn | None = None,
         max_attempts: int = 10,
+        scope_of: ScopeFn | None = None,
     ) -> None:
         self.store = store
         self._engine = engine  # a callable: the bot swaps its engine on reload
@@ -108,6 +111,7 @@ class DigestRunner:
         self._clock = clock
         self._find_sent = find_sent
         self._owns = owns
+        self._scope_of = scope_of  # None: every subscription reads ``store`` and ``engine``
         self._elsewhere: set[int] = set()  # subscriptions logged as another process's
         self.max_attempts = max_attempts
 
@@ -121,7 +125,10 @@ class DigestRunner:
         Returns the answer, the record hashes and rulings cursor it was built from (the
         run's snapshot), and the baseline snapshot it was measured against.
         """
+        record: DigestRecord = self.store
         engine = self._engine()
+        if subscription is not None and self._scope_of is not None:
+            record, engine = await self._scope_of(subscription)
         now = self._clock()
         if zone is None:
             zone = ZoneInfo(subscription.timezone) if subscription else ZoneInfo("UTC")
@@ -135,7 +142,7 @@ class DigestRunner:
         hashes = await asyncio.to_thread(record_hashes, engine.claimset)
         cursor = await self.store.digest_ruling_cursor()
         changes = changes_from_snapshot(baseline.hashes if baseline else None, hashes)
-        status_changes = await self.store.digest_status_changes(
+        status_changes = await record.digest_status_changes(
             after=baseline.ruling_cursor if baseline else 0, upto=cursor
         )
         answer = await asyncio.to_thread(

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, Self, runtime_checkable
 
 from bot.answers.models import EditorialRuling
 from bot.claimset.status import EvidenceStatus
@@ -31,6 +31,8 @@ from bot.record.records import (
     Feedback,
     Note,
     RulingChange,
+    Scope,
+    StoryDefault,
 )
 
 log = logging.getLogger(__name__)
@@ -269,8 +271,34 @@ class DraftRecord(Protocol):
 
 
 @runtime_checkable
-class RecordStore(EditorialRecord, DigestRecord, Protocol):
-    """A whole database: both features, its schema version and its health."""
+class StoryRecord(Protocol):
+    """Which story a server, or one of its channels, answers from (migration 4)."""
+
+    async def story_defaults(self, guild_id: int) -> list[StoryDefault]:
+        """The server's default (``channel_id`` 0) and its channels', by channel id."""
+        ...
+
+    async def set_story_default(
+        self, guild_id: int, channel_id: int, story: str, *, by: str
+    ) -> StoryDefault:
+        """Set (or replace) the story of the server (``channel_id`` 0) or a channel."""
+        ...
+
+
+@runtime_checkable
+class RecordStore(EditorialRecord, DigestRecord, StoryRecord, Protocol):
+    """A whole database: every feature, its schema version and its health.
+
+    Each record belongs to a story and a server: ``scoped(scope)`` is a view of the same
+    database that reads and writes the rulings, notes, feedback, drafts, digest
+    subscriptions and status changes of :class:`bot.record.records.Scope` alone (a
+    server sees its own and the desk-wide rows of the story, never another server's).
+    The store as opened is the desk-wide view of the default story."""
+
+    @property
+    def scope(self) -> Scope: ...
+
+    def scoped(self, scope: Scope) -> Self: ...
 
     async def user_version(self) -> int: ...
 

@@ -6,11 +6,13 @@ the SQLite store builds them from rows, a second store would build the same ones
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import logging
 from collections.abc import Mapping
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,6 +23,82 @@ from bot.errors import FactdeskError
 log = logging.getLogger(__name__)
 
 CLEAR = "clear"  # a ruling row that returns the claim to its derived status
+
+DEFAULT_STORY = "default"  # the story of records written before stories (migration 4)
+NO_GUILD = 0  # the desk-wide record: the CLI, the console, records from before stories
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose record a store view reads and writes: one story, one server.
+
+    A server (``guild`` > 0) sees its own rows of the story and the desk-wide ones
+    (``guild`` 0: written by the CLI or the console, or before stories), never another
+    server's; the desk-wide view (``guild`` 0) sees only the desk-wide rows.
+    """
+
+    story: str = DEFAULT_STORY
+    guild: int = NO_GUILD
+
+    def __str__(self) -> str:
+        return f"story {self.story}" + (f", server {self.guild}" if self.guild else "")
+
+
+DEFAULT_SCOPE = Scope()
+
+
+def scope_condition(
+    scope: Scope, story_mark: str, guild_mark: str, *, nullable_guild: bool = False
+) -> tuple[str, tuple[str, int]]:
+    """The SQL condition for the rows ``scope`` sees (its story's rows of its server and
+    the desk-wide ones, guild 0) and its two parameters, with each database's marks."""
+    guild = "coalesce(guild_id, 0)" if nullable_guild else "guild_id"
+    return f"story = {story_mark} AND {guild} IN (0, {guild_mark})", (scope.story, scope.guild)
+
+
+def already_drafted(scope: Scope, draft_id: str, story: str, guild: int) -> StoreError:
+    """The refusal of a text drafted before: the earlier draft named when this scope sees
+    it; a draft of another story or server is not named (one text is drafted once per
+    database)."""
+    if story == scope.story and guild in (NO_GUILD, scope.guild):
+        return StoreError(f"this text was already ingested as draft {draft_id}")
+    return StoreError("this text was already ingested for another story or server")
+
+
+def checked_story_default(
+    guild_id: int, channel_id: int, story: str, by: str
+) -> tuple[str, str]:
+    """A story default's (story, author), trimmed; StoreError when refused."""
+    story, by = story.strip(), by.strip()
+    if guild_id <= 0 or channel_id < 0:
+        raise StoreError("story default: a server (and optionally a channel) is needed")
+    if not story:
+        raise StoreError("story default: the story is empty")
+    if not by:
+        raise StoreError("story default: who set it (--by) is empty")
+    return story, by
+
+
+def feedback_guild(scope: Scope, guild_id: int | None) -> int | None:
+    """The server a feedback row is stored under: the one given, else the scope's
+    (None for the desk-wide scope, as before stories)."""
+    if guild_id is not None:
+        return guild_id
+    return scope.guild or None
+
+
+class ScopedStore:
+    """What both stores share: the :class:`Scope` a store object reads and writes.
+
+    ``scoped(scope)`` is a view on the same connection or pool (nothing is opened or
+    closed), so one open store serves every story and server."""
+
+    scope: Scope = DEFAULT_SCOPE
+
+    def scoped(self, scope: Scope) -> Self:
+        view = copy.copy(self)
+        view.scope = scope
+        return view
 
 DigestRunState = Literal["sending", "sent", "skipped", "failed", "abandoned"]
 
@@ -157,6 +235,7 @@ class DigestSubscription(_Record):
     created_by: str  # who set it last: an editor's name, or "config.toml"
     created_at: dt.datetime
     updated_at: dt.datetime
+    story: str = DEFAULT_STORY  # the story the digest covers
 
 
 class DigestRun(_Record):
@@ -173,6 +252,16 @@ class DigestRun(_Record):
     finished_at: dt.datetime | None
     message_id: int | None  # the first message, once sent
     messages: dict[int, int]  # part -> message id, for the parts already sent
+
+
+class StoryDefault(_Record):
+    """The story a server (``channel_id`` 0) or one of its channels answers from."""
+
+    guild_id: int
+    channel_id: int
+    story: str
+    set_by: str
+    set_at: dt.datetime
 
 
 # -- ingest drafts -----------------------------------------------------------------------

@@ -31,6 +31,26 @@ cooldown = app_commands.checks.cooldown(
 )
 
 
+async def interaction_desk(interaction: discord.Interaction, story: str | None = None) -> Desk:
+    """The desk an interaction is answered from: the story asked for, else the channel's,
+    else the server's, else the first story, with that server's record."""
+    desk: Desk | None = getattr(interaction.client, "desk", None)
+    if desk is None:
+        raise FactdeskError(NOT_LOADED)
+    if desk.stories is None:
+        return desk
+    guild = interaction.guild_id or 0
+    chosen = await desk.stories.resolve(guild, interaction.channel_id, story)
+    return await desk.stories.desk(chosen, guild)
+
+
+def story_label(desk: Desk) -> str | None:
+    """"story ID" when the bot has more than one story (answers then say which), else None."""
+    if desk.stories is None or len(desk.stories.ids) < 2:
+        return None
+    return f"story {desk.scope.story}"
+
+
 class FactdeskCog(commands.Cog):
     def __init__(self, bot: FactdeskBot) -> None:
         self.bot = bot
@@ -49,6 +69,10 @@ class FactdeskCog(commands.Cog):
         if self.bot.engine is None:
             raise FactdeskError(NOT_LOADED)
         return self.bot.engine
+
+    async def desk_for(self, interaction: discord.Interaction, story: str | None = None) -> Desk:
+        """The desk of this interaction's story and server (:func:`interaction_desk`)."""
+        return await interaction_desk(interaction, story)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if interaction.guild_id is None:

@@ -8,19 +8,23 @@ choices, each name 1..100 characters.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
-from bot.errors import QueryError
+from bot.errors import FactdeskError, QueryError
+from bot.settings import STORY_ID_MAX
 from cogs.utils import limits
+from cogs.utils.base import interaction_desk
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["claim", "topic", "speaker", "source", "via", "status"]
 QUERY_MAX = 100
+AUTOCOMPLETE_WAIT = 2.0  # seconds: Discord drops an autocomplete answer after 3
 
 
 def choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
@@ -39,11 +43,10 @@ def choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return out
 
 
-class EngineQuery(app_commands.Transformer):
-    """A free-text query of one kind (claim, topic, speaker, source)."""
+class TextOption(app_commands.Transformer):
+    """A string option of 1 to ``longest`` characters."""
 
-    def __init__(self, kind: Kind) -> None:
-        self.kind = kind
+    longest = QUERY_MAX
 
     @property
     def type(self) -> discord.AppCommandOptionType:
@@ -55,7 +58,14 @@ class EngineQuery(app_commands.Transformer):
 
     @property
     def max_value(self) -> int:
-        return QUERY_MAX
+        return self.longest
+
+
+class EngineQuery(TextOption):
+    """A free-text query of one kind (claim, topic, speaker, source)."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
 
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
         text = " ".join(str(value).split())
@@ -66,7 +76,7 @@ class EngineQuery(app_commands.Transformer):
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str, /
     ) -> list[app_commands.Choice[str]]:
-        engine = interaction.client.engine  # type: ignore[attr-defined]
+        engine = await _story_engine(interaction)
         if engine is None:
             return []
         try:
@@ -77,9 +87,47 @@ class EngineQuery(app_commands.Transformer):
         return choices(pairs)
 
 
+async def _story_engine(interaction: discord.Interaction) -> Any:
+    """The engine of the story the interaction names (its ``story`` option), or of the
+    channel's or server's; None when there is none yet. A story not loaded yet gets
+    AUTOCOMPLETE_WAIT seconds to load (it goes on loading for the command itself)."""
+    story = getattr(interaction.namespace, "story", None)
+    try:
+        load = asyncio.shield(interaction_desk(interaction, story or None))
+        desk = await asyncio.wait_for(load, AUTOCOMPLETE_WAIT)
+    except (TimeoutError, FactdeskError):
+        return None
+    return desk.engine
+
+
+class StoryOption(TextOption):
+    """A story id, with the bot's stories (id and title) to pick from."""
+
+    longest = STORY_ID_MAX
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
+        desk = getattr(interaction.client, "desk", None)
+        text = str(value).strip()
+        if desk is not None and desk.stories is not None:
+            return desk.stories.get(text).id  # UnknownStory: one line naming the stories
+        return text
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str, /
+    ) -> list[app_commands.Choice[str]]:
+        desk = getattr(interaction.client, "desk", None)
+        if desk is None or desk.stories is None:
+            return []
+        typed = str(value).strip().lower()
+        pairs = [(f"{sid}: {desk.stories.title(sid)}", sid) for sid in desk.stories.ids]
+        return choices([p for p in pairs if typed in p[0].lower()])
+
+
 ClaimQuery = EngineQuery("claim")
 TopicQuery = EngineQuery("topic")
 SpeakerQuery = EngineQuery("speaker")
 SourceQuery = EngineQuery("source")
 ViaQuery = EngineQuery("via")  # a relay or outlet: Reuters, TASS, Facebook: ...
 StatusQuery = EngineQuery("status")  # an evidence status: disputed, no_evidence, ...
+StoryChoice = StoryOption()
+STORY_HELP = "Which story (default: this channel's, else this server's)"

@@ -14,13 +14,17 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.answers.models import FiguresAnswer
+from cogs.utils.base import story_label
 from cogs.utils.rendering import Page, render, render_relations, show_image
 from cogs.utils.tree import UNEXPECTED, reply_ephemeral
+
+if TYPE_CHECKING:
+    from bot.desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +62,10 @@ class AnswerView(discord.ui.View):
         timeout: float | None = VIEW_TIMEOUT,
         upload: Upload | None = None,
         relations: Callable[[], list[Page]] | None = None,
+        desk: Desk | None = None,
     ) -> None:
         super().__init__(timeout=timeout)
+        self.desk = desk  # whose record a "Wrong match" goes to (None: the bot's)
         self.author_id = author_id
         # /figures: the pairwise relations' pages, worked out only when asked for.
         self.relations_pages = relations
@@ -185,7 +191,8 @@ class AnswerView(discord.ui.View):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             await interaction.client.record_feedback(  # type: ignore[attr-defined]
-                interaction.user, self.query, self.command, self.page.match_id
+                interaction.user, self.query, self.command, self.page.match_id,
+                desk=self.desk, channel_id=interaction.channel_id,
             )
         except Exception:
             self._release("wrong_match", button)
@@ -244,19 +251,21 @@ async def send_answer(
     *,
     command: str,
     query: str,
+    desk: Desk,
     upload: Upload | None = None,
 ) -> AnswerView:
-    """Render ``answer`` and respond (a followup when the interaction was deferred),
-    ephemeral unless settings say otherwise; ``upload`` goes with it, shown in page 1."""
-    bot: Any = interaction.client
-    version = bot.engine.claimset.version
+    """Render ``answer`` from ``desk`` (its story and server) and respond (a followup
+    when the interaction was deferred), ephemeral unless settings say otherwise;
+    ``upload`` goes with it, shown in page 1. With several stories the footer names it."""
+    label = story_label(desk)
+    version = desk.engine.claimset.version + (f" · {label}" if label else "")
     pages = render(answer, version=version)
     if upload is not None:
         show_image(pages[0], upload.filename)
     ephemeral = answers_privately(interaction)
     relations = None
     if isinstance(answer, FiguresAnswer) and len(answer.figures) > 1:
-        engine = bot.engine
+        engine = desk.engine
 
         def relations() -> list[Page]:
             return render_relations(engine.figures(query, relations=True), version)
@@ -271,6 +280,7 @@ async def send_answer(
         timeout=VIEW_TIMEOUT,
         upload=upload,
         relations=relations,
+        desk=desk,
     )
     kwargs = view.send_kwargs()
     if view.children:

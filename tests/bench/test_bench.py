@@ -143,3 +143,12 @@ def test_factdesk_adapter_answers_with_claim_ids(generated) -> None:
     assert set(engine.complete(world.statements[7][:12])) <= set(world.claim_ids)
     handler = engine.handler()
     assert handler is not None and handler(world.statements[7])
+
+
+def test_stories_bench_unloading_gives_the_heap_back(capsys):
+    from bench import stories
+
+    assert stories.main(["--stories", "2", "--size", "200", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["unloaded"] == 1
+    assert result["heap_all_mb"] > result["heap_after_unload_mb"]

@@ -44,6 +44,7 @@ INVOCATIONS: dict[str, list[str]] = {
     "drafts show": ["drafts", "show", "d1"],
     "drafts accept": ["drafts", "accept", "d1", "--all", "--by", "Ed"],
     "drafts reject": ["drafts", "reject", "d1", "--all", "--by", "Ed"],
+    "stories": ["stories"],
 }
 # Commands that review a draft: the article is ingested first.
 NEEDS_DRAFT = {"drafts show", "drafts accept", "drafts reject"}

@@ -25,6 +25,7 @@ from bot.record.store import Store
 from bot.settings import ClaimsetSettings, DatabaseSettings, DiscordSettings, Settings
 from tests.discord_harness import (
     EPHEMERAL,
+    GUILD_ID,
     OTHER_USER_ID,
     USER_ID,
     Recorded,
@@ -57,7 +58,8 @@ async def desk_bot(
         )
         discord.http.Route.BASE = rest.api_base
         try:
-            async with open_desk(settings) as desk, FactdeskBot(
+            # The bot's own desk is the server's (the store as these tests read it).
+            async with open_desk(settings, guild=GUILD_ID) as desk, FactdeskBot(
                 settings, desk, extensions=extensions,
             ) as bot:
                 await bot.login("test-token")

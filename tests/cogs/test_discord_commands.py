@@ -266,8 +266,10 @@ async def test_wrong_match_records_the_query_and_the_match(engine) -> None:
     recorded: list[tuple[Any, ...]] = []
     async with running_bot(engine) as (bot, rest):
 
-        async def record(user: Any, query: str, command: str, match_id: str | None) -> None:
+        async def record(user: Any, query: str, command: str, match_id: str | None,
+                         **where: Any) -> None:
             recorded.append((user.id, query, command, match_id))
+            assert where["desk"] is bot.desk  # the answer's story and server
 
         bot.record_feedback = record  # type: ignore[method-assign]
         await invoke(bot, command_payload("claim", {"query": "Tokayev"}))

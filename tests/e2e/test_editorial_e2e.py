@@ -45,7 +45,8 @@ async def running_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Factde
     settings = settings.model_copy(
         update={"database": DatabaseSettings(path=tmp_path / "factdesk.sqlite3")}
     )
-    async with open_desk(settings) as desk:
+    # The bot's own desk is the server's record (what the assertions read through bot.store).
+    async with open_desk(settings, guild=int(fake.guild_id)) as desk:
         bot = FactdeskBot(settings, desk, extensions=EXTENSIONS)
         task = asyncio.create_task(bot.start(fake.token))
         try:

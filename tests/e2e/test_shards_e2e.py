@@ -1,8 +1,10 @@
 """Two bot processes, one shard each, one PostgreSQL: the real ``python -m bot run``.
 
 Process "first" runs the shard holding the fake's first guild, "other" the shard of a
-second guild (shard_ids [0] and [1] of shard_count 2). A ruling made through one shows
-in the other's answers at once (LISTEN/NOTIFY); a reload through one reaches the other;
+second guild (shard_ids [0] and [1] of shard_count 2). A ruling made through one is
+heard by the other at once (LISTEN/NOTIFY) and stays that server's own; a desk-wide
+ruling (the CLI's) shows in both servers' answers at once; a reload through one reaches
+the other;
 a digest subscription is posted once across both, by the process whose shard holds its
 guild, also when that process is SIGKILLed mid-send and restarted. Skipped, with the
 reason, without a PostgreSQL server (``.ci/run`` starts one and requires it).
@@ -16,7 +18,7 @@ from typing import Any
 
 from tests.e2e.bot_process import BotProcess, bot_command_missing
 from tests.e2e.fake_discord import FakeDiscord, FakeGuild, SentInteraction, shard_of
-from tests.store_backends import Backend
+from tests.store_backends import Backend, open_target
 
 APPLICATION_COMMAND = 2
 SUB_COMMAND, STRING, CHANNEL = 1, 3, 7
@@ -24,8 +26,10 @@ CLAIM = "ms-others-claim-foreign-interference"
 
 
 async def command(fake: FakeDiscord, guild: FakeGuild, name: str, sub: str | None,
-                  options: list[dict[str, Any]], *, editor: bool = True) -> SentInteraction:
-    """``/name [sub] options`` in ``guild``, by an editor; waits for the final reply."""
+                  options: list[dict[str, Any]], *, editor: bool = True,
+                  user: dict[str, Any] | None = None) -> SentInteraction:
+    """``/name [sub] options`` in ``guild``, by an editor (``user``: default the fake's);
+    waits for the final reply."""
     opts = [{"name": sub, "type": SUB_COMMAND, "options": options}] if sub else options
     data: dict[str, Any] = {"id": fake._command_id(name), "name": name, "type": 1,
                             "options": opts}
@@ -34,7 +38,7 @@ async def command(fake: FakeDiscord, guild: FakeGuild, name: str, sub: str | Non
             fake.channel_of(guild), permissions="2248473465835073")}}
     roles = [guild.editor_role_id] if editor else []
     sent = await fake._send_interaction(fake._interaction(
-        APPLICATION_COMMAND, data, user=None, roles=roles, message=None, guild_id=guild.id))
+        APPLICATION_COMMAND, data, user=user, roles=roles, message=None, guild_id=guild.id))
     await fake.wait_answered(sent)
     await fake.wait_for(lambda: sent.followups or not (
         (fake.response_message(sent) or {}).get("flags", 0) & 128))
@@ -104,12 +108,21 @@ async def test_two_processes_one_shard_each_share_rulings_reloads_and_digests(
             string("claim", CLAIM), string("status", "false"),
             string("reason", "No Chinese statement is cited")])
         assert "false" in shown(fake, sent).lower(), shown(fake, sent)
-        # ...is heard by the other at once (its fallback poll is 30 s away).
-        await b.wait_log("editorial records changed in another process (notified)",
-                         timeout=5)
+        # ...is heard by the other at once (its fallback poll is 30 s away), and stays the
+        # first server's record: the other server does not see it.
+        notified = "editorial records changed in another process (notified)"
+        await b.wait_log(notified, timeout=5)
         answer = await command(fake, other, "claim", None, [string("query", CLAIM)],
                                editor=False)
-        assert "No Chinese statement is cited" in shown(fake, answer), shown(fake, answer)
+        assert "No Chinese statement is cited" not in shown(fake, answer), shown(fake, answer)
+        # A desk-wide ruling (the CLI's, from a third process) reaches both at once.
+        async with open_target(postgres.target) as cli:
+            await cli.set_status(CLAIM, "misleading", reason="Desk-wide: no statement",
+                                 by="cli")
+        await b.wait_until(lambda: b.output.count(notified) >= 2, "a second notification")
+        answer = await command(fake, other, "claim", None, [string("query", CLAIM)],
+                               editor=False)
+        assert "Desk-wide: no statement" in shown(fake, answer), shown(fake, answer)
 
         # A reload through the first reaches the other.
         sent = await command(fake, first, "factdesk", "reload", [])

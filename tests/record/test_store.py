@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.claimset.status import EvidenceStatus
+from bot.record.records import Scope
 from bot.record.store import Migration, Store, StoreError
 from tests.store_backends import Backend
 
@@ -80,8 +81,15 @@ async def test_older_database_upgrades_in_place_keeping_its_rows(backend: Backen
     monkeypatch.setattr(backend.migrations, "MIGRATIONS", migrations[:1])
     async with backend.open() as store:
         assert await store.user_version() == 1
-        await store.set_status("a", "false", reason="fabricated", by="ann")
-        await store.add_note("a", "see AFP", by="ann")
+    # Rows as that release wrote them (its own columns only).
+    await backend.execute(
+        "INSERT INTO rulings (claim_id, status, reason, by_name, at)"
+        " VALUES ('a', 'false', 'fabricated', 'ann', '2022-01-10T00:00:00+00:00')"
+    )
+    await backend.execute(
+        "INSERT INTO notes (claim_id, text, by_name, at)"
+        " VALUES ('a', 'see AFP', 'ann', '2022-01-10T00:00:00+00:00')"
+    )
     # A newer release with one more migration opens it.
     extra = Migration(len(migrations) + 1, "test: extra table", "CREATE TABLE extra (x INTEGER);")
     monkeypatch.setattr(backend.migrations, "MIGRATIONS", [*migrations, extra])
@@ -221,7 +229,8 @@ async def test_notes_in_order(backend: Backend):
 
 
 async def test_feedback_latest_first_with_limit(backend: Backend):
-    async with backend.open() as store:
+    async with backend.open() as opened:
+        store = opened.scoped(Scope(guild=10))  # feedback belongs to the server it came from
         for n in range(5):
             await store.add_feedback(
                 command="claim", query=f"q{n}", claim_id=f"c{n}", user_id=n, user_name=f"u{n}",

@@ -15,11 +15,12 @@ from bot.record.postgres.digest import DigestQueries
 from bot.record.postgres.drafts import DraftQueries
 from bot.record.postgres.editorial import EditorialQueries
 from bot.record.postgres.notify import NotifyQueries
+from bot.record.postgres.stories import StoryQueries
 
 log = logging.getLogger(__name__)
 
 
-class PostgresStore(EditorialQueries, DigestQueries, DraftQueries, NotifyQueries):
+class PostgresStore(EditorialQueries, DigestQueries, DraftQueries, StoryQueries, NotifyQueries):
     """An open PostgreSQL database. Use ``async with PostgresStore.open(url) as store``."""
 
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.record.postgres import migrations
-from bot.record.records import StoreError
+from bot.record.records import ScopedStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-class PostgresConnection:
+class PostgresConnection(ScopedStore):
     """An open database. Use ``async with <class>.open(url) as store``."""
 
     def __init__(

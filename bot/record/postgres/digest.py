@@ -19,7 +19,7 @@ from typing import Literal
 import asyncpg
 
 from bot.record.postgres.connection import PostgresConnection
-from bot.record.postgres.editorial import RULING_COLUMNS, ruling_change
+from bot.record.postgres.editorial import RULING_COLUMNS, in_scope, ruling_change
 from bot.record.records import (
     DigestRun,
     DigestSnapshot,
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 _SUBSCRIPTION_COLUMNS = (
     "id, guild_id, channel_id, time, timezone, post_when_empty, active, active_from,"
-    " baseline_snapshot_id, created_by, created_at, updated_at"
+    " baseline_snapshot_id, created_by, created_at, updated_at, story"
 )
 _RUN_COLUMNS = (
     "id, subscription_id, period, state, payload, snapshot_id, since_snapshot_id, attempts,"
@@ -68,8 +68,9 @@ class DigestQueries(PostgresConnection):
         """Audit-trail rows with ``after < id <= upto``, oldest first."""
         rows = await self._fetch(
             f"SELECT {RULING_COLUMNS} FROM rulings WHERE id > $1"
-            " AND ($2::bigint IS NULL OR id <= $2) ORDER BY id",
-            after, upto,
+            f" AND ($2::bigint IS NULL OR id <= $2) AND {in_scope(self.scope, 3)[0]}"
+            " ORDER BY id",
+            after, upto, *in_scope(self.scope, 3)[1],
         )
         return [ruling_change(r) for r in rows]
 
@@ -162,10 +163,12 @@ class DigestQueries(PostgresConnection):
         now = self._now()
         async with self._write() as conn:
             row = await conn.fetchrow(
-                "SELECT id, active FROM digest_subscriptions WHERE channel_id = $1 FOR UPDATE",
+                "SELECT id, active, story FROM digest_subscriptions WHERE channel_id = $1"
+                " FOR UPDATE",
                 channel_id,
             )
-            if row is not None and row["active"]:
+            # Another story's subscription starts again, from a snapshot of this story.
+            if row is not None and row["active"] and row["story"] == self.scope.story:
                 await conn.execute(
                     "UPDATE digest_subscriptions SET guild_id = coalesce($1, guild_id),"
                     " time = $2, timezone = $3, post_when_empty = $4, active_from = $5,"
@@ -180,16 +183,18 @@ class DigestQueries(PostgresConnection):
                     "UPDATE digest_subscriptions SET guild_id = coalesce($1, guild_id),"
                     " time = $2, timezone = $3, post_when_empty = $4, active = true,"
                     " active_from = $5, baseline_snapshot_id = $6, created_by = $7,"
-                    " updated_at = $5 WHERE id = $8",
+                    " updated_at = $5, story = $9 WHERE id = $8",
                     guild_id, time, timezone, post_when_empty, now, snapshot, by, row["id"],
+                    self.scope.story,
                 )
                 return int(row["id"])
             return int(await conn.fetchval(
                 "INSERT INTO digest_subscriptions (guild_id, channel_id, time, timezone,"
                 " post_when_empty, active, active_from, baseline_snapshot_id, created_by,"
-                " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8, $6, $6)"
-                " RETURNING id",
+                " created_at, updated_at, story)"
+                " VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8, $6, $6, $9) RETURNING id",
                 guild_id, channel_id, time, timezone, post_when_empty, now, snapshot, by,
+                self.scope.story,
             ))
 
     async def digest_unsubscribe(

@@ -16,7 +16,8 @@ import logging
 import asyncpg
 
 from bot.record.postgres.connection import PostgresConnection
-from bot.record.records import DraftDecision, DraftRow, StoreError, checked_decisions
+from bot.record.postgres.editorial import in_scope
+from bot.record.records import DraftDecision, DraftRow, already_drafted, checked_decisions
 
 log = logging.getLogger(__name__)
 
@@ -51,26 +52,34 @@ class DraftQueries(PostgresConnection):
         async with self._write() as conn:
             # Adders queue here until commit (see the module docstring); readers never wait.
             await conn.execute("LOCK TABLE drafts IN SHARE ROW EXCLUSIVE MODE")
-            same = await conn.fetchval(
-                "SELECT id FROM drafts WHERE text_sha256 = $1", text_sha256
+            same = await conn.fetchrow(
+                "SELECT id, story, guild_id FROM drafts WHERE text_sha256 = $1", text_sha256
             )
             if same is not None:
-                raise StoreError(f"this text was already ingested as draft {same}")
+                raise already_drafted(self.scope, same["id"], same["story"], same["guild_id"])
             count = int(await conn.fetchval("SELECT count(*) FROM drafts"))
             row = await conn.fetchrow(
-                f"INSERT INTO drafts ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)"
+                f"INSERT INTO drafts ({_COLUMNS}, story, guild_id)"
+                " VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9)"
                 f" RETURNING {_COLUMNS}",
                 f"d{count + 1}", text_sha256, claimset, name, payload, by, at,
+                self.scope.story, self.scope.guild,
             )
         assert row is not None
         return _row(row)
 
     async def draft(self, draft_id: str) -> DraftRow | None:
-        row = await self._fetchrow(f"SELECT {_COLUMNS} FROM drafts WHERE id = $1", draft_id)
+        where, params = in_scope(self.scope, 2)
+        row = await self._fetchrow(
+            f"SELECT {_COLUMNS} FROM drafts WHERE id = $1 AND {where}", draft_id, *params
+        )
         return None if row is None else _row(row)
 
     async def drafts(self) -> list[DraftRow]:
-        rows = await self._fetch(f"SELECT {_COLUMNS} FROM drafts ORDER BY created_at, id")
+        where, params = in_scope(self.scope, 1)
+        rows = await self._fetch(
+            f"SELECT {_COLUMNS} FROM drafts WHERE {where} ORDER BY created_at, id", *params
+        )
         return [_row(r) for r in rows]
 
     async def decide_draft(

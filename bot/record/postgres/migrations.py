@@ -172,11 +172,39 @@ MIGRATIONS: list[Migration] = [
             FOR EACH ROW EXECUTE FUNCTION draft_decisions_append_only();
         """,
     ),
+    Migration(
+        4,
+        "stories: every record belongs to a story and a server; story defaults",
+        """
+        -- Rows from before stories belong to the story 'default' and to no server
+        -- (guild_id 0: the desk-wide record, which every server of the story sees).
+        ALTER TABLE rulings ADD COLUMN story TEXT NOT NULL DEFAULT 'default',
+                            ADD COLUMN guild_id BIGINT NOT NULL DEFAULT 0;
+        CREATE INDEX rulings_by_scope ON rulings (story, guild_id, claim_id, id);
+        ALTER TABLE notes ADD COLUMN story TEXT NOT NULL DEFAULT 'default',
+                          ADD COLUMN guild_id BIGINT NOT NULL DEFAULT 0;
+        CREATE INDEX notes_by_scope ON notes (story, guild_id, claim_id, id);
+        ALTER TABLE feedback ADD COLUMN story TEXT NOT NULL DEFAULT 'default';
+        ALTER TABLE drafts ADD COLUMN story TEXT NOT NULL DEFAULT 'default',
+                           ADD COLUMN guild_id BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE digest_subscriptions ADD COLUMN story TEXT NOT NULL DEFAULT 'default';
+
+        -- The story a server (channel_id 0) or one of its channels answers from.
+        CREATE TABLE story_defaults (
+            guild_id   BIGINT NOT NULL CHECK (guild_id > 0),
+            channel_id BIGINT NOT NULL DEFAULT 0 CHECK (channel_id >= 0),
+            story      TEXT   NOT NULL CHECK (length(story) > 0),
+            set_by     TEXT   NOT NULL CHECK (length(set_by) > 0),
+            set_at     TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (guild_id, channel_id)
+        );
+        """,
+    ),
 ]
 
 # Every table the migrations create, for the integrity check.
 TABLES = (
-    "drafts", "draft_decisions",
+    "drafts", "draft_decisions", "story_defaults",
     "rulings", "notes", "feedback", "digest_snapshots", "digest_snapshot_items",
     "digest_subscriptions", "digest_runs", "digest_messages",
 )

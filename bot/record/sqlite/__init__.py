@@ -11,11 +11,12 @@ import logging
 from bot.record.sqlite.digest import DigestQueries
 from bot.record.sqlite.drafts import DraftQueries
 from bot.record.sqlite.editorial import EditorialQueries
+from bot.record.sqlite.stories import StoryQueries
 
 log = logging.getLogger(__name__)
 
 
-class SQLiteStore(EditorialQueries, DigestQueries, DraftQueries):
+class SQLiteStore(EditorialQueries, DigestQueries, DraftQueries, StoryQueries):
     """An open SQLite database. Use ``async with SQLiteStore.open(path) as store``."""
 
 

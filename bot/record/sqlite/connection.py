@@ -33,7 +33,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from bot.record.records import StoreError
+from bot.record.records import ScopedStore, StoreError
 from bot.record.sqlite import migrations
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ async def fetchone(
         return await cur.fetchone()
 
 
-class SQLiteConnection:
+class SQLiteConnection(ScopedStore):
     """An open database. Use ``async with <class>.open(path) as store``."""
 
     def __init__(

@@ -29,13 +29,13 @@ from bot.record.records import (
     items_hash,
 )
 from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text
-from bot.record.sqlite.editorial import RULING_COLUMNS, ruling_change
+from bot.record.sqlite.editorial import RULING_COLUMNS, in_scope, ruling_change
 
 log = logging.getLogger(__name__)
 
 _SUBSCRIPTION_COLUMNS = (
     "id, guild_id, channel_id, time, timezone, post_when_empty, active, active_from,"
-    " baseline_snapshot_id, created_by, created_at, updated_at"
+    " baseline_snapshot_id, created_by, created_at, updated_at, story"
 )
 _RUN_COLUMNS = (
     "id, subscription_id, period, state, payload, snapshot_id, since_snapshot_id, attempts,"
@@ -48,7 +48,7 @@ def _subscription(row: sqlite3.Row) -> DigestSubscription:
         id=row[0], guild_id=row[1], channel_id=row[2], time=row[3], timezone=row[4],
         post_when_empty=bool(row[5]), active=bool(row[6]), active_from=from_text(row[7]),
         baseline_snapshot_id=row[8], created_by=row[9], created_at=from_text(row[10]),
-        updated_at=from_text(row[11]),
+        updated_at=from_text(row[11]), story=row[12],
     )
 
 
@@ -79,12 +79,13 @@ class DigestQueries(SQLiteConnection):
     async def digest_status_changes(
         self, *, after: int, upto: int | None = None
     ) -> list[RulingChange]:
-        """Audit-trail rows with ``after < id <= upto``, oldest first."""
-        sql = f"SELECT {RULING_COLUMNS} FROM rulings WHERE id > ?"
-        params: tuple = (after,)
+        """Audit-trail rows of the scope with ``after < id <= upto``, oldest first."""
+        where, params = in_scope(self.scope)
+        sql = f"SELECT {RULING_COLUMNS} FROM rulings WHERE {where} AND id > ?"
+        params = (*params, after)
         if upto is not None:
             sql += " AND id <= ?"
-            params = (after, upto)
+            params = (*params, upto)
         rows = await self._fetchall(sql + " ORDER BY id", params)
         return [ruling_change(r) for r in rows]
 
@@ -157,10 +158,11 @@ class DigestQueries(SQLiteConnection):
         now = self._now()
         async with self._write() as conn:
             row = await fetchone(
-                conn, "SELECT id, active FROM digest_subscriptions WHERE channel_id = ?",
+                conn, "SELECT id, active, story FROM digest_subscriptions WHERE channel_id = ?",
                 (channel_id,),
             )
-            if row is not None and row[1]:
+            # Another story's subscription starts again, from a snapshot of this story.
+            if row is not None and row[1] and row[2] == self.scope.story:
                 await conn.execute(
                     "UPDATE digest_subscriptions SET guild_id = coalesce(?, guild_id),"
                     " time = ?, timezone = ?, post_when_empty = ?, active_from = ?,"
@@ -176,19 +178,19 @@ class DigestQueries(SQLiteConnection):
                         "UPDATE digest_subscriptions SET guild_id = coalesce(?, guild_id),"
                         " time = ?, timezone = ?, post_when_empty = ?, active = 1,"
                         " active_from = ?, baseline_snapshot_id = ?, created_by = ?,"
-                        " updated_at = ? WHERE id = ?",
+                        " updated_at = ?, story = ? WHERE id = ?",
                         (guild_id, time, timezone, int(post_when_empty), now, snapshot, by,
-                         now, row[0]),
+                         now, self.scope.story, row[0]),
                     )
                     sub_id = int(row[0])
                 else:
                     cur = await conn.execute(
                         "INSERT INTO digest_subscriptions (guild_id, channel_id, time, timezone,"
                         " post_when_empty, active, active_from, baseline_snapshot_id,"
-                        " created_by, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+                        " created_by, created_at, updated_at, story)"
+                        " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
                         (guild_id, channel_id, time, timezone, int(post_when_empty), now,
-                         snapshot, by, now, now),
+                         snapshot, by, now, now, self.scope.story),
                     )
                     sub_id = int(cur.lastrowid or 0)
         sub = await self.digest_subscription(sub_id)

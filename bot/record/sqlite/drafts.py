@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from bot.record.records import DraftDecision, DraftRow, StoreError, checked_decisions
+from bot.record.records import DraftDecision, DraftRow, already_drafted, checked_decisions
 from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text, to_text
+from bot.record.sqlite.editorial import in_scope
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +38,19 @@ class DraftQueries(SQLiteConnection):
         was drafted before (the error names that draft)."""
         async with self._write() as conn:
             same = await fetchone(
-                conn, "SELECT id FROM drafts WHERE text_sha256 = ?", (text_sha256,)
+                conn, "SELECT id, story, guild_id FROM drafts WHERE text_sha256 = ?",
+                (text_sha256,),
             )
             if same is not None:
-                raise StoreError(f"this text was already ingested as draft {same[0]}")
+                raise already_drafted(self.scope, same[0], same[1], same[2])
             count = await fetchone(conn, "SELECT count(*) FROM drafts")
             ident = f"d{int(count[0] if count else 0) + 1}"
             at = to_text(self._clock())
             await conn.execute(
-                f"INSERT INTO drafts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
-                (ident, text_sha256, claimset, name, payload, by, at),
+                f"INSERT INTO drafts ({_COLUMNS}, story, guild_id)"
+                " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                (ident, text_sha256, claimset, name, payload, by, at, self.scope.story,
+                 self.scope.guild),
             )
         return DraftRow(
             id=ident,
@@ -60,11 +64,17 @@ class DraftQueries(SQLiteConnection):
         )
 
     async def draft(self, draft_id: str) -> DraftRow | None:
-        row = await self._fetchone(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
+        where, params = in_scope(self.scope)
+        row = await self._fetchone(
+            f"SELECT {_COLUMNS} FROM drafts WHERE id = ? AND {where}", (draft_id, *params)
+        )
         return None if row is None else _row(row)
 
     async def drafts(self) -> list[DraftRow]:
-        rows = await self._fetchall(f"SELECT {_COLUMNS} FROM drafts ORDER BY created_at, id")
+        where, params = in_scope(self.scope)
+        rows = await self._fetchall(
+            f"SELECT {_COLUMNS} FROM drafts WHERE {where} ORDER BY created_at, id", params
+        )
         return [_row(r) for r in rows]
 
     async def decide_draft(

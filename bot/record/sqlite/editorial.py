@@ -1,4 +1,5 @@
-"""The editorial record in SQLite: the rulings audit log, notes and feedback (migration 1).
+"""The editorial record in SQLite: the rulings audit log, notes and feedback (migration 1),
+each row of one story and one server (migration 4: the store's :class:`Scope`).
 
 ``rulings`` is append-only (triggers refuse UPDATE and DELETE). A claim's current ruling
 is its latest row; a ``clear`` row returns it to its derived status. Each row records the
@@ -19,8 +20,11 @@ from bot.record.records import (
     Feedback,
     Note,
     RulingChange,
+    Scope,
     checked_note,
     checked_ruling,
+    feedback_guild,
+    scope_condition,
 )
 from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text, to_text
 
@@ -54,8 +58,14 @@ def _feedback(row: sqlite3.Row) -> Feedback:
     )
 
 
+def in_scope(scope: Scope, *, nullable_guild: bool = False) -> tuple[str, tuple]:
+    """The WHERE condition (and its parameters) for the rows ``scope`` sees."""
+    return scope_condition(scope, "?", "?", nullable_guild=nullable_guild)
+
+
 class EditorialQueries(SQLiteConnection):
-    """:class:`bot.record.protocols.EditorialRecord` over one SQLite connection."""
+    """:class:`bot.record.protocols.EditorialRecord` over one SQLite connection, for the
+    store's :class:`Scope` (``store.scoped(scope)``)."""
 
     # -- rulings -----------------------------------------------------------------------
 
@@ -70,18 +80,21 @@ class EditorialQueries(SQLiteConnection):
     ) -> RulingChange:
         """Append a status change; ``status`` is an editorial status or ``"clear"``."""
         value, reason, by = checked_ruling(status, reason, by)
+        where, params = in_scope(self.scope)
         async with self._write() as conn:
             row = await fetchone(
                 conn,
-                "SELECT status FROM rulings WHERE claim_id = ? ORDER BY id DESC LIMIT 1",
-                (claim_id,),
+                f"SELECT status FROM rulings WHERE claim_id = ? AND {where}"
+                " ORDER BY id DESC LIMIT 1",
+                (claim_id, *params),
             )
             previous = None if row is None or row[0] == CLEAR else row[0]
             at = self._clock()
             cur = await conn.execute(
-                "INSERT INTO rulings (claim_id, status, previous, reason, by_name, by_id, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (claim_id, value, previous, reason, by, by_id, to_text(at)),
+                "INSERT INTO rulings (claim_id, status, previous, reason, by_name, by_id, at,"
+                " story, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (claim_id, value, previous, reason, by, by_id, to_text(at), self.scope.story,
+                 self.scope.guild),
             )
             row_id = cur.lastrowid
         return RulingChange(
@@ -90,18 +103,20 @@ class EditorialQueries(SQLiteConnection):
         )
 
     async def history(self, claim_id: str) -> list[RulingChange]:
+        where, params = in_scope(self.scope)
         rows = await self._fetchall(
-            f"SELECT {RULING_COLUMNS} FROM rulings WHERE claim_id = ? ORDER BY id",
-            (claim_id,),
+            f"SELECT {RULING_COLUMNS} FROM rulings WHERE claim_id = ? AND {where} ORDER BY id",
+            (claim_id, *params),
         )
         return [ruling_change(r) for r in rows]
 
     async def current_rulings(self) -> dict[str, EditorialRuling]:
         """Every claim's standing ruling (claims whose latest row is ``clear`` are absent)."""
+        where, params = in_scope(self.scope)
         rows = await self._fetchall(
             "SELECT r.id, r.claim_id, r.status, r.previous, r.reason, r.by_name, r.by_id, r.at"
-            " FROM rulings r JOIN (SELECT claim_id, max(id) AS last FROM rulings"
-            " GROUP BY claim_id) l ON r.id = l.last ORDER BY r.claim_id"
+            f" FROM rulings r JOIN (SELECT claim_id, max(id) AS last FROM rulings WHERE {where}"
+            " GROUP BY claim_id) l ON r.id = l.last ORDER BY r.claim_id", params
         )
         out: dict[str, EditorialRuling] = {}
         for row in rows:
@@ -111,9 +126,11 @@ class EditorialQueries(SQLiteConnection):
         return out
 
     async def ruling(self, claim_id: str) -> EditorialRuling | None:
+        where, params = in_scope(self.scope)
         row = await self._fetchone(
-            f"SELECT {RULING_COLUMNS} FROM rulings WHERE claim_id = ? ORDER BY id DESC LIMIT 1",
-            (claim_id,),
+            f"SELECT {RULING_COLUMNS} FROM rulings WHERE claim_id = ? AND {where}"
+            " ORDER BY id DESC LIMIT 1",
+            (claim_id, *params),
         )
         return None if row is None else ruling_change(row).as_ruling()
 
@@ -126,8 +143,9 @@ class EditorialQueries(SQLiteConnection):
         at = self._clock()
         async with self._write() as conn:
             cur = await conn.execute(
-                "INSERT INTO notes (claim_id, text, by_name, by_id, at) VALUES (?, ?, ?, ?, ?)",
-                (claim_id, text, by, by_id, to_text(at)),
+                "INSERT INTO notes (claim_id, text, by_name, by_id, at, story, guild_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (claim_id, text, by, by_id, to_text(at), self.scope.story, self.scope.guild),
             )
             row_id = cur.lastrowid
         return Note(
@@ -136,13 +154,18 @@ class EditorialQueries(SQLiteConnection):
         )
 
     async def notes(self, claim_id: str) -> list[Note]:
+        where, params = in_scope(self.scope)
         rows = await self._fetchall(
-            f"SELECT {_NOTE_COLUMNS} FROM notes WHERE claim_id = ? ORDER BY id", (claim_id,)
+            f"SELECT {_NOTE_COLUMNS} FROM notes WHERE claim_id = ? AND {where} ORDER BY id",
+            (claim_id, *params),
         )
         return [_note(r) for r in rows]
 
     async def all_notes(self) -> dict[str, list[Note]]:
-        rows = await self._fetchall(f"SELECT {_NOTE_COLUMNS} FROM notes ORDER BY claim_id, id")
+        where, params = in_scope(self.scope)
+        rows = await self._fetchall(
+            f"SELECT {_NOTE_COLUMNS} FROM notes WHERE {where} ORDER BY claim_id, id", params
+        )
         out: dict[str, list[Note]] = {}
         for row in rows:
             out.setdefault(row[1], []).append(_note(row))
@@ -151,7 +174,8 @@ class EditorialQueries(SQLiteConnection):
     # -- both --------------------------------------------------------------------------
 
     async def editorial_marker(self) -> tuple[int, int]:
-        """The newest ruling and note ids: changes when anyone (any process) writes."""
+        """The newest ruling and note ids: changes when anyone (any process, any scope)
+        writes."""
         row = await self._fetchone(
             "SELECT (SELECT coalesce(max(id), 0) FROM rulings),"
             " (SELECT coalesce(max(id), 0) FROM notes)"
@@ -159,9 +183,11 @@ class EditorialQueries(SQLiteConnection):
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def editorial_claim_ids(self) -> set[str]:
-        """Every claim id that has a ruling row or a note (for the orphan report)."""
+        """Every claim id that has a ruling row or a note in the scope (the orphan report)."""
+        where, params = in_scope(self.scope)
         rows = await self._fetchall(
-            "SELECT claim_id FROM rulings UNION SELECT claim_id FROM notes"
+            f"SELECT claim_id FROM rulings WHERE {where}"
+            f" UNION SELECT claim_id FROM notes WHERE {where}", params + params
         )
         return {r[0] for r in rows}
 
@@ -181,12 +207,14 @@ class EditorialQueries(SQLiteConnection):
         comment: str = "",
     ) -> Feedback:
         at = self._clock()
+        guild_id = feedback_guild(self.scope, guild_id)
         async with self._write() as conn:
             cur = await conn.execute(
                 "INSERT INTO feedback (kind, command, query, claim_id, user_id, user_name,"
-                " guild_id, channel_id, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " guild_id, channel_id, comment, at, story)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (kind, command, query, claim_id, user_id, user_name, guild_id, channel_id,
-                 comment, to_text(at)),
+                 comment, to_text(at), self.scope.story),
             )
             row_id = cur.lastrowid
         return Feedback(
@@ -197,8 +225,9 @@ class EditorialQueries(SQLiteConnection):
 
     async def latest_feedback(self, limit: int = 20) -> list[Feedback]:
         """The newest feedback first."""
+        where, params = in_scope(self.scope, nullable_guild=True)
         rows = await self._fetchall(
-            f"SELECT {_FEEDBACK_COLUMNS} FROM feedback ORDER BY id DESC LIMIT ?",
-            (max(0, int(limit)),),
+            f"SELECT {_FEEDBACK_COLUMNS} FROM feedback WHERE {where} ORDER BY id DESC LIMIT ?",
+            (*params, max(0, int(limit))),
         )
         return [_feedback(r) for r in rows]
