@@ -12,10 +12,11 @@ from typing import Any
 
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, NoDatabase, StoreMode
-from bot.ingest.drafting import draft_article
+from bot.desk.ingest import Accepted, IngestDesk
+from bot.ingest.editing import ItemEdit
 from bot.ingest.models import Draft
-from bot.ingest.reading import IngestError, read_article
-from bot.ingest.review import accept, keep_draft, list_drafts, load_draft, reject
+from bot.ingest.reading import MAX_ARTICLE_BYTES, IngestError
+from bot.ingest.review import list_drafts
 from bot.record.protocols import DraftRecord
 from bot.record.records import StoreError
 
@@ -59,17 +60,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("--by", required=True, help="who decides (goes to the audit trail)")
         add_desk_options(q)
         q.set_defaults(handler=handler)
+    q = actions.add_parser(
+        "edit", help="correct one claim or figure of a draft and accept it"
+    )
+    q.add_argument("draft")
+    q.add_argument("item", help="a claim or figure id (drafts show lists them)")
+    q.add_argument("--statement", help="a claim's statement, corrected")
+    q.add_argument("--number", help="a figure's words as the article states them: 'at least 14'")
+    q.add_argument("--scope", help="a figure's scope")
+    q.add_argument("--topic", help="a figure's topic: id, label or synonym")
+    q.add_argument("--by", required=True, help="who corrects and accepts (the audit trail)")
+    add_desk_options(q)
+    q.set_defaults(handler=_edit)
 
 
-def _read(args: argparse.Namespace) -> tuple[str, str]:
+def _read(args: argparse.Namespace) -> tuple[bytes, str]:
     if args.file == "-":
-        return read_article(sys.stdin.buffer.read(), "stdin"), "stdin"
+        return sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "stdin"
     path = Path(args.file)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     with path.open("rb") as fh:
-        data = fh.read(1_000_001)
-    return read_article(data, str(path)), path.name
+        return fh.read(MAX_ARTICLE_BYTES + 1), path.name
 
 
 def _store(desk: Desk) -> Any:
@@ -81,13 +93,14 @@ def _store(desk: Desk) -> Any:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    text, name = _read(args)
+    data, name = _read(args)
 
     async def work(desk: Desk) -> Draft:
-        draft = draft_article(
-            text, desk.claimset, outlet=args.outlet, published=args.published, url=args.url
+        _store(desk)
+        return await IngestDesk(desk).ingest(
+            data, name=name, by=args.by, outlet=args.outlet, published=args.published,
+            url=args.url,
         )
-        return await keep_draft(_store(desk), draft, text, name=name, by=args.by)
 
     draft = _run(args, work)
     emit(args, _contract(draft), render_draft(draft))
@@ -174,9 +187,9 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> tuple:
-        store = _store(desk)
-        stored = await load_draft(store, args.draft)
-        return stored, await store.draft_decisions(args.draft)
+        _store(desk)
+        review = await IngestDesk(desk).review(args.draft)
+        return review.stored, review.decisions
 
     stored, decisions = _run(args, work)
     trail = [f"{d.at:%Y-%m-%d %H:%M} {d.by} {d.decision} {d.item}" for d in decisions]
@@ -193,24 +206,16 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _accept(args: argparse.Namespace) -> int:
-    async def work(desk: Desk) -> Any:
-        return await accept(
-            _store(desk),
-            desk.claimset,
-            args.draft,
-            args.items + args.more_items,
-            everything=args.all,
-            by=args.by,
-        )
-
-    written = _run(args, work)
+def _accepted(args: argparse.Namespace, done: Accepted) -> int:
+    written = done.written
     data = {
         "draft": args.draft,
         "accepted": written.items,
         "files": written.files,
         "backups": written.backups,
         "skipped": written.skipped,
+        "verdict_changes": [c.topic for c in done.changes],
+        "alerts": len(done.alerts),
     }
     text = (
         f"draft {args.draft}: accepted {len(written.items)} item(s) by {args.by}; wrote "
@@ -218,14 +223,45 @@ def _accept(args: argparse.Namespace) -> int:
     )
     if written.skipped:
         text += "\nnot written: " + "; ".join(f"{k}: {v}" for k, v in written.skipped.items())
+    for change in done.changes:
+        text += f"\nverdict changed on {change.label} ({change.reason})"
+    if done.alerts:
+        text += (
+            f"\n{len(done.alerts)} alert(s) recorded for the digest channels (the bot posts them)"
+        )
     emit(args, data, text)
     return 0
 
 
+def _accept(args: argparse.Namespace) -> int:
+    async def work(desk: Desk) -> Accepted:
+        _store(desk)
+        return await IngestDesk(desk).accept(
+            args.draft, args.items + args.more_items, everything=args.all, by=args.by
+        )
+
+    return _accepted(args, _run(args, work))
+
+
+def _edit(args: argparse.Namespace) -> int:
+    edit = ItemEdit(
+        statement=args.statement, number=args.number, scope=args.scope, topic=args.topic
+    )
+
+    async def work(desk: Desk) -> Accepted:
+        _store(desk)
+        return await IngestDesk(desk).accept(
+            args.draft, [args.item], everything=False, by=args.by, edits={args.item: edit}
+        )
+
+    return _accepted(args, _run(args, work))
+
+
 def _reject(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Any:
-        return await reject(
-            _store(desk), args.draft, args.items + args.more_items, everything=args.all, by=args.by
+        _store(desk)
+        return await IngestDesk(desk).reject(
+            args.draft, args.items + args.more_items, everything=args.all, by=args.by
         )
 
     decisions = _run(args, work)
