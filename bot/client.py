@@ -38,6 +38,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.factdesk",
     "cogs.digest",
     "cogs.editorial",
+    "cogs.ingest",
 )
 
 

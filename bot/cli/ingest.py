@@ -19,6 +19,7 @@ from bot.ingest.reading import MAX_ARTICLE_BYTES, IngestError
 from bot.ingest.review import list_drafts
 from bot.record.protocols import DraftRecord
 from bot.record.records import StoreError
+from bot.rendering.ingest import render_draft
 
 log = logging.getLogger(__name__)
 
@@ -117,48 +118,6 @@ def _run(args: argparse.Namespace, work: Any) -> Any:
 def _contract(draft: Draft) -> dict:
     """The JSON contract: {"draft", "source", "speakers", "claims", "figures"}."""
     return draft.model_dump(mode="json", exclude={"text_sha256"})
-
-
-def render_draft(draft: Draft) -> str:
-    s = draft.source
-    lines = [
-        f"draft {draft.draft}: source {s.id} ({s.file})",
-        f"  outlet: {s.outlet or 'unknown'} ({s.outlet_basis}); published: "
-        f"{s.published or 'unknown'} ({s.published_basis}); headline: {s.headline or 'none'}",
-        f"  relays: {', '.join(s.relays) or 'none'}",
-    ]
-    new = [sp for sp in draft.speakers if not sp.existing]
-    lines.append(f"speakers ({len(draft.speakers)}, {len(new)} new):")
-    for sp in draft.speakers:
-        tag = "existing" if sp.existing else "NEW"
-        lines.append(
-            f"  [{sp.id}] {sp.name} ({tag}, {sp.kind}{', ' + sp.role if sp.role else ''}): {sp.why}"
-        )
-    lines.append(f"claims ({len(draft.claims)}):")
-    for c in draft.claims:
-        via = f" via {' > '.join(c.via)}" if c.via else ""
-        lines.append(f"  [{c.id}] {c.speaker}{via}: {c.statement}")
-    lines.append(f"figures ({len(draft.figures)}):")
-    for f in draft.figures:
-        interval = f"[{_n(f.low)}, {_n(f.high)}]"
-        extra = f" = {f.equivalent.words}" if f.equivalent else ""
-        life = f" ({', '.join(lc.kind for lc in f.lifecycle)})" if f.lifecycle else ""
-        lines.append(
-            f"  [{f.id}] {f.words!r}{extra} {f.qualifier} {interval} {f.unit}, "
-            f"{f.topic or 'no topic'}, {f.group or '-'}/{f.place or '-'}, as of "
-            f"{f.as_of or 'undated'} ({f.as_of_basis}), {f.speaker or 'the outlet'}"
-            f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}"
-            f"{'; ' + f.verdict if f.verdict else ''}"
-        )
-    lines.append(
-        f"review: python -m bot drafts accept {draft.draft} --all --by NAME "
-        f"(or name items), drafts reject {draft.draft} ITEM... --by NAME"
-    )
-    return "\n".join(lines)
-
-
-def _n(x: float | None) -> str:
-    return "open" if x is None else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,}")
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -8,8 +8,8 @@ share from an article's bytes to reviewed items answering from the reloaded set.
   written into the claim files atomically with the previous files kept, the set validated
   (:mod:`bot.ingest.review`, :mod:`bot.ingest.writing`), then the desk reloaded (the last good
   set kept on error) and who accepted what appended to the audit trail; when an accepted
-  figure changes a topic's verdict, one alert per digest channel is recorded for the bot to
-  post once (:mod:`bot.record.ingest_alerts`);
+  figure changes a topic's verdict, one alert (every topic it changed) per digest channel is
+  recorded for the bot to post once (:mod:`bot.record.ingest_alerts`);
 - :meth:`IngestDesk.reject`.
 
 Accepts in one process run one at a time (they write the same files).
@@ -58,17 +58,20 @@ class VerdictChange:
     source: str
     by: str
 
-    @property
-    def key(self) -> str:
-        """What the alert is about: this accept's first figure on the topic."""
-        return f"{self.draft}:{self.topic}:{self.figures[0]}"
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
-    @classmethod
-    def from_json(cls, text: str) -> VerdictChange:
-        return cls(**json.loads(text))
+def alert_key(changes: list[VerdictChange]) -> str:
+    """What one accept's alert is about: its draft and first figure that changed a verdict."""
+    return f"{changes[0].draft}:{changes[0].figures[0]}"
+
+
+def changes_json(changes: list[VerdictChange]) -> str:
+    """An alert's stored content: the changes of one accept, in order."""
+    return json.dumps([asdict(c) for c in changes], ensure_ascii=False, sort_keys=True)
+
+
+def changes_from_json(text: str) -> list[VerdictChange]:
+    return [VerdictChange(**c) for c in json.loads(text)]
 
 
 @dataclass(slots=True)
@@ -188,10 +191,7 @@ class IngestDesk:
             log.info("verdict changed on %s; no digest channel to alert",
                      ", ".join(c.topic for c in changes))
             return []
-        out: list[IngestAlert] = []
-        for change in changes:
-            out += await store.add_alerts(change.key, change.to_json(), channels)
-        return out
+        return await store.add_alerts(alert_key(changes), changes_json(changes), channels)
 
 
 def _verdicts(engine: Factdesk, topics: list[str]) -> dict[str, list[str]]:

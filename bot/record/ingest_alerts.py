@@ -28,6 +28,9 @@ MAX_ATTEMPTS = 10
 
 # (guild id, channel id) -> whether this process posts there (its shard holds the guild).
 OwnsChannelFn = Callable[[int | None, int], bool]
+# alert -> the message content (the face's rendering of its VerdictChange; deterministic, so
+# a message already sent is recognised by its content).
+RenderAlertFn = Callable[[IngestAlert], str]
 
 
 def alert_nonce(alert_id: int) -> str:
@@ -45,12 +48,14 @@ class AlertSender:
         store: AlertRecord,
         send: SendFn,
         *,
+        render: RenderAlertFn,
         find_sent: FindSentFn | None = None,
         owns: OwnsChannelFn | None = None,
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.store = store
         self._send = send
+        self._render = render
         self._find_sent = find_sent
         self._owns = owns
         self.max_attempts = max_attempts
@@ -78,18 +83,15 @@ class AlertSender:
             log.error("alert %d (%s): %s", alert.id, alert.key, error)
             return None
         message_id: int | None = None
+        content = self._render(alert)
         if attempt > 1 and self._find_sent is not None:
             try:
-                message_id = await self._find_sent(
-                    alert.channel_id, alert.content, alert.created_at
-                )
+                message_id = await self._find_sent(alert.channel_id, content, alert.created_at)
             except Exception as exc:
                 log.warning("alert %d: cannot read the channel history: %s", alert.id, exc)
         if message_id is None:
             try:
-                message_id = await self._send(
-                    alert.channel_id, alert.content, alert_nonce(alert.id)
-                )
+                message_id = await self._send(alert.channel_id, content, alert_nonce(alert.id))
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 await self.store.note_alert_error(alert.id, error)

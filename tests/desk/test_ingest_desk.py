@@ -14,7 +14,7 @@ import pytest
 
 from bot.claimset.loader import load_claimset
 from bot.desk import Desk, open_desk
-from bot.desk.ingest import IngestDesk, VerdictChange
+from bot.desk.ingest import IngestDesk, changes_from_json
 from bot.ingest.editing import ItemEdit
 from bot.ingest.reading import IngestError
 from bot.record.ingest_alerts import AlertSender, alert_nonce
@@ -152,7 +152,7 @@ async def test_a_verdict_change_is_alerted_once_per_channel(
         assert desk.engine.figures(target.topic).verdict != before
         assert [c.topic for c in done.changes] == [target.topic]
         assert sorted(a.channel_id for a in done.alerts) == [111, 222]
-        change = VerdictChange.from_json(done.alerts[0].content)
+        (change,) = changes_from_json(done.alerts[0].content)
         assert change.by == "Ann" and change.figures == [target.id] and change.after
 
         posted: list[tuple[int, str]] = []
@@ -168,7 +168,8 @@ async def test_a_verdict_change_is_alerted_once_per_channel(
             found = [i for i, (c, _) in enumerate(posted) if c == channel_id]
             return 1000 + found[0] + 1 if found else None
 
-        sender = AlertSender(desk.store, send, find_sent=find_sent)  # type: ignore[arg-type]
+        sender = AlertSender(desk.store, send, render=lambda a: a.content,  # type: ignore[arg-type]
+                             find_sent=find_sent)
         assert len(await sender.deliver()) == 1  # the first send crashed: still pending
         again = await sender.deliver()  # after a restart: found in the channel, not resent
         assert len(again) == 1 and len(posted) == 2
