@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from bot.record.digest import (
     DigestAnswer,
     DigestEngine,
+    accepted_since,
     build_digest,
     changes_from_snapshot,
     record_hashes,
@@ -138,6 +139,9 @@ class DigestRunner:
         status_changes = await self.store.digest_status_changes(
             after=baseline.ruling_cursor if baseline else 0, upto=cursor
         )
+        accepted = await accepted_since(
+            self.store, engine.claimset, baseline.taken_at if baseline else None
+        )
         answer = await asyncio.to_thread(
             build_digest,
             engine,
@@ -147,6 +151,7 @@ class DigestRunner:
             since_label=format_local(baseline.taken_at, zone) if baseline else "the beginning",
             now=now,
             status_changes=status_changes,
+            accepted=accepted,
         )
         return answer, hashes, cursor, baseline
 

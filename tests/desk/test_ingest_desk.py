@@ -178,3 +178,45 @@ async def test_a_verdict_change_is_alerted_once_per_channel(
         # The same figure cannot be accepted again, so no second alert can be recorded.
         key = done.alerts[0].key
         assert await desk.store.add_alerts(key, "again", [(9, 111), (9, 222)]) == []
+
+
+async def test_the_digest_lists_what_was_accepted_since_the_last_one(
+    backend: Backend, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from bot.rendering.digest import render_digest_text
+
+    async with desk_on(backend, tmp_path) as (desk, _):
+        assert desk.subscriptions is not None
+        sub = await desk.subscriptions.subscribe(
+            channel_id=111, guild_id=9, time="08:00", timezone="UTC",
+            post_when_empty=True, by="Ed",
+        )
+        service = IngestDesk(desk)
+        draft = await service.ingest(_article("103"), name="103.txt", by="Ed")
+        figure = next(f for f in draft.figures if f.topic)
+        await service.accept(draft.draft, [figure.id], everything=False, by="Ann")
+        await service.accept(draft.draft, [draft.claims[0].id], everything=False, by="Bo")
+
+        posted: list[str] = []
+
+        async def send(channel_id: int, content: str, nonce: str) -> int:
+            posted.append(content)
+            return len(posted)
+
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1, hours=1)
+        runner = desk.digest_runner(send, render=lambda answer, footer: [
+            render_digest_text(answer)], clock=lambda: later)
+        answer, *_ = await runner.build(sub)
+        got = {(a.by, tuple(a.items), a.source) for a in answer.accepted}
+        assert got == {("Ann", ("source", figure.id), draft.source.id),
+                       ("Bo", (draft.claims[0].id,), draft.source.id)}
+        assert answer.counts.accepted_items == 3 and not answer.nothing_new
+        text = render_digest_text(answer)
+        assert "Accepted from articles: 3 items" in text and "103.txt" in text
+        assert f"/source source:{draft.source.id}" in text
+        assert [o.state for o in await runner.tick()] == ["sent"] and posted
+        sub = await desk.store.digest_subscription(sub.id)  # its baseline moved
+        answer, *_ = await runner.build(sub)
+        assert answer.accepted == []  # listed once: the next digest starts after it

@@ -272,6 +272,10 @@ async def test_reporters_bad_files_and_stale_drafts_are_one_line(
             fake, editor=True, file=fake.attachment("101.txt", article("101"))))
         second = last_message(fake, await ingest(
             fake, editor=True, file=fake.attachment("102.txt", article("102"))))
+        # A reporter pressing a review button (were they to see it) is refused.
+        click = await fake.click_label(second["id"], "Accept all", roles=[])
+        await fake.wait_answered(click)
+        assert fake.response_message(click)["content"].startswith("Only editors")
         await press(fake, first, "Accept all")
         files = claimset_files(bot)
         version = bot.engine.claimset.version
