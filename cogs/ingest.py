@@ -150,6 +150,7 @@ class IngestCog(FactdeskCog):
         file="the article as a .txt file (UTF-8, up to 1 MB); leave out to paste it instead",
         outlet="the outlet, when the text does not say",
         published="the publication date, YYYY-MM-DD, when the text does not say",
+        draft="open the review of a stored draft again (d1, d2...: drafts list)",
     )
     @app_commands.guild_only()
     @editor_only()
@@ -160,9 +161,16 @@ class IngestCog(FactdeskCog):
         file: discord.Attachment | None = None,
         outlet: app_commands.Range[str, 1, 100] | None = None,
         published: app_commands.Range[str, 10, 10] | None = None,
+        draft: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         day = _date(published)
         self.service()
+        if draft is not None:
+            if file is not None:
+                raise IngestError("give a file to draft or a draft to review, not both")
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.reopen(interaction, draft.strip())
+            return
         if file is None:
             await interaction.response.send_modal(PasteModal(self, outlet, day))
             return
@@ -189,6 +197,22 @@ class IngestCog(FactdeskCog):
             return
         log.info("draft %s of %s by user %s", draft.draft, name, interaction.user.id)
         view = ReviewView(self, draft, name)
+        message = await interaction.followup.send(
+            embed=view.embed(), view=view, ephemeral=True, wait=True
+        )
+        view.message_id = message.id
+
+
+    async def reopen(self, interaction: discord.Interaction, draft_id: str) -> None:
+        """The review of a stored draft, with its items' states (the interaction answered)."""
+        try:
+            review = await self.service().review(draft_id)
+        except FactdeskError as exc:
+            await reply_ephemeral(interaction, one_line(exc))
+            return
+        view = ReviewView(self, review.draft, review.stored.row.name)
+        await view.refresh()
+        view._build()
         message = await interaction.followup.send(
             embed=view.embed(), view=view, ephemeral=True, wait=True
         )

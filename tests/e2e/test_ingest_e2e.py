@@ -228,6 +228,15 @@ async def test_attachment_accept_one_then_edit_a_figure(
         assert bot.engine.claimset.figures[figure.id].topic == "troops"
         assert "70" in await ask(fake, "figures", "topic", "troops")
 
+        # The review opens again from the stored draft, with the decisions made.
+        sent = await settled(fake, await fake.slash("ingest", [
+            {"name": "draft", "type": STRING, "value": draft_id}],
+            roles=[fake.editor_role_id], user=fake.new_user("second editor")))
+        again = last_message(fake, sent)
+        assert is_private(again) and "✅ accepted by" in text_of(again)
+        first = [b for b in fake.buttons(again["id"]) if b["label"] == "Accept 1"]
+        assert [b.get("disabled") for b in first] == [True]  # the source: decided
+
 
 async def submit(fake: FakeDiscord, review: dict[str, Any], click: SentInteraction,
                  values: dict[str, str]) -> SentInteraction:
