@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from bot.record.digest_runner import NONCE_MAX, FindSentFn, SendFn
+from bot.record.digest_runner import NONCE_MAX, FindSentFn, SendFn, post_once
 from bot.record.protocols import AlertRecord
 from bot.record.records import IngestAlert
 
@@ -82,22 +82,17 @@ class AlertSender:
             await self.store.finish_alert(alert.id, message_id=None, error=error)
             log.error("alert %d (%s): %s", alert.id, alert.key, error)
             return None
-        message_id: int | None = None
-        content = self._render(alert)
-        if attempt > 1 and self._find_sent is not None:
-            try:
-                message_id = await self._find_sent(alert.channel_id, content, alert.created_at)
-            except Exception as exc:
-                log.warning("alert %d: cannot read the channel history: %s", alert.id, exc)
-        if message_id is None:
-            try:
-                message_id = await self._send(alert.channel_id, content, alert_nonce(alert.id))
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                await self.store.note_alert_error(alert.id, error)
-                log.warning("alert %d (attempt %d): %s", alert.id, attempt, error)
-                return None
-        else:
+        try:
+            message_id, found = await post_once(
+                self._send, self._find_sent if attempt > 1 else None, alert.channel_id,
+                self._render(alert), alert_nonce(alert.id), alert.created_at,
+            )
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            await self.store.note_alert_error(alert.id, error)
+            log.warning("alert %d (attempt %d): %s", alert.id, attempt, error)
+            return None
+        if found:
             log.info("alert %d: already in the channel", alert.id)
         await self.store.finish_alert(alert.id, message_id=message_id)
         log.info("alert %d (%s) posted in channel %d", alert.id, alert.key, alert.channel_id)
