@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.ingest.drafting import draft_article
-from bot.ingest.editing import ItemEdit
+from bot.ingest.editing import ItemEdit, apply_edits
 from bot.ingest.models import Draft
 from bot.ingest.reading import IngestError, read_article
 from bot.ingest.review import Stored, accept, keep_draft, load_draft, reject
@@ -163,9 +163,11 @@ class IngestDesk:
         store = self.store
         async with self._writing:
             stored = await load_draft(store, draft_id)
-            topics = sorted({f.topic for f in stored.draft.figures if f.topic and f.verdict})
-            before = await asyncio.to_thread(_verdicts, self.desk.engine, topics)
             cs = self.desk.claimset
+            # The draft as it will be written (its corrections checked again by accept).
+            draft = apply_edits(stored.draft, edits or {}, cs, by=by)
+            topics = sorted({f.topic for f in draft.figures if f.topic and f.verdict})
+            before = await asyncio.to_thread(_verdicts, self.desk.engine, topics)
             written = await accept(
                 store, cs, draft_id, items, everything=everything, by=by, edits=edits
             )
@@ -177,7 +179,7 @@ class IngestDesk:
             done = Accepted(draft_id, written, report)
             if report.ok:
                 done.changes = await asyncio.to_thread(
-                    _changes, stored.draft, written, self.desk.engine, before, by
+                    _changes, draft, written, self.desk.engine, before, by
                 )
                 done.alerts = await self._record_alerts(done.changes)
             return done

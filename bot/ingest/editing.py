@@ -9,10 +9,12 @@ Every refusal is one line naming the item and the field.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.claimset.model import ClaimSet
 from bot.claimset.numbers import NumberError, interval_from_words, parse_numbers, stated_qualifiers
+from bot.ingest.drafting import verdict_of
 from bot.ingest.models import Draft
 from bot.ingest.reading import IngestError
 
@@ -89,7 +91,17 @@ def apply_edit(draft: Draft, item: str, edit: ItemEdit, cs: ClaimSet, *, by: str
         changes.append(f"topic was {figure.topic!r}")
         figure.topic = topic
     figure.why.append(note + "; ".join(changes))
+    figure.verdict = verdict_of(figure, cs)
     return out
+
+
+def apply_edits(
+    draft: Draft, edits: Mapping[str, ItemEdit], cs: ClaimSet, *, by: str
+) -> Draft:
+    """``draft`` with every correction applied (:func:`apply_edit`), in order."""
+    for item, edit in edits.items():
+        draft = apply_edit(draft, item, edit, cs, by=by)
+    return draft
 
 
 def _qualifier(words: str, where: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.claimset.model import ClaimSet
-from bot.ingest.editing import ItemEdit, apply_edit
+from bot.ingest.editing import ItemEdit, apply_edits
 from bot.ingest.models import Draft
 from bot.ingest.reading import IngestError
 from bot.ingest.writing import Written, accept_items
@@ -103,11 +103,10 @@ async def accept(
     trail = await store.draft_decisions(draft_id)
     decided = {d.item: d for d in trail}
     chosen = _pick(stored.draft, items, everything, decided)
-    draft = stored.draft
-    for item, edit in (edits or {}).items():
-        if item not in chosen:
-            raise IngestError(f"draft {draft_id}: item {item} is corrected but not accepted")
-        draft = apply_edit(draft, item, edit, cs, by=by)
+    stray = next((item for item in edits or {} if item not in chosen), None)
+    if stray is not None:
+        raise IngestError(f"draft {draft_id}: item {stray} is corrected but not accepted")
+    draft = apply_edits(stored.draft, edits or {}, cs, by=by)
     done = frozenset(d.item for d in trail if d.decision == "accepted")
     written = await asyncio.to_thread(
         accept_items, draft, stored.text, cs, set(chosen), by=by, draft_id=draft_id, done=done

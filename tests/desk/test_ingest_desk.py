@@ -220,3 +220,26 @@ async def test_the_digest_lists_what_was_accepted_since_the_last_one(
         sub = await desk.store.digest_subscription(sub.id)  # its baseline moved
         answer, *_ = await runner.build(sub)
         assert answer.accepted == []  # listed once: the next digest starts after it
+
+
+async def test_a_corrected_topic_is_judged_for_the_verdict_again(
+    backend: Backend, tmp_path: Path
+) -> None:
+    async with desk_on(backend, tmp_path) as (desk, _):
+        assert desk.subscriptions is not None
+        await desk.subscriptions.subscribe(
+            channel_id=111, guild_id=9, time="08:00", timezone="UTC",
+            post_when_empty=False, by="Ed",
+        )
+        service = IngestDesk(desk)
+        draft = await service.ingest(_article("108"), name="108.txt", by="Ed")
+        loose = next(f for f in draft.figures if f.topic is None and f.as_of and f.unit == "people")
+        assert loose.verdict is None  # no topic: nothing to judge when drafted
+        before = desk.engine.figures("arrests").verdict
+        done = await service.accept(
+            draft.draft, [loose.id], everything=False, by="Ann",
+            edits={loose.id: ItemEdit(topic="detained")},  # a synonym of arrests
+        )
+        assert desk.claimset.figures[loose.id].topic == "arrests"
+        assert desk.engine.figures("arrests").verdict != before
+        assert [c.topic for c in done.changes] == ["arrests"] and len(done.alerts) == 1
