@@ -50,7 +50,9 @@ log = logging.getLogger(__name__)
 PASTE_MAX = 4000  # Discord's limit on one text input of a modal
 PER_PAGE = 4  # items per review page: a row of buttons each, the last row for the pages
 ITEM_TEXT_MAX = 600
-REVIEW_TIMEOUT = 900.0  # a review message's buttons work for 15 minutes after the last press
+# A review's buttons work for 10 minutes after the last press, then are disabled by editing
+# the message with that press's token (valid 15 minutes).
+REVIEW_TIMEOUT = 600.0
 ALERT_CHECK_SECONDS = 15.0
 NO_DATABASE = "Ingest needs the desk's database; none is configured."
 PASTE_HINT = (
@@ -196,11 +198,7 @@ class IngestCog(FactdeskCog):
             await reply_ephemeral(interaction, one_line(exc))
             return
         log.info("draft %s of %s by user %s", draft.draft, name, interaction.user.id)
-        view = ReviewView(self, draft, name)
-        message = await interaction.followup.send(
-            embed=view.embed(), view=view, ephemeral=True, wait=True
-        )
-        view.message_id = message.id
+        await ReviewView(self, draft, name).send(interaction)
 
 
     async def reopen(self, interaction: discord.Interaction, draft_id: str) -> None:
@@ -212,11 +210,7 @@ class IngestCog(FactdeskCog):
             return
         view = ReviewView(self, review.draft, review.stored.row.name)
         await view.refresh()
-        view._build()
-        message = await interaction.followup.send(
-            embed=view.embed(), view=view, ephemeral=True, wait=True
-        )
-        view.message_id = message.id
+        await view.send(interaction)
 
 
 class PasteModal(discord.ui.Modal):
@@ -285,7 +279,32 @@ class ReviewView(discord.ui.View):
         self.busy: set[str] = set()  # presses being worked on ("*" for Accept all)
         self.status = ""  # what the last press did
         self.message_id: int | None = None
+        # The latest interaction on the review and whether it is the command that sent it
+        # (a followup of it) or a press on it (its original response is the review).
+        self.origin: discord.Interaction | None = None
+        self.origin_sent_it = False
         self._build()
+
+    async def send(self, interaction: discord.Interaction) -> None:
+        """Show the review privately, as a followup of ``interaction`` (already answered)."""
+        self._build()
+        message = await interaction.followup.send(
+            embed=self.embed(), view=self, ephemeral=True, wait=True
+        )
+        self.message_id, self.origin, self.origin_sent_it = message.id, interaction, True
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        origin = self.origin
+        try:
+            if origin is not None and self.origin_sent_it and self.message_id is not None:
+                await origin.followup.edit_message(self.message_id, view=self)
+            elif origin is not None:
+                await origin.edit_original_response(view=self)
+        except discord.HTTPException:
+            log.debug("could not disable the review of %s (expired or deleted)", self.draft.draft)
 
     @property
     def pages(self) -> int:
@@ -346,6 +365,7 @@ class ReviewView(discord.ui.View):
         if not _editor(interaction):
             await reply_ephemeral(interaction, str(_not_editor(interaction)))
             return False
+        self.origin, self.origin_sent_it = interaction, False
         return True
 
     async def refresh(self, skipped: dict[str, str] | None = None) -> None:
@@ -485,6 +505,7 @@ class EditModal(discord.ui.Modal):
             return
         edit = self.edit()
         view.busy.add(self.item)
+        view.origin, view.origin_sent_it = interaction, False
         await interaction.response.defer()
         try:
             await view.decide(interaction, "accept", self.item,

@@ -11,6 +11,7 @@ the set outgrew are one line each, nothing written. Tests read the practice arti
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -262,3 +263,20 @@ async def test_reporters_bad_files_and_stale_drafts_are_one_line(
         content = fake.messages[click.followups[-1]]["content"]
         assert "no longer applies" in content and "\n" not in content
         assert claimset_files(bot) == files and bot.engine.claimset.version == version
+
+
+async def test_a_review_disables_its_buttons_when_it_times_out(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_bot(fake, tmp_path):
+        # The module the bot loaded (discord.py imports an extension afresh).
+        monkeypatch.setattr(sys.modules["cogs.ingest"], "REVIEW_TIMEOUT", 1.5)
+        for press_first in (False, True):  # untouched (sent by the command), then pressed
+            sent = await ingest(fake, editor=True, user=fake.new_user(f"e{press_first}"),
+                                file=fake.attachment(f"{press_first}.txt",
+                                                     article("104" if press_first else "106")))
+            review = last_message(fake, sent)
+            if press_first:
+                await press(fake, review, "Reject 1")
+            await fake.wait_for(lambda m=review["id"]: all(  # type: ignore[misc]
+                b.get("disabled") for b in fake.buttons(m)))
