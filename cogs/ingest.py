@@ -178,7 +178,12 @@ class IngestCog(FactdeskCog):
             return
         check_attachment(file)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await file.read()
+        try:
+            data = await file.read()
+        except discord.HTTPException as exc:
+            raise IngestError(
+                f"{file.filename}: Discord did not give the file ({exc.status}); try again"
+            ) from None
         await self.draft_and_review(interaction, data, file.filename, outlet, day)
 
     async def draft_and_review(
