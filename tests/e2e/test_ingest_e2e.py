@@ -237,7 +237,9 @@ async def test_reporters_bad_files_and_stale_drafts_are_one_line(
             "1 MB": fake.attachment("d.txt", b"x" * 1_000_001),
             "not a .txt": fake.attachment("e.pdf", b"%PDF-1.4", "application/pdf"),
             "empty": fake.attachment("f.txt", b"   \n"),
+            "did not give the file": fake.attachment("g.txt", article("101")),
         }
+        del fake.uploads[bad["did not give the file"]["id"]]  # the CDN answers 404
         for says, file in bad.items():  # several editors (one would hit the cooldown)
             sent = await ingest(fake, editor=True, file=file, user=fake.new_user(says))
             content = last_message(fake, sent)["content"]
