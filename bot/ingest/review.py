@@ -103,6 +103,12 @@ async def accept(
     trail = await store.draft_decisions(draft_id)
     decided = {d.item: d for d in trail}
     chosen = _pick(stored.draft, items, everything, decided)
+    source = decided.get("source")
+    if source is not None and source.decision == "rejected" and chosen:
+        raise IngestError(
+            f"draft {draft_id}: its source was rejected by {source.by}; nothing of the "
+            "article can be written without it"
+        )
     stray = next((item for item in edits or {} if item not in chosen), None)
     if stray is not None:
         raise IngestError(f"draft {draft_id}: item {stray} is corrected but not accepted")

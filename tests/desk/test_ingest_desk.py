@@ -88,6 +88,20 @@ async def test_accept_in_two_goes_reloads_and_audits(backend: Backend, tmp_path:
         assert review.open_items == list(rest.written.skipped)  # left for an edit
 
 
+async def test_nothing_is_written_once_the_source_is_rejected(
+    backend: Backend, tmp_path: Path
+) -> None:
+    async with desk_on(backend, tmp_path) as (desk, root):
+        service = IngestDesk(desk)
+        draft = await service.ingest(_article("106"), name="106.txt", by="Ed")
+        await service.reject(draft.draft, ["source"], everything=False, by="Ann")
+        before = _files(root)
+        for items, everything in (([draft.claims[0].id], False), ([], True)):
+            with pytest.raises(IngestError, match="source was rejected by Ann"):
+                await service.accept(draft.draft, items, everything=everything, by="Bo")
+        assert _files(root) == before
+
+
 async def test_a_bad_correction_writes_nothing(backend: Backend, tmp_path: Path) -> None:
     async with desk_on(backend, tmp_path) as (desk, root):
         service = IngestDesk(desk)
