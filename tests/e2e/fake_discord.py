@@ -8,7 +8,9 @@ deletes, channel messages (create, edit), each with file uploads (multipart/form
 served back on loopback at their ``url`` as Discord's CDN would, and an embed's
 ``attachment://name`` becomes that url). The gateway (``/gateway``): HELLO, IDENTIFY,
 heartbeats and their acks, READY, GUILD_CREATE, member chunks, dispatching
-INTERACTION_CREATE, RESUME (with replay of what was missed) or INVALID_SESSION, and
+INTERACTION_CREATE (slash commands, with attachment options whose files it serves as its
+CDN; button clicks; a modal's submit with the values typed), RESUME (with replay of what
+was missed) or INVALID_SESSION, and
 dropping the connection on purpose. Shards: ``GET /gateway/bot`` (url, recommended
 shards, session start limit) and ``shard: [id, count]`` in IDENTIFY; each shard's session
 gets the guilds of that shard, and a guild's interactions go to its shard's session.
