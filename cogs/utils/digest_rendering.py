@@ -14,9 +14,10 @@ import logging
 from bot.desk.ingest import changes_from_json
 from bot.record.digest import DigestAnswer, figures_command
 from bot.record.records import IngestAlert
-from bot.rendering.digest import conflicts_hint, digest_sections
+from bot.rendering.digest import conflicts_hint, digest_sections, oneline
 from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import CONTENT_MAX
+from cogs.utils.rendering import truncate
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,9 @@ def with_footers(parts: list[str], footer: str) -> list[str]:
     return out
 
 
+ALERT_LINE_MAX = 250  # one verdict line in an alert, before escaping
+
+
 def render_alert(alert: IngestAlert) -> str:
     """A verdict-change alert as one message: per topic, why, the verdict now and before,
     the command that shows it; then who accepted it from which draft (text escaped). Topics
@@ -120,14 +124,15 @@ def render_alert(alert: IngestAlert) -> str:
     budget = MESSAGE_MAX - len(tail) - 80
     blocks: list[str] = []
     for change in changes:
-        lines = [f"**⚠️ Verdict change — {escape(change.label)}** ({escape(change.reason)}) → "
+        lines = [f"**⚠️ Verdict change — {escape(oneline(change.label, 100))}** "
+                 f"({escape(oneline(change.reason, 200))}) → "
                  f"{code(figures_command(change.topic))}"]
-        lines += [f"Now: {escape(line)}" for line in change.after]
-        lines += [f"Before: {escape(line)}" for line in change.before]
+        lines += [f"Now: {escape(oneline(line, ALERT_LINE_MAX))}" for line in change.after]
+        lines += [f"Before: {escape(oneline(line, ALERT_LINE_MAX))}" for line in change.before]
         block = "\n".join(lines)
-        if sum(len(b) + 1 for b in blocks) + len(block) > budget:
+        if blocks and sum(len(b) + 1 for b in blocks) + len(block) > budget:
             left = len(changes) - len(blocks)
             tail = f"… and {left} more topic(s): {code('/figures')}\n" + tail
             break
         blocks.append(block)
-    return "\n".join([*blocks, tail])
+    return truncate("\n".join([*blocks, tail]), MESSAGE_MAX)
