@@ -37,7 +37,7 @@ from cogs.utils.base import FactdeskCog, cooldown
 from cogs.utils.channels import find_own_message, send_with_nonce
 from cogs.utils.checks import NotEditor, editor_only, is_editor
 from cogs.utils.digest_rendering import render_alert
-from cogs.utils.escape import escape
+from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import EMBED_DESCRIPTION_MAX
 from cogs.utils.rendering import NEUTRAL_COLOUR, truncate
 from cogs.utils.tree import UNEXPECTED, reply_ephemeral
@@ -321,7 +321,7 @@ class ReviewView(discord.ui.View):
         for row, item in enumerate(self.items[start : start + PER_PAGE]):
             n = self.items.index(item) + 1
             done = item in self.decided
-            kind, _ = item_text(self.draft, item)
+            kind, _, _ = item_text(self.draft, item)
             self.add_item(ItemButton("accept", item, f"Accept {n}",
                                      discord.ButtonStyle.success, row, done))
             self.add_item(ItemButton("reject", item, f"Reject {n}",
@@ -351,10 +351,11 @@ class ReviewView(discord.ui.View):
         start = self.page * PER_PAGE
         for item in self.items[start : start + PER_PAGE]:
             n = self.items.index(item) + 1
-            kind, text = item_text(d, item)
+            kind, text, sure = item_text(d, item)
             state = self.states.get(item, "open")
+            guess = f" · drafted with {sure} confidence" if sure else ""
             blocks.append(
-                f"**{n}. {kind}** `{escape(item)}` · {escape(state)}\n"
+                f"**{n}. {kind}** `{code_text(item)}` · {escape(state)}{guess}\n"
                 f"{escape(truncate(text, ITEM_TEXT_MAX))}"
             )
         description = truncate("\n\n".join(blocks), EMBED_DESCRIPTION_MAX)

@@ -46,19 +46,19 @@ def figure_text(f: DraftFigure) -> str:
     )
 
 
-def item_text(draft: Draft, item: str) -> tuple[str, str]:
-    """(kind, one line) for a reviewable item of :meth:`Draft.item_ids`."""
+def item_text(draft: Draft, item: str) -> tuple[str, str, str | None]:
+    """(kind, one line, how sure the drafter is) for an item of :meth:`Draft.item_ids`."""
     if item == "source":
-        return "source", source_text(draft)
+        return "source", source_text(draft), None
     for sp in draft.speakers:
         if sp.id == item:
-            return "speaker", speaker_text(sp)
+            return "speaker", speaker_text(sp), sp.confidence
     for c in draft.claims:
         if c.id == item:
-            return "claim", claim_text(c)
+            return "claim", claim_text(c), c.confidence
     for f in draft.figures:
         if f.id == item:
-            return "figure", figure_text(f)
+            return "figure", figure_text(f), f.confidence
     raise KeyError(item)
 
 
