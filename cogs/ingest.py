@@ -402,8 +402,8 @@ class ReviewView(discord.ui.View):
             return
         key = item or "*"
         if key in self.busy or item in self.decided:
-            await reply_ephemeral(interaction, f"{item or 'This'} is already decided or being "
-                                  "decided.")
+            await reply_ephemeral(interaction, f"{escape(item or 'This')} is already decided "
+                                  "or being decided.")
             return
         self.busy.add(key)
         await interaction.response.defer()
@@ -420,7 +420,7 @@ class ReviewView(discord.ui.View):
         try:
             if action == "reject":
                 await service.reject(draft_id, [item], everything=False, by=by)
-                self.status = f"Rejected {item} ({by}); nothing written."
+                self.status = f"Rejected {escape(item)} ({escape(by)}); nothing written."
             else:
                 done = await service.accept(
                     draft_id, [item] if item else [], everything=not item, by=by,
@@ -506,8 +506,8 @@ class EditModal(discord.ui.Modal):
             return
         view = self.view
         if self.item in view.busy or self.item in view.decided:
-            await reply_ephemeral(interaction, f"{self.item} is already decided or being "
-                                  "decided.")
+            await reply_ephemeral(interaction, f"{escape(self.item)} is already decided or "
+                                  "being decided.")
             return
         edit = self.edit()
         view.busy.add(self.item)

@@ -83,10 +83,12 @@ async def ingest(fake: FakeDiscord, *, editor: bool, file: dict[str, Any] | None
     return await settled(fake, sent)
 
 
-async def press(fake: FakeDiscord, review: dict[str, Any], label: str) -> SentInteraction:
+async def press(fake: FakeDiscord, review: dict[str, Any], label: str,
+                user: dict[str, Any] | None = None) -> SentInteraction:
     """An editor presses ``label`` on the review; returns once the review shows the result."""
     before = review.get("edited_timestamp")
-    click = await fake.click_label(review["id"], label, roles=[fake.editor_role_id])
+    click = await fake.click_label(review["id"], label, roles=[fake.editor_role_id],
+                                   user=user)
     await fake.wait_answered(click)
     if (click.callback or {}).get("type") != MODAL:
         await fake.wait_for(lambda: fake.messages[review["id"]].get("edited_timestamp")
@@ -278,7 +280,8 @@ async def test_a_review_disables_its_buttons_when_it_times_out(
                                 file=fake.attachment(f"{press_first}.txt",
                                                      article("104" if press_first else "106")))
             review = last_message(fake, sent)
-            if press_first:
-                await press(fake, review, "Reject 1")
+            if press_first:  # by an editor whose name is markdown: shown inert
+                await press(fake, review, "Reject 1", user=fake.new_user("*Ed_itor*"))
+                assert "Rejected source (\\*Ed\\_itor\\*)" in text_of(fake.messages[review["id"]])
             await fake.wait_for(lambda m=review["id"]: all(  # type: ignore[misc]
                 b.get("disabled") for b in fake.buttons(m)))
