@@ -360,7 +360,7 @@ class ReviewView(discord.ui.View):
             )
         description = truncate("\n\n".join(blocks), EMBED_DESCRIPTION_MAX)
         embed = discord.Embed(
-            title=truncate(f"Review of {self.name}: source {d.source.id}", 256),
+            title=truncate(f"Review of {escape(self.name)}: source {escape(d.source.id)}", 256),
             description=description,
             colour=NEUTRAL_COLOUR,
         )
