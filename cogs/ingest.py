@@ -120,6 +120,8 @@ class IngestCog(FactdeskCog):
 
     async def cog_unload(self) -> None:
         self.check_alerts.cancel()
+        for task in list(self._deliveries):  # an alert cut short stays pending: resent
+            task.cancel()  # or found in the channel by the next start's check
 
     @tasks.loop(seconds=ALERT_CHECK_SECONDS)
     async def check_alerts(self) -> None:

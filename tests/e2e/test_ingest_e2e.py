@@ -11,6 +11,7 @@ the set outgrew are one line each, nothing written. Tests read the practice arti
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -285,3 +286,26 @@ async def test_a_review_disables_its_buttons_when_it_times_out(
                 assert "Rejected source (\\*Ed\\_itor\\*)" in text_of(fake.messages[review["id"]])
             await fake.wait_for(lambda m=review["id"]: all(  # type: ignore[misc]
                 b.get("disabled") for b in fake.buttons(m)))
+
+
+async def test_an_alert_cut_short_by_a_stop_is_found_not_posted_again(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(fake, tmp_path) as bot:
+        assert bot.desk is not None and bot.desk.subscriptions is not None
+        await bot.desk.subscriptions.subscribe(
+            channel_id=int(fake.channel_id), guild_id=int(fake.guild_id), time="08:00",
+            timezone="UTC", post_when_empty=False, by="Ed")
+        fake.hold_posts = asyncio.Event()  # Discord makes the post; its answer never comes
+        review = last_message(fake, await ingest(
+            fake, editor=True, file=fake.attachment("108.txt", article("108")),
+            published="2022-01-16"))
+        await press(fake, review, "Accept all")
+        await fake.wait_for(lambda: fake.held_posts)
+    assert len(alerts(fake)) == 1  # in the channel; the bot stopped before it learnt so
+    async with running_bot(fake, tmp_path) as bot:  # the start's check finds it there
+        store = bot.desk.store  # type: ignore[union-attr]
+        async with asyncio.timeout(15):
+            while await store.pending_alerts():  # type: ignore[union-attr]
+                await asyncio.sleep(0.05)
+        assert len(alerts(fake)) == 1
