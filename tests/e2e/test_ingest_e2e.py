@@ -107,6 +107,14 @@ def claimset_files(bot: FactdeskBot) -> dict[Path, bytes]:
             if p.is_file() and ".backups" not in p.parts}
 
 
+async def subscribe_the_channel(fake: FakeDiscord, bot: FactdeskBot) -> None:
+    """The fake's channel takes the desk's digest (and so its verdict-change alerts)."""
+    assert bot.desk is not None and bot.desk.subscriptions is not None
+    await bot.desk.subscriptions.subscribe(
+        channel_id=int(fake.channel_id), guild_id=int(fake.guild_id), time="08:00",
+        timezone="UTC", post_when_empty=False, by="Ed")
+
+
 async def ask(fake: FakeDiscord, command: str, option: str, value: str) -> str:
     sent = await settled(fake, await fake.slash(command, [
         {"name": option, "type": STRING, "value": value}]))
@@ -117,10 +125,7 @@ async def test_paste_review_accept_all_then_claim_figures_and_one_alert(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
     async with running_bot(fake, tmp_path) as bot:
-        assert bot.desk is not None and bot.desk.subscriptions is not None
-        await bot.desk.subscriptions.subscribe(
-            channel_id=int(fake.channel_id), guild_id=int(fake.guild_id), time="08:00",
-            timezone="UTC", post_when_empty=False, by="Ed")
+        await subscribe_the_channel(fake, bot)
         before = await ask(fake, "figures", "topic", "deaths")
         assert "225" not in before
         counts = bot.engine.claimset.counts()
@@ -292,10 +297,7 @@ async def test_an_alert_cut_short_by_a_stop_is_found_not_posted_again(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
     async with running_bot(fake, tmp_path) as bot:
-        assert bot.desk is not None and bot.desk.subscriptions is not None
-        await bot.desk.subscriptions.subscribe(
-            channel_id=int(fake.channel_id), guild_id=int(fake.guild_id), time="08:00",
-            timezone="UTC", post_when_empty=False, by="Ed")
+        await subscribe_the_channel(fake, bot)
         fake.hold_posts = asyncio.Event()  # Discord makes the post; its answer never comes
         review = last_message(fake, await ingest(
             fake, editor=True, file=fake.attachment("108.txt", article("108")),
