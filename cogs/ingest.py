@@ -94,15 +94,18 @@ class IngestCog(FactdeskCog):
         super().__init__(bot)
         self.alerts: AlertSender | None = None
         self._deliveries: set[asyncio.Task[Any]] = set()
-        self._service: IngestDesk | None = None
+        self._services: dict[int, IngestDesk] = {}
 
-    def service(self) -> IngestDesk:
-        """The desk's ingest (one per desk: its accepts run one at a time)."""
-        if self.desk.store is None:
+    def service(self, interaction: discord.Interaction) -> IngestDesk:
+        """The ingest of the desk the interaction works on (one per desk: its accepts run
+        one at a time, as they write the same files)."""
+        desk = self.desk  # the one desk this bot serves
+        if desk.store is None:
             raise FactdeskError(NO_DATABASE)
-        if self._service is None or self._service.desk is not self.desk:
-            self._service = IngestDesk(self.desk)
-        return self._service
+        service = self._services.get(id(desk))
+        if service is None or service.desk is not desk:
+            service = self._services[id(desk)] = IngestDesk(desk)
+        return service
 
     async def cog_load(self) -> None:
         store = self.bot.desk.store if self.bot.desk is not None else None
@@ -168,15 +171,15 @@ class IngestCog(FactdeskCog):
         draft: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         day = _date(published)
-        self.service()
+        service = self.service(interaction)
         if draft is not None:
             if file is not None:
                 raise IngestError("give a file to draft or a draft to review, not both")
             await interaction.response.defer(ephemeral=True, thinking=True)
-            await self.reopen(interaction, draft.strip())
+            await self.reopen(interaction, service, draft.strip())
             return
         if file is None:
-            await interaction.response.send_modal(PasteModal(self, outlet, day))
+            await interaction.response.send_modal(PasteModal(self, service, outlet, day))
             return
         check_attachment(file)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -186,11 +189,12 @@ class IngestCog(FactdeskCog):
             raise IngestError(
                 f"{file.filename}: Discord did not give the file ({exc.status}); try again"
             ) from None
-        await self.draft_and_review(interaction, data, file.filename, outlet, day)
+        await self.draft_and_review(interaction, service, data, file.filename, outlet, day)
 
     async def draft_and_review(
         self,
         interaction: discord.Interaction,
+        service: IngestDesk,
         data: bytes,
         name: str,
         outlet: str | None,
@@ -198,24 +202,26 @@ class IngestCog(FactdeskCog):
     ) -> None:
         """Draft (the interaction already answered) and show the review privately."""
         try:
-            draft = await self.service().ingest(
+            draft = await service.ingest(
                 data, name=name, by=who(interaction.user), outlet=outlet, published=published
             )
         except FactdeskError as exc:
             await reply_ephemeral(interaction, one_line(exc))
             return
         log.info("draft %s of %s by user %s", draft.draft, name, interaction.user.id)
-        await ReviewView(self, draft, name).send(interaction)
+        await ReviewView(self, service, draft, name).send(interaction)
 
 
-    async def reopen(self, interaction: discord.Interaction, draft_id: str) -> None:
+    async def reopen(
+        self, interaction: discord.Interaction, service: IngestDesk, draft_id: str
+    ) -> None:
         """The review of a stored draft, with its items' states (the interaction answered)."""
         try:
-            review = await self.service().review(draft_id)
+            review = await service.review(draft_id)
         except FactdeskError as exc:
             await reply_ephemeral(interaction, one_line(exc))
             return
-        view = ReviewView(self, review.draft, review.stored.row.name)
+        view = ReviewView(self, service, review.draft, review.stored.row.name)
         await view.refresh()
         await view.send(interaction)
 
@@ -223,9 +229,10 @@ class IngestCog(FactdeskCog):
 class PasteModal(discord.ui.Modal):
     """The article pasted as text (Discord allows 4,000 characters in one input)."""
 
-    def __init__(self, cog: IngestCog, outlet: str | None, published: dt.date | None) -> None:
+    def __init__(self, cog: IngestCog, service: IngestDesk, outlet: str | None,
+                 published: dt.date | None) -> None:
         super().__init__(title="Ingest an article", timeout=REVIEW_TIMEOUT)
-        self.cog, self.outlet, self.published = cog, outlet, published
+        self.cog, self.service, self.outlet, self.published = cog, service, outlet, published
         self.text: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
             label="Article text",
             style=discord.TextStyle.paragraph,
@@ -241,7 +248,9 @@ class PasteModal(discord.ui.Modal):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = self.text.value.encode("utf-8")
-        await self.cog.draft_and_review(interaction, data, "pasted", self.outlet, self.published)
+        await self.cog.draft_and_review(
+            interaction, self.service, data, "pasted", self.outlet, self.published
+        )
 
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception, /
@@ -274,9 +283,10 @@ class ItemButton(discord.ui.Button["ReviewView"]):
 class ReviewView(discord.ui.View):
     """A draft's items, a page at a time, each with Accept / Reject / Edit; Accept all."""
 
-    def __init__(self, cog: IngestCog, draft: Draft, name: str) -> None:
+    def __init__(self, cog: IngestCog, service: IngestDesk, draft: Draft, name: str) -> None:
         super().__init__(timeout=REVIEW_TIMEOUT)
         self.cog = cog
+        self.service = service  # the desk the draft was made on (its claim set, its record)
         self.draft = draft
         self.name = name  # the attachment's file name, or "pasted"
         self.items = draft.item_ids()
@@ -377,7 +387,7 @@ class ReviewView(discord.ui.View):
         return True
 
     async def refresh(self, skipped: dict[str, str] | None = None) -> None:
-        review = await self.cog.service().review(self.draft.draft)
+        review = await self.service.review(self.draft.draft)
         for d in review.decisions:
             mark = "✅" if d.decision == "accepted" else "❌"
             self.states[d.item] = f"{mark} {d.decision} by {d.by}"
@@ -416,7 +426,7 @@ class ReviewView(discord.ui.View):
 
     async def decide(self, interaction: discord.Interaction, action: str, item: str,
                      edit: ItemEdit | None = None) -> None:
-        service, by = self.cog.service(), who(interaction.user)
+        service, by = self.service, who(interaction.user)
         draft_id = self.draft.draft
         skipped: dict[str, str] = {}
         try:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from bot.client import FactdeskBot
+from bot.desk.ingest import IngestDesk
 from tests.e2e.fake_discord import MODAL, FakeDiscord, SentInteraction
 from tests.e2e.in_process import point_at, seeds_bot
 
@@ -185,8 +186,7 @@ async def test_attachment_accept_one_then_edit_a_figure(
 
         await press(fake, review, "Accept 1")  # the source
         assert "✅ accepted by" in text_of(fake.messages[review["id"]])
-        service = bot.get_cog("IngestCog").service()  # type: ignore[union-attr]
-        draft = (await service.review(draft_id)).draft
+        draft = (await IngestDesk(bot.desk).review(draft_id)).draft  # type: ignore[arg-type]
         figure = next(f for f in draft.figures if not f.topic)  # not writable as drafted
         n = draft.item_ids().index(figure.id) + 1
         while f"Edit {n}" not in [b["label"] for b in fake.buttons(review["id"])]:
