@@ -39,6 +39,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.digest",
     "cogs.editorial",
     "cogs.stories",
+    "cogs.ingest",
 )
 
 

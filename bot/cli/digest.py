@@ -16,7 +16,7 @@ import logging
 
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, StoreMode
-from bot.record.digest import DigestAnswer, build_digest, changes_since_date
+from bot.record.digest import DigestAnswer, accepted_since, build_digest, changes_since_date
 from bot.rendering.digest import render_digest_text
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ async def digest_since(desk: Desk, since: dt.date | None) -> DigestAnswer:
     rows = await desk.store.digest_status_changes(after=0) if desk.store is not None else []
     if since_at is not None:
         rows = [r for r in rows if r.at >= since_at]
+    accepted = await accepted_since(desk.store, desk.claimset, since_at)
     return build_digest(
         desk.engine, changes, mode="dates", since=since_at, since_label=label,
-        now=dt.datetime.now(dt.UTC), status_changes=rows,
+        now=dt.datetime.now(dt.UTC), status_changes=rows, accepted=accepted,
     )

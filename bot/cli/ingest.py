@@ -12,12 +12,14 @@ from typing import Any
 
 from bot.cli.common import add_desk_options, emit, with_desk
 from bot.desk import Desk, NoDatabase, StoreMode
-from bot.ingest.drafting import draft_article
+from bot.desk.ingest import Accepted, IngestDesk
+from bot.ingest.editing import ItemEdit
 from bot.ingest.models import Draft
-from bot.ingest.reading import IngestError, read_article
-from bot.ingest.review import accept, keep_draft, list_drafts, load_draft, reject
+from bot.ingest.reading import MAX_ARTICLE_BYTES, IngestError
+from bot.ingest.review import list_drafts
 from bot.record.protocols import DraftRecord
 from bot.record.records import StoreError
+from bot.rendering.ingest import render_draft
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +61,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("--by", required=True, help="who decides (goes to the audit trail)")
         add_desk_options(q)
         q.set_defaults(handler=handler)
+    q = actions.add_parser(
+        "edit", help="correct one claim or figure of a draft and accept it"
+    )
+    q.add_argument("draft")
+    q.add_argument("item", help="a claim or figure id (drafts show lists them)")
+    q.add_argument("--statement", help="a claim's statement, corrected")
+    q.add_argument("--number", help="a figure's words as the article states them: 'at least 14'")
+    q.add_argument("--scope", help="a figure's scope")
+    q.add_argument("--topic", help="a figure's topic: id, label or synonym")
+    q.add_argument("--by", required=True, help="who corrects and accepts (the audit trail)")
+    add_desk_options(q)
+    q.set_defaults(handler=_edit)
 
 
-def _read(args: argparse.Namespace) -> tuple[str, str]:
+def _read(args: argparse.Namespace) -> tuple[bytes, str]:
     if args.file == "-":
-        return read_article(sys.stdin.buffer.read(), "stdin"), "stdin"
+        return sys.stdin.buffer.read(MAX_ARTICLE_BYTES + 1), "stdin"
     path = Path(args.file)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     with path.open("rb") as fh:
-        data = fh.read(1_000_001)
-    return read_article(data, str(path)), path.name
+        return fh.read(MAX_ARTICLE_BYTES + 1), path.name
 
 
 def _store(desk: Desk) -> Any:
@@ -81,13 +94,14 @@ def _store(desk: Desk) -> Any:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    text, name = _read(args)
+    data, name = _read(args)
 
     async def work(desk: Desk) -> Draft:
-        draft = draft_article(
-            text, desk.claimset, outlet=args.outlet, published=args.published, url=args.url
+        _store(desk)
+        return await IngestDesk(desk).ingest(
+            data, name=name, by=args.by, outlet=args.outlet, published=args.published,
+            url=args.url,
         )
-        return await keep_draft(_store(desk), draft, text, name=name, by=args.by)
 
     draft = _run(args, work)
     emit(args, _contract(draft), render_draft(draft))
@@ -104,59 +118,6 @@ def _run(args: argparse.Namespace, work: Any) -> Any:
 def _contract(draft: Draft) -> dict:
     """The JSON contract: {"draft", "source", "speakers", "claims", "figures"}."""
     return draft.model_dump(mode="json", exclude={"text_sha256"})
-
-
-def render_draft(draft: Draft) -> str:
-    s = draft.source
-    lines = [
-        f"draft {draft.draft}: source {s.id} ({s.file})",
-        f"  outlet: {s.outlet or 'unknown'} ({s.outlet_basis}); published: "
-        f"{s.published or 'unknown'} ({s.published_basis}); headline: {s.headline or 'none'}",
-        f"  relays: {', '.join(s.relays) or 'none'}",
-    ]
-    new = [sp for sp in draft.speakers if not sp.existing]
-    lines.append(f"speakers ({len(draft.speakers)}, {len(new)} new):")
-    for sp in draft.speakers:
-        tag = "existing" if sp.existing else "NEW"
-        lines.append(
-            f"  [{sp.id}] {sp.name} ({tag}, {sp.kind}{', ' + sp.role if sp.role else ''}): {sp.why}"
-        )
-    lines.append(f"claims ({len(draft.claims)}):")
-    for c in draft.claims:
-        via = f" via {' > '.join(c.via)}" if c.via else ""
-        joins = f" (joins claim {c.same_as})" if c.same_as else ""
-        lines.append(f"  [{c.id}] {c.speaker}{via}: {c.statement}{joins}")
-    lines.append(f"figures ({len(draft.figures)}):")
-    for f in draft.figures:
-        interval = f"[{_n(f.low)}, {_n(f.high)}]"
-        extra = f" = {f.equivalent.words}" if f.equivalent else ""
-        life = f" ({', '.join(lc.kind for lc in f.lifecycle)})" if f.lifecycle else ""
-        links = "".join(
-            f"; {name.replace('_', ' ')} {target}"
-            for name, target in (
-                ("part_of", f.part_of),
-                ("revised_by", f.revised_by),
-                ("same_as", f.same_as),
-                ("earlier_than", f.earlier_than),
-            )
-            if target
-        ) + ("; increment" if f.kind == "increment" else "")
-        lines.append(
-            f"  [{f.id}] {f.words!r}{extra} {f.qualifier} {interval} {f.unit}, "
-            f"{f.topic or 'no topic'}, {f.group or '-'}/{f.place or '-'}, as of "
-            f"{f.as_of or 'undated'} ({f.as_of_basis}), {f.speaker or 'the outlet'}"
-            f"{' via ' + ' > '.join(f.via) if f.via else ''}{life}{links}"
-            f"{'; ' + f.verdict if f.verdict else ''}"
-        )
-    lines.append(
-        f"review: python -m bot drafts accept {draft.draft} --all --by NAME "
-        f"(or name items), drafts reject {draft.draft} ITEM... --by NAME"
-    )
-    return "\n".join(lines)
-
-
-def _n(x: float | None) -> str:
-    return "open" if x is None else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,}")
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -185,9 +146,9 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> tuple:
-        store = _store(desk)
-        stored = await load_draft(store, args.draft)
-        return stored, await store.draft_decisions(args.draft)
+        _store(desk)
+        review = await IngestDesk(desk).review(args.draft)
+        return review.stored, review.decisions
 
     stored, decisions = _run(args, work)
     trail = [f"{d.at:%Y-%m-%d %H:%M} {d.by} {d.decision} {d.item}" for d in decisions]
@@ -204,24 +165,16 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _accept(args: argparse.Namespace) -> int:
-    async def work(desk: Desk) -> Any:
-        return await accept(
-            _store(desk),
-            desk.claimset,
-            args.draft,
-            args.items + args.more_items,
-            everything=args.all,
-            by=args.by,
-        )
-
-    written = _run(args, work)
+def _accepted(args: argparse.Namespace, done: Accepted) -> int:
+    written = done.written
     data = {
         "draft": args.draft,
         "accepted": written.items,
         "files": written.files,
         "backups": written.backups,
         "skipped": written.skipped,
+        "verdict_changes": [c.topic for c in done.changes],
+        "alerts": len(done.alerts),
     }
     text = (
         f"draft {args.draft}: accepted {len(written.items)} item(s) by {args.by}; wrote "
@@ -229,14 +182,45 @@ def _accept(args: argparse.Namespace) -> int:
     )
     if written.skipped:
         text += "\nnot written: " + "; ".join(f"{k}: {v}" for k, v in written.skipped.items())
+    for change in done.changes:
+        text += f"\nverdict changed on {change.label} ({change.reason})"
+    if done.alerts:
+        text += (
+            f"\n{len(done.alerts)} alert(s) recorded for the digest channels (the bot posts them)"
+        )
     emit(args, data, text)
     return 0
 
 
+def _accept(args: argparse.Namespace) -> int:
+    async def work(desk: Desk) -> Accepted:
+        _store(desk)
+        return await IngestDesk(desk).accept(
+            args.draft, args.items + args.more_items, everything=args.all, by=args.by
+        )
+
+    return _accepted(args, _run(args, work))
+
+
+def _edit(args: argparse.Namespace) -> int:
+    edit = ItemEdit(
+        statement=args.statement, number=args.number, scope=args.scope, topic=args.topic
+    )
+
+    async def work(desk: Desk) -> Accepted:
+        _store(desk)
+        return await IngestDesk(desk).accept(
+            args.draft, [args.item], everything=False, by=args.by, edits={args.item: edit}
+        )
+
+    return _accepted(args, _run(args, work))
+
+
 def _reject(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Any:
-        return await reject(
-            _store(desk), args.draft, args.items + args.more_items, everything=args.all, by=args.by
+        _store(desk)
+        return await IngestDesk(desk).reject(
+            args.draft, args.items + args.more_items, everything=args.all, by=args.by
         )
 
     decisions = _run(args, work)

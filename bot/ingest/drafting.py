@@ -675,3 +675,8 @@ def _used_speakers(
 ) -> list[DraftSpeaker]:
     used = {f.speaker_id for f in figures} | {c.speaker_id for c in claims}
     return [s for s in book.drafted.values() if s.id in used or s.kind == "media"]
+
+
+def verdict_of(figure: DraftFigure, claimset: ClaimSet | None) -> str | None:
+    """The verdict flag of ``figure`` against ``claimset`` (for a figure an editor corrected)."""
+    return _verdict(figure, claimset)

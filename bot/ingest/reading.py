@@ -15,10 +15,15 @@ class IngestError(FactdeskError):
     """Input that cannot be drafted, or a draft that cannot be accepted: one line."""
 
 
+def check_size(size: int, name: str = "-") -> None:
+    """IngestError when ``size`` bytes is over the limit (checked before an upload is read)."""
+    if size > MAX_ARTICLE_BYTES:
+        raise IngestError(f"{name}: {size:,} bytes is over the 1 MB limit for one article")
+
+
 def read_article(data: bytes, name: str = "-") -> str:
     """The article's text from ``data``; IngestError for empty, binary, non-UTF-8 or too big."""
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise IngestError(f"{name}: {len(data):,} bytes is over the 1 MB limit for one article")
+    check_size(len(data), name)
     if not data.strip():
         raise IngestError(f"{name}: the article is empty")
     if b"\x00" in data:

@@ -39,20 +39,25 @@ class Written:
     skipped: dict[str, str] = field(default_factory=dict)  # item -> why it cannot be written
 
 
-def check_applies(draft: Draft, cs: ClaimSet, draft_id: str) -> None:
+def check_applies(
+    draft: Draft, cs: ClaimSet, draft_id: str, done: frozenset[str] = frozenset()
+) -> None:
     """IngestError when the set changed under the draft: its source id or an item id taken,
-    a speaker it names gone, the article already in the set."""
+    a speaker it names gone, the article already in the set. ``done``: the items an earlier
+    accept of this draft wrote (they are expected in the set, the source among them)."""
 
     def stale(why: str) -> IngestError:
         return IngestError(f"draft {draft_id} no longer applies: {why}; ingest the article again")
 
     if draft.claimset and draft.claimset != cs.manifest.id:
         raise stale(f"it was drafted for claim set {draft.claimset!r}, this is {cs.manifest.id!r}")
-    if draft.source.id in cs.sources:
+    if "source" in done and draft.source.id not in cs.sources:
+        raise stale(f"its source {draft.source.id}, accepted before, is no longer in the set")
+    if "source" not in done and draft.source.id in cs.sources:
         raise stale(f"source id {draft.source.id} is now taken")
     taken = set(cs.claims) | set(cs.figures)
     for ident in [c.id for c in draft.claims] + [f.id for f in draft.figures]:
-        if ident in taken:
+        if ident in taken and ident not in done:
             raise stale(f"id {ident!r} is now used in the claim set")
     for c in draft.claims:
         if c.same_as and c.same_as not in cs.claims:
@@ -60,17 +65,25 @@ def check_applies(draft: Draft, cs: ClaimSet, draft_id: str) -> None:
     for sp in draft.speakers:
         if sp.existing and sp.id not in cs.speakers:
             raise stale(f"speaker {sp.id!r} is no longer in the claim set")
-        if not sp.existing and sp.id in cs.speakers:
+        if not sp.existing and sp.id in cs.speakers and sp.id not in done:
             raise stale(f"a speaker {sp.id!r} was added since")
 
 
 def accept_items(
-    draft: Draft, text: str, cs: ClaimSet, items: set[str], *, by: str, draft_id: str
+    draft: Draft,
+    text: str,
+    cs: ClaimSet,
+    items: set[str],
+    *,
+    by: str,
+    draft_id: str,
+    done: frozenset[str] = frozenset(),
 ) -> Written:
     """Write ``items`` (ids from :meth:`Draft.item_ids`; the source always goes with any
     claim or figure) into the claim set at ``cs.root``, then validate it; on any problem the
-    files are put back as they were and IngestError says why."""
-    check_applies(draft, cs, draft_id)
+    files are put back as they were and IngestError says why. ``done``: items an earlier
+    accept of the draft wrote (the source is not written twice)."""
+    check_applies(draft, cs, draft_id, done)
     root = cs.root
     written = Written()
     new_speakers = {s.id: s for s in draft.speakers if not s.existing and s.id in items}
@@ -86,8 +99,8 @@ def accept_items(
         if why:
             written.skipped[f.id] = why
             figures.remove(f)
-    with_source = "source" in items or claims or figures
-    if not (with_source or new_speakers):
+    with_source = ("source" in items or claims or figures) and "source" not in done
+    if not (with_source or new_speakers or claims or figures):
         raise IngestError(
             f"draft {draft_id}: nothing to write ({', '.join(written.skipped) or 'no items'})"
         )

@@ -35,6 +35,8 @@ from bot.answers.models import FiguresAnswer, Interval, best_range
 from bot.claimset.model import ClaimSet
 from bot.claimset.schema import Claim
 from bot.claimset.status import EvidenceStatus
+from bot.record.protocols import DraftRecord
+from bot.record.records import DraftDecision
 
 if TYPE_CHECKING:
     from bot.answers.editorial_view import EditorialView
@@ -100,6 +102,22 @@ class DigestStatusChange(_Answer):
     command: str
 
 
+class DigestAccepted(_Answer):
+    """Items an editor accepted from one ingested article (a draft) since the last digest."""
+
+    draft: str
+    name: str  # the article as given: its file name, or "pasted"
+    source: str | None  # the source id the article became, when it is in the set
+    by: str
+    at: dt.datetime  # the latest of these decisions
+    items: list[str]
+    sources: int = 0
+    speakers: int = 0
+    claims: int = 0
+    figures: int = 0
+    command: str | None = None  # /source of the article, when it is in the set
+
+
 class DigestConflict(_Answer):
     """An open conflict between figures for one topic.
 
@@ -136,6 +154,7 @@ class DigestCounts(_Answer):
     revised_sources: int = 0
     removed: int = 0
     status_changes: int = 0
+    accepted_items: int = 0  # accepted from ingested articles since the last digest
     open_conflicts: int = 0
     by_status: dict[str, int] = Field(default_factory=dict)  # claims by current status
 
@@ -156,6 +175,7 @@ class DigestAnswer(_Answer):
     figures: list[DigestItem] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)  # "claim:<id>", ... no longer in the set
     status_changes: list[DigestStatusChange] = Field(default_factory=list)
+    accepted: list[DigestAccepted] = Field(default_factory=list)  # from ingested articles
     conflicts: list[DigestConflict] = Field(default_factory=list)
     counts: DigestCounts
     nothing_new: bool
@@ -272,8 +292,10 @@ def build_digest(
     since_label: str,
     now: dt.datetime,
     status_changes: Sequence[RulingChange] = (),
+    accepted: Sequence[DigestAccepted] = (),
 ) -> DigestAnswer:
-    """The digest of ``changes`` (and ``status_changes``, oldest first) at ``now``."""
+    """The digest of ``changes`` (and ``status_changes``, oldest first, and what editors
+    ``accepted`` from ingested articles) at ``now``."""
     cs = engine.claimset
     seen = first_seen(cs)
 
@@ -350,6 +372,7 @@ def build_digest(
         revised_figures=count["figure", "revised"],
         removed=len(changes.removed),
         status_changes=len(statuses),
+        accepted_items=sum(len(a.items) for a in accepted),
         open_conflicts=len(conflicts),
         by_status={s.value: current[s.value] for s in EvidenceStatus if current[s.value]},
     )
@@ -366,10 +389,61 @@ def build_digest(
         figures=figures,
         removed=sorted(changes.removed),
         status_changes=statuses,
+        accepted=list(accepted),
         conflicts=conflicts,
         counts=counts,
-        nothing_new=not (sources or claims or figures or statuses or changes.removed),
+        nothing_new=not (
+            sources or claims or figures or statuses or changes.removed or accepted
+        ),
     )
+
+
+async def accepted_since(
+    store: object, claimset: ClaimSet, since: dt.datetime | None
+) -> list[DigestAccepted]:
+    """What editors accepted from ingested articles after ``since`` (None: ever), one entry
+    per article and editor, oldest first; none when the store keeps no drafts."""
+    if not isinstance(store, DraftRecord):
+        return []
+    out: list[DigestAccepted] = []
+    for row in await store.drafts():  # accepted any time after it was made: read every trail
+        decisions = [
+            d
+            for d in await store.draft_decisions(row.id)
+            if d.decision == "accepted" and (since is None or d.at > since)
+        ]
+        by_editor: dict[str, list[DraftDecision]] = {}
+        for d in decisions:
+            by_editor.setdefault(d.by, []).append(d)
+        source = _source_of(claimset, [d.item for d in decisions])
+        for by, rows in by_editor.items():
+            items = [d.item for d in rows]
+            out.append(
+                DigestAccepted(
+                    draft=row.id,
+                    name=row.name,
+                    source=source,
+                    by=by,
+                    at=max(d.at for d in rows),
+                    items=items,
+                    sources=sum(1 for i in items if i == "source"),
+                    speakers=sum(1 for i in items if i in claimset.speakers),
+                    claims=sum(1 for i in items if i in claimset.claims),
+                    figures=sum(1 for i in items if i in claimset.figures),
+                    command=source_command(source) if source else None,
+                )
+            )
+    return sorted(out, key=lambda a: a.at)
+
+
+def _source_of(claimset: ClaimSet, items: Sequence[str]) -> str | None:
+    """The source an article's accepted figures or claims cite (its own), when in the set."""
+    for item in items:
+        if item in claimset.figures:
+            return claimset.figures[item].source
+        if item in claimset.claims and claimset.claims[item].attributions:
+            return claimset.claims[item].attributions[-1].source
+    return None
 
 
 def _status_change(engine: DigestEngine, row: RulingChange) -> DigestStatusChange:

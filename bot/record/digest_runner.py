@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from bot.record.digest import (
     DigestAnswer,
     DigestEngine,
+    accepted_since,
     build_digest,
     changes_from_snapshot,
     record_hashes,
@@ -73,6 +74,28 @@ def digest_nonce(subscription_id: int, period: dt.date, part: int) -> str:
         return nonce
     digest = hashlib.sha256(nonce.encode()).hexdigest()
     return f"fd{digest[: NONCE_MAX - 2]}"
+
+
+async def post_once(
+    send: SendFn,
+    find_sent: FindSentFn | None,
+    channel_id: int,
+    content: str,
+    nonce: str,
+    not_before: dt.datetime,
+) -> tuple[int, bool]:
+    """(message id, whether it was already in the channel): ``find_sent`` first when given (a
+    retry: Discord forgets nonces after a few minutes), else or then ``send`` with the nonce.
+    A failing history read only logs; a failing send raises."""
+    if find_sent is not None:
+        try:
+            found = await find_sent(channel_id, content, not_before)
+        except Exception as exc:
+            log.warning("channel %d: cannot read the history: %s", channel_id, exc)
+        else:
+            if found is not None:
+                return found, True
+    return await send(channel_id, content, nonce), False
 
 
 def format_local(moment: dt.datetime, zone: ZoneInfo) -> str:
@@ -145,6 +168,9 @@ class DigestRunner:
         status_changes = await record.digest_status_changes(
             after=baseline.ruling_cursor if baseline else 0, upto=cursor
         )
+        accepted = await accepted_since(
+            self.store, engine.claimset, baseline.taken_at if baseline else None
+        )
         answer = await asyncio.to_thread(
             build_digest,
             engine,
@@ -154,6 +180,7 @@ class DigestRunner:
             since_label=format_local(baseline.taken_at, zone) if baseline else "the beginning",
             now=now,
             status_changes=status_changes,
+            accepted=accepted,
         )
         return answer, hashes, cursor, baseline
 
@@ -253,27 +280,23 @@ class DigestRunner:
             if part in sent:
                 continue
             nonce = digest_nonce(sub.id, run.period, part)
-            message_id: int | None = None
-            if attempt > 1 and self._find_sent is not None:
-                try:
-                    message_id = await self._find_sent(sub.channel_id, content, run.started_at)
-                except Exception as exc:
-                    log.warning("digest %d: cannot read the channel history: %s", sub.id, exc)
-            if message_id is None:
-                try:
-                    message_id = await self._send(sub.channel_id, content, nonce)
-                except Exception as exc:
-                    error = f"{type(exc).__name__}: {exc}"
-                    await self.store.digest_note_error(run.id, error)
-                    log.warning(
-                        "digest %d for %s, part %d (attempt %d): %s",
-                        sub.id, run.period, part, attempt, error,
-                    )
-                    return RunOutcome(
-                        sub.id, sub.channel_id, run.period, "sending",
-                        tuple(sent[p] for p in sorted(sent)), error,
-                    )
-            else:
+            try:
+                message_id, found = await post_once(
+                    self._send, self._find_sent if attempt > 1 else None,
+                    sub.channel_id, content, nonce, run.started_at,
+                )
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                await self.store.digest_note_error(run.id, error)
+                log.warning(
+                    "digest %d for %s, part %d (attempt %d): %s",
+                    sub.id, run.period, part, attempt, error,
+                )
+                return RunOutcome(
+                    sub.id, sub.channel_id, run.period, "sending",
+                    tuple(sent[p] for p in sorted(sent)), error,
+                )
+            if found:
                 log.info("digest %d for %s, part %d: already in the channel", sub.id,
                          run.period, part)
             await self.store.digest_record_message(

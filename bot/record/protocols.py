@@ -29,6 +29,7 @@ from bot.record.records import (
     DraftDecision,
     DraftRow,
     Feedback,
+    IngestAlert,
     Note,
     RulingChange,
     Scope,
@@ -282,6 +283,38 @@ class StoryRecord(Protocol):
         self, guild_id: int, channel_id: int, story: str, *, by: str
     ) -> StoryDefault:
         """Set (or replace) the story of the server (``channel_id`` 0) or a channel."""
+        ...
+
+
+@runtime_checkable
+class AlertRecord(Protocol):
+    """Verdict-change alerts from accepted drafts: written with their content before they
+    are sent, one per (key, channel), so an alert is posted once even across a restart.
+    Both stores implement it (each in its migration 5)."""
+
+    async def add_alerts(
+        self, key: str, content: str, channels: Sequence[tuple[int | None, int]]
+    ) -> list[IngestAlert]:
+        """One pending alert per (guild id, channel id) not alerted under ``key`` yet; the
+        rows added (none when every channel already has it)."""
+        ...
+
+    async def pending_alerts(self) -> list[IngestAlert]:
+        """Alerts not sent yet, oldest first."""
+        ...
+
+    async def alert_attempt(self, alert_id: int) -> int:
+        """Count one more attempt at sending; the number of this attempt."""
+        ...
+
+    async def finish_alert(
+        self, alert_id: int, *, message_id: int | None, error: str = ""
+    ) -> None:
+        """Mark it sent (``message_id``), or failed for good (None, with ``error``)."""
+        ...
+
+    async def note_alert_error(self, alert_id: int, error: str) -> None:
+        """Keep why the last attempt failed (it stays pending)."""
         ...
 
 

@@ -289,3 +289,19 @@ class DraftDecision(_Record):
     decision: Literal["accepted", "rejected"]
     by: str
     at: dt.datetime
+
+
+class IngestAlert(_Record):
+    """A verdict-change alert for one digest channel: fixed before it is sent, sent once."""
+
+    id: int
+    key: str  # what it is about: "<draft>:<topic>:<first figure>"
+    guild_id: int | None
+    channel_id: int
+    content: str
+    state: Literal["pending", "sent", "failed"]
+    attempts: int
+    last_error: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    message_id: int | None

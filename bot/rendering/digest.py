@@ -15,7 +15,7 @@ from collections.abc import Callable
 from bot.answers.models import Interval
 from bot.claimset.status import style
 from bot.formatting import interval_words, one_line
-from bot.record.digest import DigestAnswer
+from bot.record.digest import DigestAccepted, DigestAnswer
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,10 @@ def digest_sections(
     if answer.status_changes:
         lines = _status_lines(answer, esc, code)
         sections.append((f"Status changes: {len(lines)}", _capped(lines, code("/claim"), cap)))
+    if answer.accepted:
+        lines = [_accepted_line(a, esc, code) for a in answer.accepted]
+        heading = f"Accepted from articles: {plural(answer.counts.accepted_items, 'item')}"
+        sections.append((heading, _capped(lines, code("python -m bot drafts list"), cap)))
     if answer.removed:
         lines = [f"• {esc(key)}" for key in answer.removed]
         sections.append((f"Removed: {len(lines)}", _capped(lines, "the claim-set history", cap)))
@@ -139,6 +143,22 @@ def digest_sections(
         sections.append((f"Open conflicts: {len(lines)}", _capped(lines, code("/figures"), cap)))
     sections.append(("Counts", [_counts_line(answer)]))
     return sections
+
+
+def _accepted_line(a: DigestAccepted, esc: TextFn, code: TextFn) -> str:
+    """"• draft d1 (108.txt) → source 005, by Ann: 1 source, 3 claims, 5 figures → /source"."""
+    counts = [
+        plural(n, word)
+        for n, word in (
+            (a.sources, "source"), (a.speakers, "speaker"), (a.claims, "claim"),
+            (a.figures, "figure"),
+        )
+        if n
+    ]
+    where = f" → source {esc(a.source)}" if a.source else ""
+    what = ", ".join(counts) or plural(len(a.items), "item")
+    link = f" → {code(a.command)}" if a.command else ""
+    return f"• draft {esc(a.draft)} ({esc(a.name)}){where}, by {esc(a.by)}: {what}{link}"
 
 
 def conflicts_hint(answer: DigestAnswer, code: TextFn = _same) -> str:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.record.digest import DigestAnswer
-from bot.rendering.digest import conflicts_hint, digest_sections
+from bot.desk.ingest import changes_from_json
+from bot.record.digest import DigestAnswer, figures_command
+from bot.record.records import IngestAlert
+from bot.rendering.digest import conflicts_hint, digest_sections, oneline
 from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import CONTENT_MAX
+from cogs.utils.rendering import truncate
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +106,33 @@ def with_footers(parts: list[str], footer: str) -> list[str]:
         tail = f"-# {footer}" + (f" · {i}/{total}" if total > 1 else "")
         out.append(f"{part}\n{tail[: FOOTER_ROOM - 2]}")
     return out
+
+
+ALERT_LINE_MAX = 250  # one verdict line in an alert, before escaping
+
+
+def render_alert(alert: IngestAlert) -> str:
+    """A verdict-change alert as one message: per topic, why, the verdict now and before,
+    the command that shows it; then who accepted it from which draft (text escaped). Topics
+    that do not fit are counted on the last line."""
+    changes = changes_from_json(alert.content)
+    first = changes[0]
+    tail = (
+        f"Accepted by {escape(first.by)} from draft {escape(first.draft)} "
+        f"(source {escape(first.source)})."
+    )
+    budget = MESSAGE_MAX - len(tail) - 80
+    blocks: list[str] = []
+    for change in changes:
+        lines = [f"**⚠️ Verdict change — {escape(oneline(change.label, 100))}** "
+                 f"({escape(oneline(change.reason, 200))}) → "
+                 f"{code(figures_command(change.topic))}"]
+        lines += [f"Now: {escape(oneline(line, ALERT_LINE_MAX))}" for line in change.after]
+        lines += [f"Before: {escape(oneline(line, ALERT_LINE_MAX))}" for line in change.before]
+        block = "\n".join(lines)
+        if blocks and sum(len(b) + 1 for b in blocks) + len(block) > budget:
+            left = len(changes) - len(blocks)
+            tail = f"… and {left} more topic(s): {code('/figures')}\n" + tail
+            break
+        blocks.append(block)
+    return truncate("\n".join([*blocks, tail]), MESSAGE_MAX)

@@ -45,9 +45,10 @@ INVOCATIONS: dict[str, list[str]] = {
     "drafts accept": ["drafts", "accept", "d1", "--all", "--by", "Ed"],
     "drafts reject": ["drafts", "reject", "d1", "--all", "--by", "Ed"],
     "stories": ["stories"],
+    "drafts edit": ["drafts", "edit", "d1", "{figure}", "--topic", "arrests", "--by", "Ed"],
 }
 # Commands that review a draft: the article is ingested first.
-NEEDS_DRAFT = {"drafts show", "drafts accept", "drafts reject"}
+NEEDS_DRAFT = {"drafts show", "drafts accept", "drafts reject", "drafts edit"}
 # Commands that never read the claim set (or, for run, only after the token check).
 NO_CLAIMSET = {"sync"}
 NEEDS_TOKEN = {"run"}
@@ -62,6 +63,15 @@ def subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> list[str]:
                 full = f"{prefix} {name}".strip()
                 found.extend(subcommands(sub, full) or [full])
     return found
+
+
+def first_figure_id() -> str:
+    """The id of the first figure drafted from ARTICLE against the mini set."""
+    from bot.claimset.loader import load_claimset
+    from bot.ingest.drafting import draft_article
+
+    text = ARTICLE.read_text(encoding="utf-8")
+    return draft_article(text, load_claimset(MINI)).figures[0].id
 
 
 def first_claim_id(root: Path) -> str:
@@ -90,7 +100,8 @@ def sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
 
 
 def argv(name: str, claimset: Path, db: Path, claim: str) -> list[str]:
-    args = [a.replace("{claim}", claim) for a in INVOCATIONS[name]]
+    args = [a.replace("{claim}", claim).replace("{figure}", first_figure_id())
+            for a in INVOCATIONS[name]]
     if name == "validate":
         return [*args, str(claimset)]
     if name in NO_CLAIMSET:

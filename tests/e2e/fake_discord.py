@@ -8,7 +8,9 @@ deletes, channel messages (create, edit), each with file uploads (multipart/form
 served back on loopback at their ``url`` as Discord's CDN would, and an embed's
 ``attachment://name`` becomes that url). The gateway (``/gateway``): HELLO, IDENTIFY,
 heartbeats and their acks, READY, GUILD_CREATE, member chunks, dispatching
-INTERACTION_CREATE, RESUME (with replay of what was missed) or INVALID_SESSION, and
+INTERACTION_CREATE (slash commands, with attachment options whose files it serves as its
+CDN; button clicks; a modal's submit with the values typed), RESUME (with replay of what
+was missed) or INVALID_SESSION, and
 dropping the connection on purpose. Shards: ``GET /gateway/bot`` (url, recommended
 shards, session start limit) and ``shard: [id, count]`` in IDENTIFY; each shard's session
 gets the guilds of that shard, and a guild's interactions go to its shard's session.
@@ -56,7 +58,10 @@ _DISCORD_EPOCH_MS = 1420070400000
 PONG, CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 1, 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 # interaction types
-APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+# component types in a modal: an action row, a text input, a label holding one component
+ACTION_ROW, TEXT_INPUT, LABEL = 1, 4, 18
+ATTACHMENT_OPTION = 11  # ApplicationCommandOptionType.ATTACHMENT
 EPHEMERAL = 1 << 6
 # GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT: off in the (fake) developer portal
 PRIVILEGED_INTENTS = {1 << 1: "GUILD_MEMBERS", 1 << 8: "GUILD_PRESENCES",
@@ -598,18 +603,42 @@ class FakeDiscord:
                 return command["id"]
         return self.snowflake()
 
+    def attachment(self, filename: str, data: bytes,
+                   content_type: str | None = "text/plain; charset=utf-8") -> dict[str, Any]:
+        """A file a user picked for an attachment option: uploaded to the (fake) CDN, and
+        the attachment object Discord puts in ``resolved.attachments``."""
+        attachment_id = self.snowflake()
+        self.uploads[attachment_id] = data
+        url = self.attachment_url(attachment_id, filename)
+        found: dict[str, Any] = {
+            "id": attachment_id, "filename": filename, "size": len(data), "url": url,
+            "proxy_url": url, "ephemeral": True,
+        }
+        if content_type is not None:
+            found["content_type"] = content_type
+        return found
+
     async def slash(
         self, name: str, options: list[dict[str, Any]] | None = None, *,
         guild_command: bool | None = None, user: dict[str, Any] | None = None,
         roles: list[str] | None = None, guild_id: str | None = None,
+        attachments: dict[str, dict[str, Any]] | None = None,
     ) -> SentInteraction:
         """Someone runs ``/name`` with options (``[{"name", "type", "value"}]``) in a guild
         (default: the first one).
 
         ``data.guild_id`` is set when ``/name`` is registered as a guild command (as
-        Discord does), unless ``guild_command`` says otherwise.
+        Discord does), unless ``guild_command`` says otherwise. ``attachments``: option
+        name -> an :meth:`attachment`, given as Discord does (the option's value is the
+        attachment id, the object is in ``data.resolved.attachments``).
         """
         data: dict[str, Any] = {"id": self._command_id(name), "name": name, "type": 1}
+        options = list(options or [])
+        for option, attachment in (attachments or {}).items():
+            options.append({"name": option, "type": ATTACHMENT_OPTION,
+                            "value": attachment["id"]})
+            data.setdefault("resolved", {}).setdefault("attachments", {})[
+                attachment["id"]] = attachment
         if options:
             data["options"] = options
         if self._is_guild_command(name, guild_command, guild_id):
@@ -632,24 +661,73 @@ class FakeDiscord:
             AUTOCOMPLETE, data, user=None, roles=None, message=None, guild_id=guild_id))
 
     async def click(self, message_id: str, custom_id: str, *,
-                    user: dict[str, Any] | None = None) -> SentInteraction:
-        """Someone clicks the button ``custom_id`` on a message the bot sent."""
+                    user: dict[str, Any] | None = None,
+                    roles: list[str] | None = None) -> SentInteraction:
+        """Someone (holding ``roles``) clicks the button ``custom_id`` on a message the bot
+        sent."""
         message = self.messages[message_id]
         data = {"custom_id": custom_id, "component_type": 2}
         guild = self.guild_of_channel(message["channel_id"])
         return await self._send_interaction(self._interaction(
-            MESSAGE_COMPONENT, data, user=user, roles=None, message=message,
+            MESSAGE_COMPONENT, data, user=user, roles=roles, message=message,
             guild_id=guild.id if guild else None))
 
     async def click_label(self, message_id: str, label: str, *,
-                          user: dict[str, Any] | None = None) -> SentInteraction:
+                          user: dict[str, Any] | None = None,
+                          roles: list[str] | None = None) -> SentInteraction:
         """Click the button whose label is ``label`` (discord.py makes random custom ids)."""
         for button in self.buttons(message_id):
             if button.get("label") == label:
                 assert not button.get("disabled"), f"button {label!r} is disabled"
-                return await self.click(message_id, button["custom_id"], user=user)
+                return await self.click(message_id, button["custom_id"], user=user,
+                                        roles=roles)
         labels = [b.get("label") for b in self.buttons(message_id)]
         raise AssertionError(f"no button {label!r} on message {message_id}; buttons: {labels}")
+
+    @staticmethod
+    def modal_inputs(sent: SentInteraction) -> list[dict[str, Any]]:
+        """The text inputs of the modal the bot opened in answer to ``sent``."""
+        callback = sent.callback or {}
+        assert callback.get("type") == MODAL, f"interaction {sent.id} got no modal: {callback}"
+        found: list[dict[str, Any]] = []
+
+        def walk(components: list[dict[str, Any]]) -> None:
+            for component in components:
+                if component.get("type") == ACTION_ROW:
+                    walk(component.get("components") or [])
+                elif component.get("type") == LABEL:
+                    walk([component["component"]])
+                elif component.get("type") == TEXT_INPUT:
+                    found.append(component)
+
+        walk(callback["data"].get("components") or [])
+        return found
+
+    async def submit_modal(self, sent: SentInteraction, values: dict[str, str], *,
+                           user: dict[str, Any] | None = None,
+                           roles: list[str] | None = None) -> SentInteraction:
+        """The user fills the modal opened for ``sent`` and submits it: a MODAL_SUBMIT
+        interaction with each text input's value, by its label or custom id (unnamed
+        inputs keep the value the bot put in them, as Discord sends what the box holds);
+        a modal opened from a button carries that button's message."""
+        inputs = self.modal_inputs(sent)
+        known = {i.get("label") for i in inputs} | {i["custom_id"] for i in inputs}
+        unknown = set(values) - known
+        assert not unknown, f"no input {sorted(unknown)} in the modal; it has {sorted(known)}"
+        rows = []
+        for text_input in inputs:
+            value = values.get(text_input.get("label") or "", values.get(
+                text_input["custom_id"], text_input.get("value") or ""))
+            rows.append({"type": ACTION_ROW, "components": [
+                {"type": TEXT_INPUT, "custom_id": text_input["custom_id"], "value": value}]})
+        data = {"custom_id": sent.callback["data"]["custom_id"],  # type: ignore[index]
+                "components": rows}
+        member = sent.payload["member"]
+        message = sent.payload.get("message")
+        return await self._send_interaction(self._interaction(
+            MODAL_SUBMIT, data, user=user or member["user"],
+            roles=member.get("roles") if roles is None else roles, message=message,
+            guild_id=sent.payload.get("guild_id")))
 
     def buttons(self, message_id: str) -> list[dict[str, Any]]:
         """The buttons of a stored message, in order (custom_id, label, disabled...)."""

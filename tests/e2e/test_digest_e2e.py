@@ -22,13 +22,13 @@ from discord.http import Route
 from yarl import URL
 
 from bot.client import FactdeskBot
-from bot.desk import open_desk
 from bot.record.digest_runner import digest_nonce
 from bot.record.schedule import Schedule
 from bot.settings import Settings
 from cogs.utils.limits import message_problems
 from tests.digest_support import Clock
 from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.in_process import running
 
 APPLICATION_COMMAND = 2
 SUB_COMMAND, STRING, CHANNEL = 1, 3, 7
@@ -46,15 +46,8 @@ async def running_bot(
         "digest": digest,
         "database": {"path": db},
     })
-    async with open_desk(settings) as desk:
-        bot = FactdeskBot(settings, desk, extensions=("cogs.digest",))
-        task = asyncio.create_task(bot.start(fake.token))
-        try:
-            await asyncio.wait_for(bot.wait_until_ready(), 15)
-            yield bot
-        finally:
-            await bot.close()
-            await asyncio.wait_for(task, 10)
+    async with running(fake, settings, ("cogs.digest",)) as bot:
+        yield bot
 
 
 @pytest.fixture(autouse=True)

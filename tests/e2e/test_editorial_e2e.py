@@ -8,22 +8,13 @@ derived status; a note shows in /evidence; a "Wrong match" press reaches
 from __future__ import annotations
 
 import asyncio
-import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
-from yarl import URL
 
-from bot.client import FactdeskBot
-from bot.desk import open_desk
-from bot.paths import SEEDS_DIR
-from bot.settings import DatabaseSettings, Settings
 from tests.e2e.fake_discord import FakeDiscord
+from tests.e2e.in_process import point_at, seeds_bot
 
 APPLICATION_COMMAND = 2
 SUB_COMMAND, STRING, INTEGER = 1, 3, 4
@@ -31,36 +22,13 @@ CLAIM = "ms-others-claim-foreign-interference"
 EXTENSIONS = ("cogs.claims", "cogs.evidence", "cogs.factdesk", "cogs.editorial")
 
 
-@asynccontextmanager
-async def running_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[FactdeskBot]:
-
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    settings = Settings.model_validate({
-        "claimset": {"path": seeds},
-        "discord": {"guild_ids": [int(fake.guild_id)],
-                    "editor_role_ids": [int(fake.editor_role_id)],
-                    "api_base": fake.api_base, "gateway_url": fake.gateway_url},
-    })
-    settings = settings.model_copy(
-        update={"database": DatabaseSettings(path=tmp_path / "factdesk.sqlite3")}
-    )
-    # The bot's own desk is the server's record (what the assertions read through bot.store).
-    async with open_desk(settings, guild=int(fake.guild_id)) as desk:
-        bot = FactdeskBot(settings, desk, extensions=EXTENSIONS)
-        task = asyncio.create_task(bot.start(fake.token))
-        try:
-            await asyncio.wait_for(bot.wait_until_ready(), 15)
-            yield bot
-        finally:
-            await bot.close()
-            await asyncio.wait_for(task, 10)
-
-
 @pytest.fixture(autouse=True)
 def _endpoints(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Route, "BASE", fake.api_base)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", URL(fake.gateway_url))
+    point_at(fake, monkeypatch)
+
+
+def running_bot(fake: FakeDiscord, tmp_path: Path) -> Any:
+    return seeds_bot(fake, tmp_path, EXTENSIONS)
 
 
 def _opt(name: str, value: Any) -> dict[str, Any]:

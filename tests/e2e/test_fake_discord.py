@@ -2,7 +2,8 @@
 
 A tiny ``commands.Bot`` with a few slash commands connects through ``Route.BASE`` and
 ``DiscordWebSocket.DEFAULT_GATEWAY`` pointed at the fake: READY, command sync,
-interactions answered (message, defer + followup, edit, buttons), files uploaded with
+interactions answered (message, defer + followup, edit, buttons, a modal and its
+submit), an attachment option read from the fake's CDN, files uploaded with
 each of them and to a channel, heartbeats, a drop and a resume, and the fake's checks
 catching what Discord would refuse.
 """
@@ -38,6 +39,14 @@ class Pager(discord.ui.View):
     async def next_page(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         self.page += 1
         await interaction.response.edit_message(content=f"page {self.page}", view=self)
+
+
+class NoteModal(discord.ui.Modal, title="A note"):
+    text: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
+        label="Note", style=discord.TextStyle.paragraph, max_length=4000)
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        await interaction.response.send_message(f"noted: {self.text.value}")
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"not really a picture"
@@ -116,6 +125,16 @@ def build_bot() -> commands.Bot:
             bot.refused = exc  # type: ignore[attr-defined]
             bot.refused_event.set()  # type: ignore[attr-defined]
 
+    @bot.tree.command(description="Read an attached file back")
+    async def readback(interaction: discord.Interaction, file: discord.Attachment) -> None:
+        data = await file.read()
+        await interaction.response.send_message(
+            f"{file.filename} ({file.content_type}): {len(data)} bytes, {data[:12].decode()}")
+
+    @bot.tree.command(description="Open a modal and answer what was typed")
+    async def note(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(NoteModal())
+
     @bot.tree.command(description="Answers too late")
     async def late(interaction: discord.Interaction) -> None:
         await asyncio.sleep(bot.late_delay)  # type: ignore[attr-defined]
@@ -179,7 +198,7 @@ async def test_guild_sync_payload_is_checked(fake: FakeDiscord, bot: commands.Bo
     names = sorted(c["name"] for c in fake.guild_commands[fake.guild_id])
     assert names == sorted(c.name for c in synced) == sorted(
         ["echo", "slow", "edit", "pages", "upload", "upload_later", "post", "ping_all",
-         "late"]
+         "readback", "note", "late"]
     )
     put = [r for r in fake.requests if r.method == "PUT"]
     assert put[0].template == "/applications/{application_id}/guilds/{guild_id}/commands"
@@ -234,6 +253,29 @@ async def test_button_click_edits_the_message(fake: FakeDiscord, bot: commands.B
     await fake.wait_answered(click)
     assert click.callback is not None and click.callback["type"] == 7
     assert fake.messages[message_id]["content"] == "page 2"
+
+
+async def test_an_attachment_option_is_read_from_the_cdn(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    file = fake.attachment("article.txt", b"Twelve held, police say.")
+    sent = await fake.slash("readback", attachments={"file": file})
+    await fake.wait_answered(sent)
+    assert fake.response_message(sent)["content"] == (  # type: ignore[index]
+        "article.txt (text/plain; charset=utf-8): 24 bytes, Twelve held,")
+
+
+async def test_a_modal_is_opened_and_submitted(fake: FakeDiscord, bot: commands.Bot) -> None:
+    sent = await fake.slash("note")
+    await fake.wait_answered(sent)
+    assert sent.callback is not None and sent.callback["type"] == 9
+    [box] = fake.modal_inputs(sent)
+    assert box["label"] == "Note" and box["style"] == 2 and box["max_length"] == 4000
+    submitted = await fake.submit_modal(sent, {"Note": "line one\nline two"})
+    await fake.wait_answered(submitted)
+    assert submitted.type == 5
+    assert fake.response_message(submitted)["content"] == (  # type: ignore[index]
+        "noted: line one\nline two")
 
 
 async def test_post_to_channel(fake: FakeDiscord, bot: commands.Bot) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.record.postgres.alerts import AlertQueries
 from bot.record.postgres.digest import DigestQueries
 from bot.record.postgres.drafts import DraftQueries
 from bot.record.postgres.editorial import EditorialQueries
@@ -20,7 +21,9 @@ from bot.record.postgres.stories import StoryQueries
 log = logging.getLogger(__name__)
 
 
-class PostgresStore(EditorialQueries, DigestQueries, DraftQueries, StoryQueries, NotifyQueries):
+class PostgresStore(
+    EditorialQueries, DigestQueries, DraftQueries, StoryQueries, AlertQueries, NotifyQueries
+):
     """An open PostgreSQL database. Use ``async with PostgresStore.open(url) as store``."""
 
 

@@ -200,11 +200,35 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        5,
+        "ingest: verdict-change alerts, each posted once per digest channel",
+        """
+        -- One row per alert and channel, written (content fixed) before it is sent; its id
+        -- makes the message nonce, so a retry after a crash never posts it twice.
+        CREATE TABLE ingest_alerts (
+            id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key        TEXT        NOT NULL CHECK (length(key) > 0),
+            guild_id   BIGINT,
+            channel_id BIGINT      NOT NULL CHECK (channel_id > 0),
+            content    TEXT        NOT NULL CHECK (length(content) > 0),
+            state      TEXT        NOT NULL DEFAULT 'pending'
+                                   CHECK (state IN ('pending', 'sent', 'failed')),
+            attempts   INTEGER     NOT NULL DEFAULT 0,
+            last_error TEXT        NOT NULL DEFAULT '',
+            created_at TIMESTAMPTZ NOT NULL,
+            sent_at    TIMESTAMPTZ,
+            message_id BIGINT,
+            UNIQUE (key, channel_id)
+        );
+        CREATE INDEX ingest_alerts_pending ON ingest_alerts (state, id);
+        """,
+    ),
 ]
 
 # Every table the migrations create, for the integrity check.
 TABLES = (
-    "drafts", "draft_decisions", "story_defaults",
+    "drafts", "draft_decisions", "story_defaults", "ingest_alerts",
     "rulings", "notes", "feedback", "digest_snapshots", "digest_snapshot_items",
     "digest_subscriptions", "digest_runs", "digest_messages",
 )

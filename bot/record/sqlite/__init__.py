@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.record.sqlite.alerts import AlertQueries
 from bot.record.sqlite.digest import DigestQueries
 from bot.record.sqlite.drafts import DraftQueries
 from bot.record.sqlite.editorial import EditorialQueries
@@ -16,7 +17,7 @@ from bot.record.sqlite.stories import StoryQueries
 log = logging.getLogger(__name__)
 
 
-class SQLiteStore(EditorialQueries, DigestQueries, DraftQueries, StoryQueries):
+class SQLiteStore(EditorialQueries, DigestQueries, DraftQueries, StoryQueries, AlertQueries):
     """An open SQLite database. Use ``async with SQLiteStore.open(path) as store``."""
 
 

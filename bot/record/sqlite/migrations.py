@@ -187,6 +187,30 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        5,
+        "ingest: verdict-change alerts, each posted once per digest channel",
+        """
+        -- One row per alert and channel, written (content fixed) before it is sent; its id
+        -- makes the message nonce, so a retry after a crash never posts it twice.
+        CREATE TABLE ingest_alerts (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            key        TEXT    NOT NULL CHECK (length(key) > 0),
+            guild_id   INTEGER,
+            channel_id INTEGER NOT NULL CHECK (channel_id > 0),
+            content    TEXT    NOT NULL CHECK (length(content) > 0),
+            state      TEXT    NOT NULL DEFAULT 'pending'
+                               CHECK (state IN ('pending', 'sent', 'failed')),
+            attempts   INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT    NOT NULL DEFAULT '',
+            created_at TEXT    NOT NULL,
+            sent_at    TEXT,
+            message_id INTEGER,
+            UNIQUE (key, channel_id)
+        );
+        CREATE INDEX ingest_alerts_pending ON ingest_alerts (state, id);
+        """,
+    ),
 ]
 
 
