@@ -40,6 +40,7 @@ from cogs.utils.digest_rendering import render_alert
 from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import EMBED_DESCRIPTION_MAX
 from cogs.utils.rendering import NEUTRAL_COLOUR, truncate
+from cogs.utils.transformers import STORY_HELP, StoryChoice
 from cogs.utils.tree import UNEXPECTED, reply_ephemeral
 
 if TYPE_CHECKING:
@@ -94,17 +95,21 @@ class IngestCog(FactdeskCog):
         super().__init__(bot)
         self.alerts: AlertSender | None = None
         self._deliveries: set[asyncio.Task[Any]] = set()
-        self._services: dict[int, IngestDesk] = {}
+        self._services: dict[tuple[str, int], IngestDesk] = {}
+        self._writing: dict[str, asyncio.Lock] = {}
 
-    def service(self, interaction: discord.Interaction) -> IngestDesk:
-        """The ingest of the desk the interaction works on (one per desk: its accepts run
-        one at a time, as they write the same files)."""
-        desk = self.desk  # the one desk this bot serves
+    async def service(self, interaction: discord.Interaction, story: str | None) -> IngestDesk:
+        """The ingest of the desk the interaction works on: its story and this server's
+        record (drafts and their audit trail). The servers of one story write the same
+        claim files, so their accepts share one lock per story and run one at a time."""
+        desk = await self.desk_for(interaction, story)
         if desk.store is None:
             raise FactdeskError(NO_DATABASE)
-        service = self._services.get(id(desk))
+        key = (desk.scope.story, desk.scope.guild)
+        service = self._services.get(key)
         if service is None or service.desk is not desk:
-            service = self._services[id(desk)] = IngestDesk(desk)
+            lock = self._writing.setdefault(desk.scope.story, asyncio.Lock())
+            service = self._services[key] = IngestDesk(desk, writing=lock)
         return service
 
     async def cog_load(self) -> None:
@@ -158,6 +163,7 @@ class IngestCog(FactdeskCog):
         outlet="the outlet, when the text does not say",
         published="the publication date, YYYY-MM-DD, when the text does not say",
         draft="open the review of a stored draft again (d1, d2...: drafts list)",
+        story=STORY_HELP,
     )
     @app_commands.guild_only()
     @editor_only()
@@ -169,9 +175,10 @@ class IngestCog(FactdeskCog):
         outlet: app_commands.Range[str, 1, 100] | None = None,
         published: app_commands.Range[str, 10, 10] | None = None,
         draft: app_commands.Range[str, 1, 20] | None = None,
+        story: app_commands.Transform[str, StoryChoice] | None = None,
     ) -> None:
         day = _date(published)
-        service = self.service(interaction)
+        service = await self.service(interaction, story)
         if draft is not None:
             if file is not None:
                 raise IngestError("give a file to draft or a draft to review, not both")

@@ -32,7 +32,7 @@ from bot.ingest.reading import IngestError, read_article
 from bot.ingest.review import Stored, accept, keep_draft, load_draft, reject
 from bot.ingest.writing import Written
 from bot.record.protocols import AlertRecord, DraftRecord
-from bot.record.records import DraftDecision, IngestAlert, StoreError
+from bot.record.records import NO_GUILD, DraftDecision, IngestAlert, StoreError
 
 if TYPE_CHECKING:
     from bot.answers.engine import Factdesk
@@ -105,9 +105,11 @@ class Review:
 class IngestDesk:
     """Drafting and review over one desk (its store, claim set and reload)."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, *, writing: asyncio.Lock | None = None) -> None:
         self.desk = desk
-        self._writing = asyncio.Lock()
+        # Accepts write the story's claim files: one at a time (a lock shared by every
+        # server's desk of the story when the caller passes one).
+        self._writing = writing or asyncio.Lock()
 
     @property
     def store(self) -> DraftRecord:
@@ -148,7 +150,8 @@ class IngestDesk:
     async def reject(
         self, draft_id: str, items: list[str], *, everything: bool, by: str
     ) -> list[DraftDecision]:
-        return await reject(self.store, draft_id, items, everything=everything, by=by)
+        async with self._writing:  # never between an accept's read of the trail and its write
+            return await reject(self.store, draft_id, items, everything=everything, by=by)
 
     async def accept(
         self,
@@ -188,7 +191,15 @@ class IngestDesk:
         store = self.desk.store
         if not changes or not isinstance(store, AlertRecord):
             return []
-        channels = [(s.guild_id, s.channel_id) for s in await store.digest_subscriptions()]
+        # The digest channels of this story in this server (an alert names the editor and
+        # the draft: one server never sees another's record); an accept made desk-wide
+        # (the CLI, guild 0) alerts every server's channels of the story.
+        scope = self.desk.scope
+        channels = [
+            (s.guild_id, s.channel_id)
+            for s in await store.digest_subscriptions()
+            if s.story == scope.story and (scope.guild == NO_GUILD or s.guild_id == scope.guild)
+        ]
         if not channels:
             log.info("verdict changed on %s; no digest channel to alert",
                      ", ".join(c.topic for c in changes))

@@ -168,8 +168,8 @@ class DigestRunner:
         status_changes = await record.digest_status_changes(
             after=baseline.ruling_cursor if baseline else 0, upto=cursor
         )
-        accepted = await accepted_since(
-            self.store, engine.claimset, baseline.taken_at if baseline else None
+        accepted = await accepted_since(  # the subscription's story and server's drafts
+            record, engine.claimset, baseline.taken_at if baseline else None
         )
         answer = await asyncio.to_thread(
             build_digest,

@@ -1,4 +1,4 @@
-"""Verdict-change alerts in PostgreSQL (migration 4): one row per alert and digest channel,
+"""Verdict-change alerts in PostgreSQL (migration 5): one row per alert and digest channel,
 written with its content before it is sent. Mirrors :mod:`bot.record.sqlite.alerts`."""
 
 from __future__ import annotations

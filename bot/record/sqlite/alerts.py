@@ -1,4 +1,4 @@
-"""Verdict-change alerts in SQLite (migration 4): one row per alert and digest channel,
+"""Verdict-change alerts in SQLite (migration 5): one row per alert and digest channel,
 written with its content before it is sent (:class:`bot.record.protocols.AlertRecord`)."""
 
 from __future__ import annotations
