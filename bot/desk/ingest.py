@@ -12,7 +12,8 @@ share from an article's bytes to reviewed items answering from the reloaded set.
   recorded for the bot to post once (:mod:`bot.record.ingest_alerts`);
 - :meth:`IngestDesk.reject`.
 
-Accepts in one process run one at a time (they write the same files).
+Accepts of one story in one process run one at a time (they write the same files): the
+desks of a story's servers share one lock (``writing``).
 """
 
 from __future__ import annotations
@@ -103,11 +104,13 @@ class Review:
 
 
 class IngestDesk:
-    """Drafting and review over one desk (its store, claim set and reload)."""
+    """Drafting and review over one desk (its store, claim set and reload). ``writing``: the
+    lock its accepts hold, shared by every desk that writes the same claim files (the
+    servers of one story); default its own."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, *, writing: asyncio.Lock | None = None) -> None:
         self.desk = desk
-        self._writing = asyncio.Lock()
+        self._writing = writing if writing is not None else asyncio.Lock()
 
     @property
     def store(self) -> DraftRecord:
@@ -188,10 +191,14 @@ class IngestDesk:
         store = self.desk.store
         if not changes or not isinstance(store, AlertRecord):
             return []
-        channels = [(s.guild_id, s.channel_id) for s in await store.digest_subscriptions()]
+        # The digest channels of the story accepted into (of every server: the claim files,
+        # and so the verdict, are the story's), never another story's.
+        story = self.desk.scope.story
+        channels = [(s.guild_id, s.channel_id) for s in await store.digest_subscriptions()
+                    if s.story == story]
         if not channels:
-            log.info("verdict changed on %s; no digest channel to alert",
-                     ", ".join(c.topic for c in changes))
+            log.info("verdict changed on %s; no digest channel of story %s to alert",
+                     ", ".join(c.topic for c in changes), story)
             return []
         return await store.add_alerts(alert_key(changes), changes_json(changes), channels)
 
