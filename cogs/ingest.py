@@ -3,8 +3,10 @@ it privately, item by item (Accept / Reject / Edit), and the loop that posts ver
 alerts to the digest channels.
 
 Thin: everything is :class:`bot.desk.ingest.IngestDesk`, the path the CLI's ``ingest`` and
-``drafts`` take. The attachment is refused before it is downloaded when it is over 1 MB or
-not a .txt text file; what it holds is checked by the core (empty, binary, not UTF-8). The
+``drafts`` take, over the desk of the interaction's story (the ``story`` option, else the
+channel's, the server's, the first) and server; the accepts of one story share a lock.
+The attachment is refused before it is downloaded when it is over 1 MB or not a .txt text
+file; what it holds is checked by the core (empty, binary, not UTF-8). The
 command answers at once (a modal, or a deferred "thinking") and drafts in a worker thread.
 The review is one ephemeral message per draft, four items a page; each press answers at
 once (a deferred update), then edits the message with the items' states and what the
@@ -32,6 +34,7 @@ from bot.ingest.models import Draft
 from bot.ingest.reading import IngestError, check_size
 from bot.record.ingest_alerts import AlertSender
 from bot.record.protocols import AlertRecord
+from bot.record.records import Scope
 from bot.rendering.ingest import item_text
 from cogs.utils.base import FactdeskCog, cooldown
 from cogs.utils.channels import find_own_message, send_with_nonce
@@ -95,21 +98,22 @@ class IngestCog(FactdeskCog):
         super().__init__(bot)
         self.alerts: AlertSender | None = None
         self._deliveries: set[asyncio.Task[Any]] = set()
-        self._services: dict[tuple[str, int], IngestDesk] = {}
-        self._writing: dict[str, asyncio.Lock] = {}
+        self._services: dict[Scope, IngestDesk] = {}
+        self._writing: dict[str, asyncio.Lock] = {}  # by story: its servers write its files
 
-    async def service(self, interaction: discord.Interaction, story: str | None) -> IngestDesk:
-        """The ingest of the desk the interaction works on: its story and this server's
-        record (drafts and their audit trail). The servers of one story write the same
-        claim files, so their accepts share one lock per story and run one at a time."""
+    async def service(
+        self, interaction: discord.Interaction, story: str | None = None
+    ) -> IngestDesk:
+        """The ingest of the desk the interaction works on: the story asked for (else the
+        channel's, the server's, the first), with this server's record. One per (story,
+        server); the accepts of one story run one at a time, as they write the same files."""
         desk = await self.desk_for(interaction, story)
         if desk.store is None:
             raise FactdeskError(NO_DATABASE)
-        key = (desk.scope.story, desk.scope.guild)
-        service = self._services.get(key)
-        if service is None or service.desk is not desk:
+        service = self._services.get(desk.scope)
+        if service is None or service.desk is not desk:  # a scope closed and opened again
             lock = self._writing.setdefault(desk.scope.story, asyncio.Lock())
-            service = self._services[key] = IngestDesk(desk, writing=lock)
+            service = self._services[desk.scope] = IngestDesk(desk, writing=lock)
         return service
 
     async def cog_load(self) -> None:

@@ -12,7 +12,8 @@ share from an article's bytes to reviewed items answering from the reloaded set.
   recorded for the bot to post once (:mod:`bot.record.ingest_alerts`);
 - :meth:`IngestDesk.reject`.
 
-Accepts in one process run one at a time (they write the same files).
+Accepts of one story in one process run one at a time (they write the same files): the
+desks of a story's servers share one lock (``writing``).
 """
 
 from __future__ import annotations
@@ -103,13 +104,13 @@ class Review:
 
 
 class IngestDesk:
-    """Drafting and review over one desk (its store, claim set and reload)."""
+    """Drafting and review over one desk (its store, claim set and reload). ``writing``: the
+    lock its accepts hold, shared by every desk that writes the same claim files (the
+    servers of one story); default its own."""
 
     def __init__(self, desk: Desk, *, writing: asyncio.Lock | None = None) -> None:
         self.desk = desk
-        # Accepts write the story's claim files: one at a time (a lock shared by every
-        # server's desk of the story when the caller passes one).
-        self._writing = writing or asyncio.Lock()
+        self._writing = writing if writing is not None else asyncio.Lock()
 
     @property
     def store(self) -> DraftRecord:
@@ -201,8 +202,8 @@ class IngestDesk:
             if s.story == scope.story and (scope.guild == NO_GUILD or s.guild_id == scope.guild)
         ]
         if not channels:
-            log.info("verdict changed on %s; no digest channel to alert",
-                     ", ".join(c.topic for c in changes))
+            log.info("verdict changed on %s; no digest channel of story %s here to alert",
+                     ", ".join(c.topic for c in changes), scope.story)
             return []
         return await store.add_alerts(alert_key(changes), changes_json(changes), channels)
 
