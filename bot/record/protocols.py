@@ -245,14 +245,15 @@ class ChangeFeed(Protocol):
 
 @runtime_checkable
 class DraftRecord(Protocol):
-    """Ingest drafts: one per article text (the same text twice is refused), and the
-    append-only audit trail of who accepted or rejected which item. Both stores implement it
-    (SQLite and PostgreSQL, each in its migration 3)."""
+    """Ingest drafts: one per article text and scope (the same text twice in one story and
+    server is refused; another story or server may draft it), and the append-only audit
+    trail of who accepted or rejected which item. Both stores implement it (SQLite and
+    PostgreSQL, each in its migrations 3 and 6)."""
 
     async def add_draft(self, *, text_sha256: str, claimset: str, name: str, payload: str,
                         by: str = "") -> DraftRow:
         """Store a draft with the next id ("d1", "d2", ...); StoreError naming the earlier
-        draft when a draft of the same text (``text_sha256``) exists."""
+        draft when this scope sees a draft of the same text (``text_sha256``)."""
         ...
 
     async def draft(self, draft_id: str) -> DraftRow | None: ...

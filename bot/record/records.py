@@ -56,13 +56,11 @@ def scope_condition(
     return f"story = {story_mark} AND {guild} IN (0, {guild_mark})", (scope.story, scope.guild)
 
 
-def already_drafted(scope: Scope, draft_id: str, story: str, guild: int) -> StoreError:
-    """The refusal of a text drafted before: the earlier draft named when this scope sees
-    it; a draft of another story or server is not named (one text is drafted once per
-    database)."""
-    if story == scope.story and guild in (NO_GUILD, scope.guild):
-        return StoreError(f"this text was already ingested as draft {draft_id}")
-    return StoreError("this text was already ingested for another story or server")
+def already_drafted(draft_id: str) -> StoreError:
+    """The refusal of a text drafted before in the same scope (its story, on its server or
+    desk-wide): a text is drafted once per story and server, so the earlier draft is one
+    this scope sees, and is named. Another story's or server's draft is never looked at."""
+    return StoreError(f"this text was already ingested as draft {draft_id}")
 
 
 def checked_story_default(

@@ -76,17 +76,61 @@ async def test_feedback_belongs_to_its_server_and_story(store):
         assert await view.latest_feedback() == []
 
 
-async def test_drafts_belong_to_their_scope_and_a_text_is_drafted_once(store):
+async def _draft(view, text: str = "t1"):
+    return await view.add_draft(text_sha256=text, claimset="kz@1", name="x", payload="{}",
+                                by="ann")
+
+
+async def test_drafts_belong_to_their_scope(store):
     a, b = store.scoped(KZ_A), store.scoped(KZ_B)
-    draft = await a.add_draft(text_sha256="t1", claimset="kz@1", name="x", payload="{}", by="ann")
+    draft = await _draft(a)
     assert [d.id for d in await a.drafts()] == [draft.id]
     assert await a.draft(draft.id) is not None
     assert await b.drafts() == [] and await b.draft(draft.id) is None
-    with pytest.raises(StoreError, match=f"draft {draft.id}"):
-        await a.add_draft(text_sha256="t1", claimset="kz@1", name="x", payload="{}")
-    with pytest.raises(StoreError) as err:  # another server is not told which draft
-        await b.add_draft(text_sha256="t1", claimset="kz@1", name="x", payload="{}")
-    assert draft.id not in str(err.value)
+
+
+async def test_the_same_text_in_two_servers_of_a_story_is_two_drafts(store):
+    a, b = store.scoped(KZ_A), store.scoped(KZ_B)
+    first, second = await _draft(a), await _draft(b)
+    assert first.id != second.id
+    assert [d.id for d in await a.drafts()] == [first.id]
+    assert [d.id for d in await b.drafts()] == [second.id]
+    assert await a.draft(second.id) is None and await b.draft(first.id) is None
+
+
+async def test_the_same_text_in_two_stories_is_two_drafts(store):
+    a, other = store.scoped(KZ_A), store.scoped(OTHER_A)
+    first, second = await _draft(a), await _draft(other)
+    assert first.id != second.id
+    assert [d.id for d in await a.drafts()] == [first.id]
+    assert [d.id for d in await other.drafts()] == [second.id]
+
+
+async def test_the_same_text_twice_in_one_scope_is_refused_naming_the_earlier_draft(store):
+    a, b, other = store.scoped(KZ_A), store.scoped(KZ_B), store.scoped(OTHER_A)
+    await _draft(b)  # other scopes' drafts of the text are neither refused nor named
+    await _draft(other)
+    first = await _draft(a)
+    with pytest.raises(StoreError) as err:
+        await _draft(a)
+    assert str(err.value) == f"this text was already ingested as draft {first.id}"
+    assert [d.id for d in await a.drafts()] == [first.id]
+    # The story's desk-wide draft is one every server of it sees: refused there, named.
+    desk = await _draft(store.scoped(KZ_DESK), "t2")
+    with pytest.raises(StoreError) as err:
+        await _draft(a, "t2")
+    assert str(err.value) == f"this text was already ingested as draft {desk.id}"
+
+
+async def test_the_schema_keeps_one_draft_of_a_text_per_story_and_server(store, backend):
+    await _draft(store.scoped(KZ_A))
+    row = ("INSERT INTO drafts (id, text_sha256, claimset, payload, created_at, story, guild_id)"
+           " VALUES ('{id}', 't1', 'kz@1', '{{}}', '2026-01-10T00:00:00+00:00', '{story}',"
+           " {guild})")
+    await backend.execute(row.format(id="x1", story="kz", guild=222))
+    await backend.execute(row.format(id="x2", story="other", guild=111))
+    with pytest.raises(backend.errors):
+        await backend.execute(row.format(id="x3", story="kz", guild=111))
 
 
 async def test_digest_status_changes_are_the_subscriptions_scope(store):

@@ -1,6 +1,6 @@
-"""Ingest drafts in PostgreSQL (migration 3): one row per drafted article, and the append-only
-``draft_decisions`` audit trail of who accepted or rejected which item. Mirrors
-:mod:`bot.record.sqlite.drafts`.
+"""Ingest drafts in PostgreSQL (migration 3; since 6, a text once per story and server):
+one row per drafted article, and the append-only ``draft_decisions`` audit trail of who
+accepted or rejected which item. Mirrors :mod:`bot.record.sqlite.drafts`.
 
 Draft ids ("d1", "d2"...) are the count of drafts plus one, as in SQLite. SQLite has one
 writer; here two processes may add a draft at once, so :meth:`DraftQueries.add_draft` first
@@ -47,16 +47,19 @@ class DraftQueries(PostgresConnection):
         self, *, text_sha256: str, claimset: str, name: str, payload: str, by: str = ""
     ) -> DraftRow:
         """Store a new draft with the next id ("d1", "d2"...); StoreError when the same text
-        was drafted before (the error names that draft)."""
+        was drafted before in this scope (the error names that draft). Another story or
+        server may draft the same text: its drafts are not looked at."""
         at = self._now()
+        where, params = in_scope(self.scope, 2)
         async with self._write() as conn:
             # Adders queue here until commit (see the module docstring); readers never wait.
             await conn.execute("LOCK TABLE drafts IN SHARE ROW EXCLUSIVE MODE")
             same = await conn.fetchrow(
-                "SELECT id, story, guild_id FROM drafts WHERE text_sha256 = $1", text_sha256
+                f"SELECT id FROM drafts WHERE text_sha256 = $1 AND {where}", text_sha256,
+                *params,
             )
             if same is not None:
-                raise already_drafted(self.scope, same["id"], same["story"], same["guild_id"])
+                raise already_drafted(same["id"])
             count = int(await conn.fetchval("SELECT count(*) FROM drafts"))
             row = await conn.fetchrow(
                 f"INSERT INTO drafts ({_COLUMNS}, story, guild_id)"

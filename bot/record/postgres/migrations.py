@@ -224,6 +224,16 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX ingest_alerts_pending ON ingest_alerts (state, id);
         """,
     ),
+    Migration(
+        6,
+        "ingest: the same text is drafted once per story and server, not once per database",
+        """
+        -- drafts_text_sha256_key: the name PostgreSQL gave migration 3's column UNIQUE.
+        ALTER TABLE drafts DROP CONSTRAINT drafts_text_sha256_key,
+                           ADD CONSTRAINT drafts_scope_text_key
+                               UNIQUE (story, guild_id, text_sha256);
+        """,
+    ),
 ]
 
 # Every table the migrations create, for the integrity check.

@@ -193,24 +193,30 @@ class SQLiteConnection(ScopedStore):
             raise self._newer_schema(current, target)
         if current == target:
             return  # nothing to do: no write transaction (another writer may hold the lock)
-        async with self._write() as conn:
-            current = await self.user_version()
-            if current > target:
-                raise self._newer_schema(current, target)
-            for migration in migrations.MIGRATIONS[current:]:
-                log.info(
-                    "%s: migrating to schema %d (%s)", self.path, migration.version,
-                    migration.name,
-                )
-                try:
-                    for statement in migrations.split_sql(migration.sql):
-                        await conn.execute(statement)
-                except sqlite3.Error as exc:
-                    raise StoreError(
-                        f"{self.path}: migration {migration.version} ({migration.name}) "
-                        f"failed, database left at schema {current}: {exc}"
-                    ) from exc
-                await conn.execute(f"PRAGMA user_version = {migration.version:d}")
+        try:
+            async with self._write() as conn:
+                current = await self.user_version()
+                if current > target:
+                    raise self._newer_schema(current, target)
+                for migration in migrations.MIGRATIONS[current:]:
+                    log.info(
+                        "%s: migrating to schema %d (%s)", self.path, migration.version,
+                        migration.name,
+                    )
+                    try:
+                        for statement in migrations.split_sql(migration.sql):
+                            await conn.execute(statement)
+                    except sqlite3.Error as exc:
+                        raise StoreError(
+                            f"{self.path}: migration {migration.version} ({migration.name}) "
+                            f"failed, database left at schema {current}: {exc}"
+                        ) from exc
+                    await conn.execute(f"PRAGMA user_version = {migration.version:d}")
+        except sqlite3.IntegrityError as exc:  # at commit: a deferred foreign key (migration 6)
+            raise StoreError(
+                f"{self.path}: migrating to schema {target} failed at commit, database left "
+                f"at schema {current}: {exc}"
+            ) from exc
 
     # -- transactions and reads ----------------------------------------------------
 
@@ -255,6 +261,9 @@ class SQLiteConnection(ScopedStore):
                 except sqlite3.OperationalError as exc:
                     await self._conn.execute("ROLLBACK")
                     raise self._sqlite_refusal(exc) from exc
+                except sqlite3.IntegrityError:  # a deferred foreign key refused the commit;
+                    await self._conn.execute("ROLLBACK")  # SQLite keeps the transaction open
+                    raise
         finally:
             self._write_lock.release()
 

@@ -1,5 +1,6 @@
-"""Ingest drafts in SQLite (migration 3): one row per drafted article, and the append-only
-``draft_decisions`` audit trail of who accepted or rejected which item."""
+"""Ingest drafts in SQLite (migration 3; since 6, a text once per story and server): one
+row per drafted article, and the append-only ``draft_decisions`` audit trail of who
+accepted or rejected which item."""
 
 from __future__ import annotations
 
@@ -35,14 +36,16 @@ class DraftQueries(SQLiteConnection):
         self, *, text_sha256: str, claimset: str, name: str, payload: str, by: str = ""
     ) -> DraftRow:
         """Store a new draft with the next id ("d1", "d2"...); StoreError when the same text
-        was drafted before (the error names that draft)."""
+        was drafted before in this scope (the error names that draft). Another story or
+        server may draft the same text: its drafts are not looked at."""
+        where, params = in_scope(self.scope)
         async with self._write() as conn:
             same = await fetchone(
-                conn, "SELECT id, story, guild_id FROM drafts WHERE text_sha256 = ?",
-                (text_sha256,),
+                conn, f"SELECT id FROM drafts WHERE text_sha256 = ? AND {where}",
+                (text_sha256, *params),
             )
             if same is not None:
-                raise already_drafted(self.scope, same[0], same[1], same[2])
+                raise already_drafted(same[0])
             count = await fetchone(conn, "SELECT count(*) FROM drafts")
             ident = f"d{int(count[0] if count else 0) + 1}"
             at = to_text(self._clock())

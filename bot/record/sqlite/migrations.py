@@ -211,6 +211,45 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX ingest_alerts_pending ON ingest_alerts (state, id);
         """,
     ),
+    Migration(
+        6,
+        "ingest: the same text is drafted once per story and server, not once per database",
+        """
+        -- SQLite cannot drop a column's UNIQUE: drafts is rebuilt with the columns and
+        -- CHECKs it has since migration 4 and UNIQUE (story, guild_id, text_sha256).
+        -- The runner's transaction holds foreign_keys on, so the key from draft_decisions
+        -- is checked at commit instead (defer_foreign_keys, reset by the commit). The rows
+        -- wait in drafts_v5 while drafts is dropped and made again under its own name:
+        -- draft_decisions' REFERENCES drafts (id) resolves to the new table, and putting
+        -- each row back clears what the drop counted. A row left out fails the commit.
+        PRAGMA defer_foreign_keys = ON;
+        CREATE TABLE drafts_v5 AS
+            SELECT id, text_sha256, claimset, name, payload, state, created_by, created_at,
+                   story, guild_id
+            FROM drafts;
+        DROP TABLE drafts;
+        CREATE TABLE drafts (
+            id          TEXT    PRIMARY KEY CHECK (length(id) > 0),
+            text_sha256 TEXT    NOT NULL,
+            claimset    TEXT    NOT NULL,
+            name        TEXT    NOT NULL DEFAULT '',
+            payload     TEXT    NOT NULL,
+            state       TEXT    NOT NULL DEFAULT 'open'
+                                CHECK (state IN ('open', 'accepted', 'rejected', 'partial')),
+            created_by  TEXT    NOT NULL DEFAULT '',
+            created_at  TEXT    NOT NULL,
+            story       TEXT    NOT NULL DEFAULT 'default',
+            guild_id    INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (story, guild_id, text_sha256)
+        );
+        INSERT INTO drafts (id, text_sha256, claimset, name, payload, state, created_by,
+                            created_at, story, guild_id)
+            SELECT id, text_sha256, claimset, name, payload, state, created_by, created_at,
+                   story, guild_id
+            FROM drafts_v5 ORDER BY rowid;
+        DROP TABLE drafts_v5;
+        """,
+    ),
 ]
 
 
