@@ -9,8 +9,8 @@ rapidfuzz scan (``WRatio``), the adapters of :mod:`bench.engines`.
 
 Slices: within each kind the queries alternate ``tune``, ``held``, ``tune``...; the
 held half is the one not looked at while tuning. A query may name its slice
-(``half = "fresh"``, ``"fresh2"`` or ``"fresh3"``: written later, judged before any engine ran, never
-tuned on);
+(``half = "fresh"``, ``"fresh2"`` or ``"fresh3"``: written later, judged before any
+engine ran, never tuned on);
 those do not take part in the alternation. ``--misses`` lists what an engine got wrong
 (for the tune half only, unless ``--half`` says otherwise).
 """
@@ -49,7 +49,8 @@ ENGINE_LABELS = {"factdesk": "Factdesk", "fts5-porter": "FTS5 (porter, OR, bm25)
 TOP = 5
 SLICES = ("tune", "held", "fresh", "fresh2", "fresh3")
 TITLES = {"all": "all queries", "tune": "tune half", "held": "held-out half",
-          "fresh": "fresh slice", "fresh2": "fresh2 slice (third pass)", "fresh3": "fresh3 slice (fourth pass)",
+          "fresh": "fresh slice", "fresh2": "fresh2 slice (third pass)",
+          "fresh3": "fresh3 slice (fourth pass)",
           "first": "tune + held (the first pass's 107)"}
 
 
