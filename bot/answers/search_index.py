@@ -114,6 +114,14 @@ _CORRECTIONS = 5
 _COMPLETIONS = 10  # and completions of an unfinished word, each kind weighed apart
 _CORRECTION_MIN = 0.2
 _TYPO_ODDS = 0.05  # how much less likely each further edit is (the noisy channel)
+# A typed word the set lacks but that is itself a plausible English word ("nuclear",
+# "plant", "resigns") was most likely meant as typed: a correction of it is kept only at
+# its odds against the word itself (see SearchIndex.corrections). The frequencies come
+# from the English word list shipped in pyspellchecker (MIT); a word below
+# _ENGLISH_MIN there ("liquified", "soke") counts as no word, and a candidate the list
+# lacks (a name, a stem) counts as _ENGLISH_FLOOR, a modest word.
+_ENGLISH_MIN = 100
+_ENGLISH_FLOOR = 1_000
 # At most this many of a query's rarest groups choose the candidates.
 _DECIDING_MAX = 3
 # A group whose matches cover more documents than this is too common to seed candidates.
@@ -210,6 +218,33 @@ def query_tokens(text: str) -> list[str]:
     found = _TOKEN.findall(normalize(text))
     kept = [t for t in found if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
     return list(dict.fromkeys(kept or found))
+
+
+_english: dict[str, int] | None = None
+
+
+def english_frequency(word: str) -> float:
+    """How common ``word`` (lower case, as typed) is in general English: its count in
+    pyspellchecker's English list, to a power of two; 0 when the list lacks it, holds it
+    below ``_ENGLISH_MIN``, or is not installed. Loaded once, on first use."""
+    global _english
+    if _english is None:
+        _english = {}
+        try:
+            from importlib.resources import files
+
+            raw = (files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+        except (ImportError, OSError):  # pragma: no cover - a dependency of the project
+            log.warning("pyspellchecker's English word list is missing: typo odds off")
+        else:
+            import gzip
+            import json
+
+            # log2 buckets: small ints, shared, so the table stays a few megabytes
+            _english = {w: round(math.log2(n)) for w, n in
+                        json.loads(gzip.decompress(raw)).items() if n >= _ENGLISH_MIN}
+    bucket = _english.get(word)
+    return 0.0 if bucket is None else float(2 ** bucket)
 
 
 def max_typos(token: str) -> int:
@@ -460,9 +495,18 @@ class SearchIndex:
         n = len(token)
         # tid -> (closeness, likelihood, kind: 0 a correction, 1 a completion)
         close: dict[int, tuple[float, float, int]] = {}
+        # A typed word that is itself a common English word was probably meant: each
+        # correction counts only at its odds against it (the same noisy channel, over
+        # general English): P(meant c) / (P(meant c) + P(meant as typed)).
+        as_typed = english_frequency(token) if typos else 0.0
 
-        def offer(tid: int, closeness: float, edits: float, kind: int = 0) -> None:
+        def offer(tid: int, closeness: float, edits: float, kind: int = 0,
+                  word: str = "") -> None:
             like = (self.df[tid] + 1) * _TYPO_ODDS ** edits
+            if as_typed and kind == 0:
+                meant = max(english_frequency(word), _ENGLISH_FLOOR) \
+                    * _TYPO_ODDS ** edits
+                closeness *= meant / (meant + as_typed)
             if closeness > close.get(tid, (0.0, 0.0, 0))[0]:
                 close[tid] = (closeness, like, kind)
 
@@ -477,7 +521,7 @@ class SearchIndex:
                 ):
                     if dist:
                         offer(self._word_tid[word], typo_weight(int(dist), max(n, length)),
-                              dist)
+                              dist, 0, word)
         if n >= (2 if prefix else 3) and not token.isdigit():
             lo = bisect_left(self._sorted_words, token)
             hi = bisect_right(self._sorted_words, token + "\x7f", lo)
