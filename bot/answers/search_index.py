@@ -65,6 +65,7 @@ _DIGIT_SEP = re.compile(r"\d[,.]\d")  # a cheap test before the slower substitut
 # matches as (?<=\d)[,.](?=\d{3}\b), about three times faster over a long text.
 _THOUSANDS = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_RAW_WORD = re.compile(r"[^\W_][\w'\u2019-]*")  # a word as typed, any script
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 _SEP = "\x00"  # between the texts normalised together (normalize_many)
@@ -80,7 +81,8 @@ STOPWORDS: frozenset[str] = frozenset(
     how many much what when where whom whose why did does do done say says said tell
     about any there been being can could would should will into onto
     i me my we our you your him them these those too also very just so then if but
-    while until because again once here both each such got get gets""".split()  # noqa: SIM905
+    while until because again once here both each such got get gets
+    happen happens happened happening""".split()  # noqa: SIM905
 )
 TAG = "#"  # an index word that starts so is a tag (a topic id), never typed or stemmed
 
@@ -105,6 +107,13 @@ FALLBACK_SPECIFIC = 0.5
 # page): its documents come after the first stage's, so a paraphrase explaining a little
 # under half the query is not hidden by one document that passes on a stray word.
 FALLBACK_FILL = 5
+# The names-only rule (SearchIndex._names_only), after both stages: when every claim
+# shown holds one of the query's names (a name of the set, or a word typed capitalised
+# after the first) but explains less than NAMES_ONLY_REST of what the query asks beyond
+# its names, and an idea beyond the names is explained by none of them, the answer is
+# "no match": "death toll in Uzbekistan", "Tokayev resigns", "Nazarbayev fled the
+# country" are about an event the set does not report, not about the name.
+NAMES_ONLY_REST = 0.25
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -553,6 +562,9 @@ class SearchIndex:
     def _groups(self, query: str, prefix: bool) -> list[_Group]:
         """The query's ideas, each with its alternatives and weight (mass)."""
         tokens = query_tokens(query)
+        # words typed capitalised after the first: names, to the names-only rule
+        capitalised = {t for w in _RAW_WORD.findall(query)[1:] if w[:1].isupper()
+                       for t in query_tokens(w)}
         stems = [stem(t) for t in tokens]
         groups: list[_Group] = []
         i = 0
@@ -589,6 +601,7 @@ class SearchIndex:
                 mass = self.unknown_mass
             group = _Group(self, alts, mass)
             group.name = span == 1 and self._names_a_name(own, alts)
+            group.typed_name = group.name or (span == 1 and tokens[i] in capitalised)
             groups.append(group)
             i += span
         self._lead_names(groups)
@@ -652,6 +665,8 @@ class SearchIndex:
             return [], 0
         best = self._ranked(matches, score, limit)
         best += self._ranked(below, score, limit - len(best))
+        if not prefix and self._names_only(groups, {d for _key, d in best}):
+            return [], 0
         top_key = best[0][0] or 1.0
         top_conf = min(1.0, conf[best[0][1]] / total_mass)
         hits: list[Hit] = []
@@ -662,6 +677,32 @@ class SearchIndex:
             hits.append(Hit(d, self.ids[d], round(shown, 2),
                             round(min(1.0, conf[d] / total_mass), 4)))
         return hits, len(matches) + len(below)
+
+    @staticmethod
+    def _names_only(groups: list[_Group], shown: set[int]) -> bool:
+        """Whether the claims ``shown`` answer only the query's names (see
+        ``NAMES_ONLY_REST``): each holds a name but explains less than that share of the
+        other ideas' mass, and one of those ideas is explained by none of them."""
+        rest = [g for g in groups if not g.typed_name]
+        if not shown or len(rest) == len(groups) or not rest:
+            return False
+        explained: list[dict[int, float]] = []
+        for g in groups:
+            e: dict[int, float] = {}
+            if g.df:
+                g.accumulate(shown, dict.fromkeys(shown, 0.0), dict.fromkeys(shown, 0.0), e)
+            explained.append(e)
+        by_group = list(zip(groups, explained, strict=True))
+        if all(e for g, e in by_group if not g.typed_name):
+            return False  # every idea beyond the names is in a claim shown
+        rest_mass = sum(g.mass for g in rest)
+        for doc in shown:
+            if not any(doc in e for g, e in by_group if g.typed_name):
+                return False  # a claim explained by other ideas than names
+            beyond = sum(g.mass * e.get(doc, 0.0) for g, e in by_group if not g.typed_name)
+            if beyond >= NAMES_ONLY_REST * rest_mass:
+                return False
+        return True
 
     def _ranked(self, docs: list[int], score: dict[int, float],
                 limit: int) -> list[tuple[float, int]]:
@@ -764,13 +805,14 @@ def _terms(text: str) -> tuple[str, ...]:
 class _Group:
     """One idea of a query: its alternatives, which documents hold them, and its mass."""
 
-    __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings")
+    __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings", "typed_name")
 
     def __init__(self, index: SearchIndex, alts: list[_Alt], mass: float) -> None:
         self.index = index
         self.alts = alts
         self.mass = mass
         self.name = False  # a proper name of the set (SearchIndex.is_name)
+        self.typed_name = False  # that, or a word typed capitalised after the first
         self.boost = 1.0  # what its score is multiplied by (a name's lead)
         # (class weight, postings) of every term of every alternative, heaviest first.
         tids = {t for a in alts for t in a.tids}
