@@ -131,6 +131,7 @@ _TYPO_ODDS = 0.05  # how much less likely each further edit is (the noisy channe
 # lacks (a name, a stem) counts as _ENGLISH_FLOOR, a modest word.
 _ENGLISH_MIN = 100
 _ENGLISH_FLOOR = 1_000
+_ENGLISH_ENTRY = re.compile(r'"([^"\\]+)": ?(\d{3,})')  # "word": count, count >= 100
 # At most this many of a query's rarest groups choose the candidates.
 _DECIDING_MAX = 3
 # A group whose matches cover more documents than this is too common to seed candidates.
@@ -247,11 +248,13 @@ def english_frequency(word: str) -> float:
             log.warning("pyspellchecker's English word list is missing: typo odds off")
         else:
             import gzip
-            import json
 
-            # log2 buckets: small ints, shared, so the table stays a few megabytes
-            _english = {w: round(math.log2(n)) for w, n in
-                        json.loads(gzip.decompress(raw)).items() if n >= _ENGLISH_MIN}
+            # Read as text, not json.loads: the whole 160,000-word dict would add ~15 MB
+            # to the peak RSS for a moment; only counts of three digits or more (>= 100,
+            # _ENGLISH_MIN) are kept, as log2 buckets (small ints, shared).
+            text = gzip.decompress(raw).decode("utf-8")
+            _english = {m[1]: round(math.log2(int(m[2])))
+                        for m in _ENGLISH_ENTRY.finditer(text)}
     bucket = _english.get(word)
     return 0.0 if bucket is None else float(2 ** bucket)
 
