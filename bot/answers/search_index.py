@@ -65,6 +65,7 @@ _DIGIT_SEP = re.compile(r"\d[,.]\d")  # a cheap test before the slower substitut
 # matches as (?<=\d)[,.](?=\d{3}\b), about three times faster over a long text.
 _THOUSANDS = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_RAW_WORD = re.compile(r"[^\W_][\w'\u2019-]*")  # a word as typed, any script
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 _SEP = "\x00"  # between the texts normalised together (normalize_many)
@@ -80,7 +81,8 @@ STOPWORDS: frozenset[str] = frozenset(
     how many much what when where whom whose why did does do done say says said tell
     about any there been being can could would should will into onto
     i me my we our you your him them these those too also very just so then if but
-    while until because again once here both each such got get gets""".split()  # noqa: SIM905
+    while until because again once here both each such got get gets
+    happen happens happened happening""".split()  # noqa: SIM905
 )
 TAG = "#"  # an index word that starts so is a tag (a topic id), never typed or stemmed
 
@@ -105,6 +107,13 @@ FALLBACK_SPECIFIC = 0.5
 # page): its documents come after the first stage's, so a paraphrase explaining a little
 # under half the query is not hidden by one document that passes on a stray word.
 FALLBACK_FILL = 5
+# The names-only rule (SearchIndex._names_only), after both stages: when every claim
+# shown holds one of the query's names (a name of the set, or a word typed capitalised
+# after the first) but explains less than NAMES_ONLY_REST of what the query asks beyond
+# its names, and an idea beyond the names is explained by none of them, the answer is
+# "no match": "death toll in Uzbekistan", "Tokayev resigns", "Nazarbayev fled the
+# country" are about an event the set does not report, not about the name.
+NAMES_ONLY_REST = 0.25
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -114,6 +123,15 @@ _CORRECTIONS = 5
 _COMPLETIONS = 10  # and completions of an unfinished word, each kind weighed apart
 _CORRECTION_MIN = 0.2
 _TYPO_ODDS = 0.05  # how much less likely each further edit is (the noisy channel)
+# A typed word the set lacks but that is itself a plausible English word ("nuclear",
+# "plant", "resigns") was most likely meant as typed: a correction of it is kept only at
+# its odds against the word itself (see SearchIndex.corrections). The frequencies come
+# from the English word list shipped in pyspellchecker (MIT); a word below
+# _ENGLISH_MIN there ("liquified", "soke") counts as no word, and a candidate the list
+# lacks (a name, a stem) counts as _ENGLISH_FLOOR, a modest word.
+_ENGLISH_MIN = 100
+_ENGLISH_FLOOR = 1_000
+_ENGLISH_ENTRY = re.compile(r'"([^"\\]+)": ?(\d{3,})')  # "word": count, count >= 100
 # At most this many of a query's rarest groups choose the candidates.
 _DECIDING_MAX = 3
 # A group whose matches cover more documents than this is too common to seed candidates.
@@ -210,6 +228,35 @@ def query_tokens(text: str) -> list[str]:
     found = _TOKEN.findall(normalize(text))
     kept = [t for t in found if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
     return list(dict.fromkeys(kept or found))
+
+
+_english: dict[str, int] | None = None
+
+
+def english_frequency(word: str) -> float:
+    """How common ``word`` (lower case, as typed) is in general English: its count in
+    pyspellchecker's English list, to a power of two; 0 when the list lacks it, holds it
+    below ``_ENGLISH_MIN``, or is not installed. Loaded once, on first use."""
+    global _english
+    if _english is None:
+        _english = {}
+        try:
+            from importlib.resources import files
+
+            raw = (files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+        except (ImportError, OSError):  # pragma: no cover - a dependency of the project
+            log.warning("pyspellchecker's English word list is missing: typo odds off")
+        else:
+            import gzip
+
+            # Read as text, not json.loads: the whole 160,000-word dict would add ~15 MB
+            # to the peak RSS for a moment; only counts of three digits or more (>= 100,
+            # _ENGLISH_MIN) are kept, as log2 buckets (small ints, shared).
+            text = gzip.decompress(raw).decode("utf-8")
+            _english = {m[1]: round(math.log2(int(m[2])))
+                        for m in _ENGLISH_ENTRY.finditer(text)}
+    bucket = _english.get(word)
+    return 0.0 if bucket is None else float(2 ** bucket)
 
 
 def max_typos(token: str) -> int:
@@ -460,9 +507,18 @@ class SearchIndex:
         n = len(token)
         # tid -> (closeness, likelihood, kind: 0 a correction, 1 a completion)
         close: dict[int, tuple[float, float, int]] = {}
+        # A typed word that is itself a common English word was probably meant: each
+        # correction counts only at its odds against it (the same noisy channel, over
+        # general English): P(meant c) / (P(meant c) + P(meant as typed)).
+        as_typed = english_frequency(token) if typos else 0.0
 
-        def offer(tid: int, closeness: float, edits: float, kind: int = 0) -> None:
+        def offer(tid: int, closeness: float, edits: float, kind: int = 0,
+                  word: str = "") -> None:
             like = (self.df[tid] + 1) * _TYPO_ODDS ** edits
+            if as_typed and kind == 0:
+                meant = max(english_frequency(word), _ENGLISH_FLOOR) \
+                    * _TYPO_ODDS ** edits
+                closeness *= meant / (meant + as_typed)
             if closeness > close.get(tid, (0.0, 0.0, 0))[0]:
                 close[tid] = (closeness, like, kind)
 
@@ -477,7 +533,7 @@ class SearchIndex:
                 ):
                     if dist:
                         offer(self._word_tid[word], typo_weight(int(dist), max(n, length)),
-                              dist)
+                              dist, 0, word)
         if n >= (2 if prefix else 3) and not token.isdigit():
             lo = bisect_left(self._sorted_words, token)
             hi = bisect_right(self._sorted_words, token + "\x7f", lo)
@@ -509,6 +565,9 @@ class SearchIndex:
     def _groups(self, query: str, prefix: bool) -> list[_Group]:
         """The query's ideas, each with its alternatives and weight (mass)."""
         tokens = query_tokens(query)
+        # words typed capitalised after the first: names, to the names-only rule
+        capitalised = {t for w in _RAW_WORD.findall(query)[1:] if w[:1].isupper()
+                       for t in query_tokens(w)}
         stems = [stem(t) for t in tokens]
         groups: list[_Group] = []
         i = 0
@@ -545,6 +604,7 @@ class SearchIndex:
                 mass = self.unknown_mass
             group = _Group(self, alts, mass)
             group.name = span == 1 and self._names_a_name(own, alts)
+            group.typed_name = group.name or (span == 1 and tokens[i] in capitalised)
             groups.append(group)
             i += span
         self._lead_names(groups)
@@ -608,6 +668,8 @@ class SearchIndex:
             return [], 0
         best = self._ranked(matches, score, limit)
         best += self._ranked(below, score, limit - len(best))
+        if not prefix and self._names_only(groups, {d for _key, d in best}):
+            return [], 0
         top_key = best[0][0] or 1.0
         top_conf = min(1.0, conf[best[0][1]] / total_mass)
         hits: list[Hit] = []
@@ -618,6 +680,32 @@ class SearchIndex:
             hits.append(Hit(d, self.ids[d], round(shown, 2),
                             round(min(1.0, conf[d] / total_mass), 4)))
         return hits, len(matches) + len(below)
+
+    @staticmethod
+    def _names_only(groups: list[_Group], shown: set[int]) -> bool:
+        """Whether the claims ``shown`` answer only the query's names (see
+        ``NAMES_ONLY_REST``): each holds a name but explains less than that share of the
+        other ideas' mass, and one of those ideas is explained by none of them."""
+        rest = [g for g in groups if not g.typed_name]
+        if not shown or len(rest) == len(groups) or not rest:
+            return False
+        explained: list[dict[int, float]] = []
+        for g in groups:
+            e: dict[int, float] = {}
+            if g.df:
+                g.accumulate(shown, dict.fromkeys(shown, 0.0), dict.fromkeys(shown, 0.0), e)
+            explained.append(e)
+        by_group = list(zip(groups, explained, strict=True))
+        if all(e for g, e in by_group if not g.typed_name):
+            return False  # every idea beyond the names is in a claim shown
+        rest_mass = sum(g.mass for g in rest)
+        for doc in shown:
+            if not any(doc in e for g, e in by_group if g.typed_name):
+                return False  # a claim explained by other ideas than names
+            beyond = sum(g.mass * e.get(doc, 0.0) for g, e in by_group if not g.typed_name)
+            if beyond >= NAMES_ONLY_REST * rest_mass:
+                return False
+        return True
 
     def _ranked(self, docs: list[int], score: dict[int, float],
                 limit: int) -> list[tuple[float, int]]:
@@ -720,13 +808,14 @@ def _terms(text: str) -> tuple[str, ...]:
 class _Group:
     """One idea of a query: its alternatives, which documents hold them, and its mass."""
 
-    __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings")
+    __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings", "typed_name")
 
     def __init__(self, index: SearchIndex, alts: list[_Alt], mass: float) -> None:
         self.index = index
         self.alts = alts
         self.mass = mass
         self.name = False  # a proper name of the set (SearchIndex.is_name)
+        self.typed_name = False  # that, or a word typed capitalised after the first
         self.boost = 1.0  # what its score is multiplied by (a name's lead)
         # (class weight, postings) of every term of every alternative, heaviest first.
         tids = {t for a in alts for t in a.tids}

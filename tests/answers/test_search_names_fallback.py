@@ -28,15 +28,19 @@ def test_a_name_outweighs_a_rare_common_word() -> None:
         ("n1", {"speaker": "Desk", "statement": "Protesters chanted at Nazarbayev in the square"}),
         ("n2", {"speaker": "Desk", "statement": "Nazarbayev was stripped of his post"}),
         ("n3", {"speaker": "Desk", "statement": "Nazarbayev ruled for three decades"}),
-        ("rare", {"speaker": "Desk", "statement": "All this happened after the withdrawal"}),
+        ("rare", {"speaker": "Desk", "statement": "All this sealed the fate of the withdrawal"}),
     ]
     idx = _index(docs)
-    assert idx.is_name(idx.vocab["nazarbayev"]) and not idx.is_name(idx.vocab["happen"])
-    got = [h.id for h in idx.search("what happened to nazarbayev", 5)]
-    assert got and set(got) == {"n1", "n2", "n3"}
+    assert idx.is_name(idx.vocab["nazarbayev"]) and not idx.is_name(idx.vocab["fate"])
+    # the rare word never wins over the name; with no claim holding both, the
+    # names-only rule (fourth pass) makes it "no match" rather than the name's claims
+    got = [h.id for h in idx.search("what was the fate of nazarbayev", 5)]
+    assert "rare" not in got and set(got) <= {"n1", "n2", "n3"}
     # without the names it reads, the rare word wins: the lead is what changed it
     plain = SearchIndex(docs, WEIGHTS)
-    assert plain.search("what happened to nazarbayev", 1)[0].id == "rare"
+    assert plain.search("what was the fate of nazarbayev", 1)[0].id == "rare"
+    # "happened" is a question word: "what happened to nazarbayev" is the name alone
+    assert {h.id for h in idx.search("what happened to nazarbayev", 5)} == {"n1", "n2", "n3"}
 
 
 def test_a_word_half_the_set_holds_is_no_name() -> None:

@@ -26,6 +26,9 @@ def test_the_query_set_is_complete_and_names_real_claims(claimset: ClaimSet) -> 
     fresh2 = [q for q in queries if q.half == "fresh2"]  # the third pass's check
     assert len(fresh2) >= 20 and "none" in {q.kind for q in fresh2}
     assert not any(in_slice(q, "first") or in_slice(q, "fresh") for q in fresh2)
+    fresh3 = [q for q in queries if q.half == "fresh3"]  # the fourth pass's check
+    assert len(fresh3) >= 24 and sum(q.kind == "none" for q in fresh3) >= 6
+    assert not any(in_slice(q, "first") or in_slice(q, "fresh2") for q in fresh3)
 
 
 def test_a_named_slice_stays_out_of_the_alternation(tmp_path) -> None:
