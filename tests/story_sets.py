@@ -10,11 +10,25 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 import rtoml
 
 log = logging.getLogger(__name__)
 
 PRACTICE = Path(__file__).parent / "data" / "practice"
+# ../shared/practice beside the repository: the eight practice articles and their key.
+PRACTICE_PACK = Path(__file__).resolve().parents[2] / "shared" / "practice"
+needs_practice_pack = pytest.mark.skipif(not PRACTICE_PACK.exists(), reason="no practice pack")
+
+
+def practice_file(n: str) -> Path:
+    """The practice article numbered ``n`` ("101".."108")."""
+    return next(PRACTICE_PACK.glob(f"{n}_*.txt"))
+
+
+def practice_article(n: str) -> bytes:
+    """The practice article numbered ``n``, as the bytes an editor uploads."""
+    return practice_file(n).read_bytes()
 
 
 def five_article_story(dest: Path) -> Path:

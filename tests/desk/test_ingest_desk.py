@@ -20,14 +20,10 @@ from bot.ingest.reading import IngestError
 from bot.record.ingest_alerts import AlertSender, alert_nonce
 from bot.settings import Settings
 from tests.store_backends import Backend, PostgresBackend
+from tests.story_sets import needs_practice_pack, practice_article
 
 ROOT = Path(__file__).resolve().parents[2]
-PRACTICE = ROOT.parent / "shared" / "practice"
-pytestmark = pytest.mark.skipif(not PRACTICE.exists(), reason="no practice pack")
-
-
-def _article(n: str) -> bytes:
-    return next(PRACTICE.glob(f"{n}_*.txt")).read_bytes()
+pytestmark = needs_practice_pack
 
 
 @asynccontextmanager
@@ -68,9 +64,9 @@ async def test_bad_input_is_one_line_and_nothing_is_stored(
 async def test_accept_in_two_goes_reloads_and_audits(backend: Backend, tmp_path: Path) -> None:
     async with desk_on(backend, tmp_path) as (desk, root):
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("103"), name="103.txt", by="Ed")
+        draft = await service.ingest(practice_article("103"), name="103.txt", by="Ed")
         with pytest.raises(IngestError, match="already ingested"):
-            await service.ingest(_article("103"), name="again.txt", by="Ed")
+            await service.ingest(practice_article("103"), name="again.txt", by="Ed")
         figure = next(f for f in draft.figures if f.topic)
         first = await service.accept(draft.draft, [figure.id], everything=False, by="Ann")
         assert first.reload.ok and "source" in first.written.items
@@ -93,7 +89,7 @@ async def test_nothing_is_written_once_the_source_is_rejected(
 ) -> None:
     async with desk_on(backend, tmp_path) as (desk, root):
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("106"), name="106.txt", by="Ed")
+        draft = await service.ingest(practice_article("106"), name="106.txt", by="Ed")
         await service.reject(draft.draft, ["source"], everything=False, by="Ann")
         before = _files(root)
         for items, everything in (([draft.claims[0].id], False), ([], True)):
@@ -105,7 +101,7 @@ async def test_nothing_is_written_once_the_source_is_rejected(
 async def test_a_bad_correction_writes_nothing(backend: Backend, tmp_path: Path) -> None:
     async with desk_on(backend, tmp_path) as (desk, root):
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("103"), name="103.txt", by="Ed")
+        draft = await service.ingest(practice_article("103"), name="103.txt", by="Ed")
         figure = next(f for f in draft.figures if f.topic)
         claim = draft.claims[0]
         before = _files(root)
@@ -134,8 +130,8 @@ async def test_a_bad_correction_writes_nothing(backend: Backend, tmp_path: Path)
 async def test_a_draft_the_set_outgrew_is_one_line(backend: Backend, tmp_path: Path) -> None:
     async with desk_on(backend, tmp_path) as (desk, root):
         service = IngestDesk(desk)
-        first = await service.ingest(_article("101"), name="101.txt", by="Ed")
-        second = await service.ingest(_article("102"), name="102.txt", by="Ed")
+        first = await service.ingest(practice_article("101"), name="101.txt", by="Ed")
+        second = await service.ingest(practice_article("102"), name="102.txt", by="Ed")
         assert first.source.id == second.source.id  # both drafted against the same set
         await service.accept(first.draft, [], everything=True, by="Ed")
         before, version = _files(root), desk.claimset.version
@@ -157,7 +153,7 @@ async def test_a_verdict_change_is_alerted_once_per_channel(
                 post_when_empty=False, by="Ed",
             )
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("108"), name="108.txt", by="Ed")
+        draft = await service.ingest(practice_article("108"), name="108.txt", by="Ed")
         flagged = [f for f in draft.figures if f.verdict and f.topic]
         assert flagged, "the 225 toll is a new latest count"
         target = flagged[0]
@@ -208,7 +204,7 @@ async def test_the_digest_lists_what_was_accepted_since_the_last_one(
             post_when_empty=True, by="Ed",
         )
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("103"), name="103.txt", by="Ed")
+        draft = await service.ingest(practice_article("103"), name="103.txt", by="Ed")
         figure = next(f for f in draft.figures if f.topic)
         await service.accept(draft.draft, [figure.id], everything=False, by="Ann")
         await service.accept(draft.draft, [draft.claims[0].id], everything=False, by="Bo")
@@ -246,7 +242,7 @@ async def test_a_corrected_topic_is_judged_for_the_verdict_again(
             post_when_empty=False, by="Ed",
         )
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("108"), name="108.txt", by="Ed")
+        draft = await service.ingest(practice_article("108"), name="108.txt", by="Ed")
         loose = next(f for f in draft.figures if f.topic is None and f.as_of and f.unit == "people")
         assert loose.verdict is None  # no topic: nothing to judge when drafted
         before = desk.engine.figures("arrests").verdict

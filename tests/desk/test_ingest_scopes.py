@@ -12,19 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import pytest
-
 from bot.desk import Desk, open_desk
 from bot.desk.ingest import IngestDesk
 from bot.settings import Settings
+from tests.story_sets import needs_practice_pack, practice_article
 
 ROOT = Path(__file__).resolve().parents[2]
-PRACTICE = ROOT.parent / "shared" / "practice"
-pytestmark = pytest.mark.skipif(not PRACTICE.exists(), reason="no practice pack")
-
-
-def _article(n: str) -> bytes:
-    return next(PRACTICE.glob(f"{n}_*.txt")).read_bytes()
+pytestmark = needs_practice_pack
 
 
 @asynccontextmanager
@@ -58,7 +52,7 @@ async def test_an_alert_goes_only_to_the_accepting_story_and_server(tmp_path: Pa
         await _subscribe(await desk.stories.desk("alpha", 10), 222)  # same story, other server
         await _subscribe(await desk.stories.desk("beta", 9), 333)  # same server, other story
         service = IngestDesk(alpha9)
-        draft = await service.ingest(_article("108"), name="108.txt", by="Ed")
+        draft = await service.ingest(practice_article("108"), name="108.txt", by="Ed")
         flagged = [f.id for f in draft.figures if f.verdict and f.topic]
         assert flagged, "the practice article changes no verdict of the seed set"
         done = await service.accept(draft.draft, flagged, everything=False, by="Ann")
@@ -75,10 +69,10 @@ async def test_a_digest_lists_only_its_own_story_and_servers_accepts(tmp_path: P
         subscription = await beta9.subscriptions.for_channel(111)
         assert subscription is not None
         own = IngestDesk(beta9)
-        mine = await own.ingest(_article("103"), name="server9.txt", by="Ed")
+        mine = await own.ingest(practice_article("103"), name="server9.txt", by="Ed")
         await own.accept(mine.draft, [], everything=True, by="Ann")
         other = IngestDesk(desk)  # desk-wide, story alpha
-        theirs = await other.ingest(_article("108"), name="alpha-desk.txt", by="Ed")
+        theirs = await other.ingest(practice_article("108"), name="alpha-desk.txt", by="Ed")
         await other.accept(theirs.draft, [], everything=True, by="Mallory")
 
         async def send(channel_id: int, content: str, nonce: str) -> int:
@@ -93,7 +87,7 @@ async def test_a_digest_lists_only_its_own_story_and_servers_accepts(tmp_path: P
 async def test_an_item_is_never_both_accepted_and_rejected(tmp_path: Path) -> None:
     async with two_stories(tmp_path) as desk:
         service = IngestDesk(desk)
-        draft = await service.ingest(_article("108"), name="108.txt", by="Ed")
+        draft = await service.ingest(practice_article("108"), name="108.txt", by="Ed")
         item = next(f.id for f in draft.figures if f.topic)
         await asyncio.gather(
             service.accept(draft.draft, [], everything=True, by="Ann"),

@@ -22,16 +22,12 @@ from bot.client import FactdeskBot
 from bot.desk.ingest import IngestDesk
 from tests.e2e.fake_discord import MODAL, FakeDiscord, SentInteraction
 from tests.e2e.in_process import point_at, seeds_bot
+from tests.story_sets import needs_practice_pack, practice_article
 
 ROOT = Path(__file__).resolve().parents[2]
-PRACTICE = ROOT.parent / "shared" / "practice"
 EXTENSIONS = ("cogs.claims", "cogs.figures", "cogs.ingest")
 STRING = 3
-pytestmark = pytest.mark.skipif(not PRACTICE.exists(), reason="no practice pack")
-
-
-def article(n: str) -> bytes:
-    return next(PRACTICE.glob(f"{n}_*.txt")).read_bytes()
+pytestmark = needs_practice_pack
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +133,7 @@ async def test_paste_review_accept_all_then_claim_figures_and_one_alert(
         box = fake.modal_inputs(opened)[0]
         assert box["style"] == 2 and box["max_length"] == 4000
         pasted = await settled(fake, await fake.submit_modal(
-            opened, {"Article text": article("108").decode("utf-8")},
+            opened, {"Article text": practice_article("108").decode("utf-8")},
             roles=[fake.editor_role_id]))
         review = last_message(fake, pasted)
         assert is_private(review) and "Review of pasted" in text_of(review)
@@ -176,7 +172,7 @@ async def test_attachment_accept_one_then_edit_a_figure(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
     async with running_bot(fake, tmp_path) as bot:
-        file = fake.attachment("103_armed_criminals.txt", article("103"))
+        file = fake.attachment("103_armed_criminals.txt", practice_article("103"))
         sent = await ingest(fake, editor=True, file=file, published="2022-01-11")
         review = last_message(fake, sent)
         assert is_private(review) and "103\\_armed\\_criminals" in text_of(review)  # inert
@@ -232,7 +228,7 @@ async def test_reporters_bad_files_and_stale_drafts_are_one_line(
     async with running_bot(fake, tmp_path) as bot:
         files = claimset_files(bot)
         # A reporter, on both paths: refused before any modal or download.
-        for file in (None, fake.attachment("a.txt", article("101"))):
+        for file in (None, fake.attachment("a.txt", practice_article("101"))):
             sent = await ingest(fake, editor=False, file=file)
             message = last_message(fake, sent)
             assert is_private(message) and message["content"].startswith("Only editors")
@@ -245,7 +241,7 @@ async def test_reporters_bad_files_and_stale_drafts_are_one_line(
             "1 MB": fake.attachment("d.txt", b"x" * 1_000_001),
             "not a .txt": fake.attachment("e.pdf", b"%PDF-1.4", "application/pdf"),
             "empty": fake.attachment("f.txt", b"   \n"),
-            "did not give the file": fake.attachment("g.txt", article("101")),
+            "did not give the file": fake.attachment("g.txt", practice_article("101")),
         }
         del fake.uploads[bad["did not give the file"]["id"]]  # the CDN answers 404
         for says, file in bad.items():  # several editors (one would hit the cooldown)
@@ -258,9 +254,9 @@ async def test_reporters_bad_files_and_stale_drafts_are_one_line(
         # Two articles drafted against the same set; the second no longer applies once the
         # first is accepted (its source id is taken).
         first = last_message(fake, await ingest(
-            fake, editor=True, file=fake.attachment("101.txt", article("101"))))
+            fake, editor=True, file=fake.attachment("101.txt", practice_article("101"))))
         second = last_message(fake, await ingest(
-            fake, editor=True, file=fake.attachment("102.txt", article("102"))))
+            fake, editor=True, file=fake.attachment("102.txt", practice_article("102"))))
         # A reporter pressing a review button (were they to see it) is refused.
         click = await fake.click_label(second["id"], "Accept all", roles=[])
         await fake.wait_answered(click)
@@ -283,8 +279,9 @@ async def test_a_review_disables_its_buttons_when_it_times_out(
         monkeypatch.setattr(sys.modules["cogs.ingest"], "REVIEW_TIMEOUT", 1.5)
         for press_first in (False, True):  # untouched (sent by the command), then pressed
             sent = await ingest(fake, editor=True, user=fake.new_user(f"e{press_first}"),
-                                file=fake.attachment(f"{press_first}.txt",
-                                                     article("104" if press_first else "106")))
+                                file=fake.attachment(
+                                    f"{press_first}.txt",
+                                    practice_article("104" if press_first else "106")))
             review = last_message(fake, sent)
             if press_first:  # by an editor whose name is markdown: shown inert
                 await press(fake, review, "Reject 1", user=fake.new_user("*Ed_itor*"))
@@ -300,7 +297,7 @@ async def test_an_alert_cut_short_by_a_stop_is_found_not_posted_again(
         await subscribe_the_channel(fake, bot)
         fake.hold_posts = asyncio.Event()  # Discord makes the post; its answer never comes
         review = last_message(fake, await ingest(
-            fake, editor=True, file=fake.attachment("108.txt", article("108")),
+            fake, editor=True, file=fake.attachment("108.txt", practice_article("108")),
             published="2022-01-16"))
         await press(fake, review, "Accept all")
         await fake.wait_for(lambda: fake.held_posts)

@@ -30,9 +30,7 @@ from bot.settings import DatabaseSettings, Settings
 from tests.e2e.fake_discord import FakeDiscord, FakeGuild
 from tests.e2e.in_process import point_at, running
 from tests.e2e.test_ingest_e2e import (
-    PRACTICE,
     STRING,
-    article,
     last_message,
     press,
     settled,
@@ -40,9 +38,10 @@ from tests.e2e.test_ingest_e2e import (
 )
 from tests.e2e.test_shards_e2e import command, string
 from tests.e2e.test_stories_e2e import shown
+from tests.story_sets import needs_practice_pack, practice_article
 
 EXTENSIONS = ("cogs.claims", "cogs.figures", "cogs.ingest", "cogs.stories")
-pytestmark = pytest.mark.skipif(not PRACTICE.exists(), reason="no practice pack")
+pytestmark = needs_practice_pack
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +125,7 @@ async def test_ingest_into_the_story_asked_for_answers_and_alerts_only_there(
             assert "225" not in await ask(fake, "figures", "topic", "deaths", story)
 
         # An editor of the first server (whose story is alpha) ingests into beta.
-        file = fake.attachment("108_update.txt", article("108"))
+        file = fake.attachment("108_update.txt", practice_article("108"))
         sent = await settled(fake, await fake.slash("ingest", [
             {"name": "published", "type": STRING, "value": "2022-01-16"},
             {"name": "story", "type": STRING, "value": "beta"}],
@@ -187,7 +186,7 @@ async def test_a_channel_on_another_story_ingests_into_it_without_the_option(
         alpha_files = files_of(tmp_path / "alpha")
         beta_files = files_of(tmp_path / "beta")
 
-        file = fake.attachment("108_update.txt", article("108"))
+        file = fake.attachment("108_update.txt", practice_article("108"))
         sent = await settled(fake, await fake.slash("ingest", [
             {"name": "published", "type": STRING, "value": "2022-01-16"}],
             roles=[fake.editor_role_id], attachments={"file": file}))
@@ -217,7 +216,7 @@ async def test_accepts_of_one_story_from_two_servers_run_one_at_a_time(
                 {"name": "published", "type": STRING, "value": day},
                 {"name": "story", "type": STRING, "value": "beta"}],
                 roles=[guild.editor_role_id], guild_id=guild.id,
-                attachments={"file": fake.attachment(f"{n}.txt", article(n))}))
+                attachments={"file": fake.attachment(f"{n}.txt", practice_article(n))}))
             reviews[guild.id] = last_message(fake, sent)["id"]
         assert len(await scope_drafts(bot, "beta", first.id)) == 1
         assert len(await scope_drafts(bot, "beta", other.id)) == 1

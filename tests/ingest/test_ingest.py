@@ -14,14 +14,14 @@ from bot.cli import main
 from bot.ingest.drafting import draft_article
 from bot.ingest.reading import IngestError, read_article
 from tests.store_backends import Backend, PostgresBackend
+from tests.story_sets import needs_practice_pack, practice_file
 
 ROOT = Path(__file__).resolve().parents[2]
-PRACTICE = ROOT.parent / "shared" / "practice"
-pytestmark = pytest.mark.skipif(not PRACTICE.exists(), reason="no practice pack")
+pytestmark = needs_practice_pack
 
 
 def _article(n: str) -> str:
-    return next(PRACTICE.glob(f"{n}_*.txt")).read_text(encoding="utf-8")
+    return practice_file(n).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_ingest_accept_all_leaves_a_valid_set(
 ) -> None:
     cs = tmp_path / "set"
     shutil.copytree(ROOT / "seeds", cs)
-    article = next(PRACTICE.glob("108_*.txt"))
+    article = practice_file("108")
     db, create = _database(backend, tmp_path)
     common = ["--claimset", str(cs), *db]
     assert _cli("ingest", str(article), *common, *create, "--json") == 0
@@ -130,8 +130,8 @@ def test_a_draft_that_no_longer_applies_writes_nothing(
     shutil.copytree(ROOT / "seeds", cs)
     db, create = _database(backend, tmp_path)
     common = ["--claimset", str(cs), *db]
-    assert _cli("ingest", str(next(PRACTICE.glob("101_*.txt"))), *common, *create) == 0
-    assert _cli("ingest", str(next(PRACTICE.glob("102_*.txt"))), *common) == 0
+    assert _cli("ingest", str(practice_file("101")), *common, *create) == 0
+    assert _cli("ingest", str(practice_file("102")), *common) == 0
     assert _cli("drafts", "accept", "d1", "--all", "--by", "E", *common) == 0
     before = {p: p.read_bytes() for p in cs.rglob("*.toml")}
     capsys.readouterr()
