@@ -23,12 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.ingest import PRACTICE, ROOT
 from bot.desk import open_desk
 from bot.desk.ingest import IngestDesk
 from bot.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-PRACTICE = ROOT.parent / "shared" / "practice"
 
 
 async def one_round(article: Path, work: Path) -> dict[str, float]:
