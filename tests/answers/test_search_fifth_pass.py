@@ -7,6 +7,7 @@ the seed story; no counts of a query set.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -120,5 +121,5 @@ def test_every_speaker_name_as_typed_is_never_a_stranger(desk: Factdesk) -> None
     # a query of two speakers' names is answered whenever each alone is
     names = [s.name.split()[-1] for s in desk.claimset.speakers.values()]
     answered = [n for n in names if n[:1].isupper() and desk.claim(n).results]
-    for a, b in zip(answered, answered[1:], strict=False):
+    for a, b in pairwise(answered):
         assert desk.claim(f"{a} {b}").results or desk.claim(f"{b} {a}").results, (a, b)
