@@ -9,7 +9,7 @@ rapidfuzz scan (``WRatio``), the adapters of :mod:`bench.engines`.
 
 Slices: within each kind the queries alternate ``tune``, ``held``, ``tune``...; the
 held half is the one not looked at while tuning. A query may name its slice
-(``half = "fresh"``, ``"fresh2"`` or ``"fresh3"``: written later, judged before any
+(``half = "fresh"``, ``"fresh2"``, ``"fresh3"`` or ``"fresh4"``: written later, judged before any
 engine ran, never tuned on);
 those do not take part in the alternation. ``--misses`` lists what an engine got wrong
 (for the tune half only, unless ``--half`` says otherwise).
@@ -47,10 +47,11 @@ ENGINES = ("factdesk", "fts5-porter", "naive")
 ENGINE_LABELS = {"factdesk": "Factdesk", "fts5-porter": "FTS5 (porter, OR, bm25)",
                  "naive": "rapidfuzz scan"}
 TOP = 5
-SLICES = ("tune", "held", "fresh", "fresh2", "fresh3")
+SLICES = ("tune", "held", "fresh", "fresh2", "fresh3", "fresh4")
 TITLES = {"all": "all queries", "tune": "tune half", "held": "held-out half",
           "fresh": "fresh slice", "fresh2": "fresh2 slice (third pass)",
           "fresh3": "fresh3 slice (fourth pass)",
+          "fresh4": "fresh4 slice (fifth pass)",
           "first": "tune + held (the first pass's 107)"}
 
 
@@ -60,7 +61,7 @@ class Query:
     text: str
     answers: tuple[str, ...]
     why: str
-    half: str  # "tune", "held", "fresh", "fresh2" or "fresh3"
+    half: str  # "tune", "held" or a later slice ("fresh" ... "fresh4")
 
 
 def load_queries(path: Path = QUERIES) -> list[Query]:
