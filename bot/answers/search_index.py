@@ -66,6 +66,7 @@ _DIGIT_SEP = re.compile(r"\d[,.]\d")  # a cheap test before the slower substitut
 _THOUSANDS = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_][\w'\u2019-]*")  # a word as typed, any script
+_WORD_PARTS = re.compile(r"[-'\u2019]")
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 _SEP = "\x00"  # between the texts normalised together (normalize_many)
@@ -123,9 +124,15 @@ NAMES_ONLY_REST = 0.25
 # A stranger: a word typed as a name (capitalised; first in the query only when it is no
 # English word) that is no English word and has no correction or synonym of at least this
 # weight, i.e. someone or something the set never names. Beside a name the set holds
-# ("Mirziyoyev offers help to Tokayev", "Macron calls Tokayev") the query asks about the
-# stranger's part, which no claim can hold: "no match", not the known name's claims.
+# ("Mirziyoyev offers help to Tokayev") or a word it holds typed as one ("Borrell EU
+# statement on Kazakhstan") the query asks about the stranger's part, which no claim can
+# hold: "no match", not the known name's claims.
 STRANGER_CLOSE = 0.7
+# A number typed with trailing zeros ("8,000") also finds the numbers of the set it
+# rounds ("7,939"), at this weight. A number no claim gives nor rounds ("225 killed")
+# weighs as the rarest word: the most specific thing a reporter can ask for, so claims
+# holding only the query's other words are no match.
+NUMBER_ROUNDED = 0.8
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -449,6 +456,22 @@ class SearchIndex:
             self._by_len.setdefault(len(w), []).append(w)
         self._sorted_words = typed
 
+    def roundings(self, token: str) -> list[int]:
+        """Term ids of the numbers of the set that ``token`` (digits, not in the set)
+        rounds: to its own precision, its trailing zeros ("8000": 7939 and 8,040, to the
+        thousand; "150": 146 to 154; "225": none but 225 itself)."""
+        zeros = len(token) - len(token.rstrip("0"))
+        if not zeros or len(token) > 15:
+            return []
+        numbers = getattr(self, "_numbers", None)
+        if numbers is None:  # (value, term id) of every number of the set, sorted
+            numbers = self._numbers = sorted(
+                (int(t), tid) for tid, t in enumerate(self.terms) if t.isdigit() and len(t) < 16)
+        value, step = int(token), 10 ** zeros
+        lo = bisect_left(numbers, (value - step // 2, -1))
+        hi = bisect_left(numbers, (value + (step + 1) // 2, -1))
+        return [tid for _v, tid in numbers[lo:hi]]
+
     def idf_at(self, df: float) -> float:
         """The idf of a word held by ``df`` documents."""
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
@@ -582,7 +605,8 @@ class SearchIndex:
         """The query's ideas, each with its alternatives and weight (mass)."""
         tokens = query_tokens(query)
         # words typed capitalised after the first: names, to the names-only rule
-        typed = _RAW_WORD.findall(query)
+        # (each part of a hyphenated word on its own: "Moscow-led" names Moscow, not "led")
+        typed = [part for w in _RAW_WORD.findall(query) for part in _WORD_PARTS.split(w) if part]
         capitalised = {t for w in typed[1:] if w[:1].isupper() for t in query_tokens(w)}
         if typed and typed[0][:1].isupper():  # a first word: a name only if no English word
             capitalised.update(t for t in query_tokens(typed[0]) if not english_frequency(t))
@@ -601,7 +625,9 @@ class SearchIndex:
             own = self._tids(key)
             if own is not None:
                 alts.append(_Alt(own, 1.0))
-            if span == 1 and (own is None or last):
+            if span == 1 and own is None and tokens[i].isdigit():
+                alts += [_Alt((tid,), NUMBER_ROUNDED) for tid in self.roundings(tokens[i])]
+            elif span == 1 and (own is None or last):
                 alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], prefix=last)
                          if own is None or tid != own[0]]
             elif own is not None and span == 1 and i == len(tokens) - 1 \
@@ -618,6 +644,8 @@ class SearchIndex:
                 mass = sum(self.idf[t] for t in own) / len(own)
             elif alts:
                 mass = max(sum(self.idf[t] for t in a.tids) / len(a.tids) for a in alts)
+            elif tokens[i].isdigit() and len(tokens[i]) > 1:
+                mass = self.unknown_mass / UNKNOWN_MASS  # a number no claim gives
             else:
                 mass = self.unknown_mass
             group = _Group(self, alts, mass)
@@ -676,7 +704,8 @@ class SearchIndex:
         groups = self._groups(query, prefix)
         if not groups or limit <= 0:
             return [], 0
-        if not prefix and any(g.stranger for g in groups) and any(g.name for g in groups):
+        if not prefix and any(g.stranger for g in groups) and any(
+                g.name or (g.typed_name and g.df) for g in groups):
             return [], 0  # a name the set lacks beside one it holds: see STRANGER_CLOSE
         total_mass = sum(g.mass for g in groups) or 1.0
         pool_max = _POOL_MAX // 3 if prefix else _POOL_MAX

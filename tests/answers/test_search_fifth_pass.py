@@ -123,3 +123,47 @@ def test_every_speaker_name_as_typed_is_never_a_stranger(desk: Factdesk) -> None
     answered = [n for n in names if n[:1].isupper() and desk.claim(n).results]
     for a, b in pairwise(answered):
         assert desk.claim(f"{a} {b}").results or desk.claim(f"{b} {a}").results, (a, b)
+
+
+# -- numbers: a rounding of a number of the set, and a number no claim gives ------------
+
+COUNTS = [
+    ("arrests", "The ministry said 7,939 people were arrested"),
+    ("toll", "At least 167 people were killed in the unrest"),
+    ("wounded", "More than 2,200 people were wounded"),
+]
+
+
+def test_a_round_number_finds_the_number_of_the_set_it_rounds() -> None:
+    idx = _index(COUNTS)
+    assert idx.search("8,000 arrested", 1)[0].id == "arrests"
+    assert [h.id for h in idx.search("8,000", 5)] == ["arrests"]  # the number alone
+    assert [h.id for h in idx.search("170", 5)] == ["toll"]  # 167 to the ten
+    assert [h.id for h in idx.search("2,000", 5)] == ["wounded"]  # 2,200 to the thousand
+    assert idx.search("7,939", 1)[0].id == "arrests"  # as written, of course
+
+
+def test_a_number_no_claim_gives_nor_rounds_is_no_match() -> None:
+    idx = _index(COUNTS)
+    assert idx.search("225 killed", 5) == []
+    assert idx.search("7,000 arrested", 5) == []  # 7,939 is no 7,000
+    assert idx.search("160 killed", 5) == []  # 167 rounds to 170, not 160
+    assert idx.search("killed", 1)[0].id == "toll"  # the words alone are answered
+
+
+def test_roundings_are_the_numbers_within_half_a_step() -> None:
+    idx = _index([("n", "counts of 145 149 150 154 155 and 7939 8499 8500")])
+    value = {tid: int(idx.terms[tid]) for tid in range(len(idx.terms))
+             if idx.terms[tid].isdigit()}
+    assert sorted(value[t] for t in idx.roundings("150")) == [145, 149, 150, 154]
+    assert sorted(value[t] for t in idx.roundings("8000")) == [7939, 8499]
+    assert idx.roundings("151") == []  # no trailing zero: no rounding
+
+
+def test_a_hyphenated_word_names_only_its_capitalised_part() -> None:
+    idx = _index([("bloc", "tension inside the alliance that Moscow leads"),
+                  ("led", "the crowd was led by President Tokayev's critics")])
+    groups = idx._groups("friction inside the Moscow-led bloc", False)
+    typed = {idx.terms[g.alts[0].tids[0]]: g.typed_name for g in groups if g.alts}
+    assert typed.get("moscow") is True
+    assert typed.get("led") is False
