@@ -197,9 +197,9 @@ class Factdesk:
         }
         speaker_role = {sid: sp.role for sid, sp in cs.speakers.items()}
         topic_text = {tid: t.label for tid, t in cs.topics.items()}
-        source_text = {
-            sid: " ".join(filter(None, [s.outlet, *s.relays])) for sid, s in cs.sources.items()
-        }
+        # A claim's context names its own outlet and relays (its attributions' via), not
+        # every relay its article cites elsewhere: "Reuters" finds what rests on Reuters.
+        source_text = {sid: s.outlet or "" for sid, s in cs.sources.items()}
         # Speakers, topics and context repeat a few thousand distinct strings (names, labels, roles,
         # outlets, relays) across every claim: each is tokenised once, here, and a
         # claim's field is the union of their word sets (SearchIndex word_fields).

@@ -67,6 +67,9 @@ _THOUSANDS = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_][\w'\u2019-]*")  # a word as typed, any script
 _WORD_PARTS = re.compile(r"[-'\u2019]")
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split())  # noqa: SIM905
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 _SEP = "\x00"  # between the texts normalised together (normalize_many)
@@ -610,8 +613,17 @@ class SearchIndex:
         capitalised = {t for w in typed[1:] if w[:1].isupper() for t in query_tokens(w)}
         if typed and typed[0][:1].isupper():  # a first word: a name only if no English word
             capitalised.update(t for t in query_tokens(typed[0]) if not english_frequency(t))
+        # each token's typed words (its position among them), and the tokens of a date:
+        # a day or year beside a month ("31 Dec", "January 2022") is no count
+        typed_tokens = [query_tokens(w) for w in typed]
+        dates: set[str] = set()
+        for n, toks in enumerate(typed_tokens):
+            if any(t in _MONTHS for t in toks):
+                for near in typed_tokens[max(0, n - 1) : n + 2]:
+                    dates.update(t for t in near if t.isdigit())
         stems = [stem(t) for t in tokens]
         groups: list[_Group] = []
+        group_tokens: list[str] = []
         i = 0
         while i < len(tokens):
             last = prefix and i == len(tokens) - 1
@@ -625,7 +637,7 @@ class SearchIndex:
             own = self._tids(key)
             if own is not None:
                 alts.append(_Alt(own, 1.0))
-            if span == 1 and own is None and tokens[i].isdigit():
+            if span == 1 and own is None and tokens[i].isdigit() and tokens[i] not in dates:
                 alts += [_Alt((tid,), NUMBER_ROUNDED) for tid in self.roundings(tokens[i])]
             elif span == 1 and (own is None or last):
                 alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], prefix=last)
@@ -644,7 +656,7 @@ class SearchIndex:
                 mass = sum(self.idf[t] for t in own) / len(own)
             elif alts:
                 mass = max(sum(self.idf[t] for t in a.tids) / len(a.tids) for a in alts)
-            elif tokens[i].isdigit() and len(tokens[i]) > 1:
+            elif tokens[i].isdigit() and len(tokens[i]) > 1 and tokens[i] not in dates:
                 mass = self.unknown_mass / UNKNOWN_MASS  # a number no claim gives
             else:
                 mass = self.unknown_mass
@@ -656,7 +668,17 @@ class SearchIndex:
                               and not english_frequency(tokens[i])
                               and all(a.weight < STRANGER_CLOSE for a in alts))
             groups.append(group)
+            group_tokens.append(tokens[i] if span == 1 else "")
             i += span
+        # A stranger typed next to a name of the set is part of that name, in another
+        # spelling ("Anatolij Antonow"): not someone else.
+        named = {t for g, t in zip(groups, group_tokens, strict=True) if g.name}
+        for g, t in zip(groups, group_tokens, strict=True):
+            if g.stranger:
+                at = [n for n, toks in enumerate(typed_tokens) if t in toks]
+                g.stranger = not any(
+                    named & set(near) for n in at
+                    for near in typed_tokens[max(0, n - 1) : n + 2])
         self._lead_names(groups)
         return groups
 

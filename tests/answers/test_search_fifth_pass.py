@@ -167,3 +167,52 @@ def test_a_hyphenated_word_names_only_its_capitalised_part() -> None:
     typed = {idx.terms[g.alts[0].tids[0]]: g.typed_name for g in groups if g.alts}
     assert typed.get("moscow") is True
     assert typed.get("led") is False
+
+
+def test_a_stranger_next_to_a_name_of_the_set_is_part_of_that_name() -> None:
+    idx = _index([*LEADERS, ("antonov", "Ambassador Anatoly Antonov spoke in Washington")])
+    # another spelling of a first name, typed next to the surname the set holds
+    assert idx.search("Anatolij Antonov Washington", 1)[0].id == "antonov"
+    assert idx.search("Antonov, Anatolij", 1)[0].id == "antonov"
+    # the same word apart from the name is someone else
+    assert idx.search("Anatolij calls Antonov", 5) == []
+
+
+def test_a_day_beside_a_month_is_a_date_not_a_count() -> None:
+    idx = _index([("eve", "The price of gas doubled on New Year's Eve, on 1 January"),
+                  ("count", "some 29 stations ran out")])
+    # "31" is no number of the set, but beside "Dec" it is a day: the words decide
+    assert idx.search("31 Dec gas price", 1)[0].id == "eve"
+    assert idx.search("gas price on December 31", 1)[0].id == "eve"
+    # the same number as a count is asked for, and no claim gives it: it weighs as the
+    # rarest word, so the claim explains less of the query than of the dated one
+    dated = idx._groups("31 Dec gas price", False)[0]
+    counted = idx._groups("31 gas price", False)[0]
+    assert dated.mass == idx.unknown_mass  # an unknown word like any other
+    assert counted.mass > dated.mass
+    assert idx.roundings("30") and not idx._groups("30 Dec", False)[0].alts
+
+
+def test_a_relay_finds_only_the_claims_resting_on_it() -> None:
+    from bot.claimset.model import ClaimSet
+
+    cs: ClaimSet = load_claimset(Path(DEFAULT_CLAIMSET))
+    desk = Factdesk(cs)
+    checked = 0
+    for source in cs.sources.values():
+        for relay in source.relays:
+            resting = {cid for cid, c in cs.claims.items()
+                       if any(relay in a.via for a in c.attributions)}
+            words = relay.split()
+            if not resting or len(words) != 1 or not relay[:1].isupper():
+                continue
+            found = {r.id for r in desk.claim(relay, limit=50).results}
+            # a relay's name finds what rests on it, not every claim of an article that
+            # cites it once
+            assert found and found <= resting | {
+                cid for cid, c in cs.claims.items() if relay.lower() in c.statement.lower()
+                or any(relay.lower() in a.quote.lower() for a in c.attributions)
+                or relay.lower() in cs.speakers[c.speaker].name.lower()
+                or relay.lower() in (cs.speakers[c.speaker].role or "").lower()}, relay
+            checked += 1
+    assert checked
