@@ -67,6 +67,18 @@ _THOUSANDS = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_][\w'\u2019-]*")  # a word as typed, any script
 _WORD_PARTS = re.compile(r"[-'\u2019]")
+# Magnitudes written stuck to a number, as headlines do ("$2-3bn", "40mln", "5k").
+_MAGNITUDES = {"bn": "billion", "bln": "billion", "b": "billion", "mn": "million",
+               "mln": "million", "m": "million", "k": "thousand", "tn": "trillion"}
+_SCALED = re.compile(r"([0-9]+)(" + "|".join(sorted(_MAGNITUDES, key=len, reverse=True)) + ")")
+# A number typed in digits also finds it written as a word ("2-3bn": "between two and
+# three billion"), at NUMBER_WORD.
+_NUMBER_WORDS = dict(enumerate(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()))  # noqa: SIM905
+_NUMBER_WORDS.update({30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy",
+                      80: "eighty", 90: "ninety", 100: "hundred", 1000: "thousand",
+                      1_000_000: "million", 1_000_000_000: "billion"})
 _MONTHS = frozenset(
     """january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split())  # noqa: SIM905
@@ -136,6 +148,7 @@ STRANGER_CLOSE = 0.7
 # weighs as the rarest word: the most specific thing a reporter can ask for, so claims
 # holding only the query's other words are no match.
 NUMBER_ROUNDED = 0.8
+NUMBER_WORD = 0.9  # a number typed in digits, found written as a word ("2": "two")
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -246,8 +259,13 @@ def words(text: str) -> frozenset[str]:
 
 
 def query_tokens(text: str) -> list[str]:
-    """Words of a query, in order, each once; stopwords kept if nothing else is left."""
-    found = _TOKEN.findall(normalize(text))
+    """Words of a query, in order, each once; stopwords kept if nothing else is left. A
+    number with a magnitude stuck to it is the number and the magnitude ("3bn": 3,
+    billion)."""
+    found: list[str] = []
+    for token in _TOKEN.findall(normalize(text)):
+        m = _SCALED.fullmatch(token)
+        found += [m[1], _MAGNITUDES[m[2]]] if m else [token]
     kept = [t for t in found if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
     return list(dict.fromkeys(kept or found))
 
@@ -637,8 +655,13 @@ class SearchIndex:
             own = self._tids(key)
             if own is not None:
                 alts.append(_Alt(own, 1.0))
-            if span == 1 and own is None and tokens[i].isdigit() and tokens[i] not in dates:
-                alts += [_Alt((tid,), NUMBER_ROUNDED) for tid in self.roundings(tokens[i])]
+            if span == 1 and tokens[i].isdigit() and tokens[i] not in dates:
+                if own is None:
+                    alts += [_Alt((tid,), NUMBER_ROUNDED) for tid in self.roundings(tokens[i])]
+                word = _NUMBER_WORDS.get(int(tokens[i])) if len(tokens[i]) < 12 else None
+                spelt = self._tids((stem(word),)) if word else None
+                if spelt is not None:
+                    alts.append(_Alt(spelt, NUMBER_WORD))
             elif span == 1 and (own is None or last):
                 alts += [_Alt((tid,), w) for tid, w in self.corrections(tokens[i], prefix=last)
                          if own is None or tid != own[0]]

@@ -216,3 +216,19 @@ def test_a_relay_finds_only_the_claims_resting_on_it() -> None:
                 or relay.lower() in (cs.speakers[c.speaker].role or "").lower()}, relay
             checked += 1
     assert checked
+
+
+def test_a_number_with_its_magnitude_stuck_to_it_is_both() -> None:
+    from bot.answers.search_index import query_tokens
+
+    assert query_tokens("$2-3bn losses") == ["2", "3", "billion", "losses"]
+    assert query_tokens("40mln tenge") == ["40", "million", "tenge"]
+    assert query_tokens("5k arrested") == ["5", "thousand", "arrested"]
+    assert query_tokens("the BMW m3") == ["bmw", "m3"]  # not a number with a magnitude
+
+
+def test_a_number_in_digits_finds_it_written_as_a_word() -> None:
+    idx = _index([("damage", "damage estimated at between two and three billion dollars"),
+                  ("other", "damage to 300 shops")])
+    assert idx.search("$2-3bn damage", 1)[0].id == "damage"
+    assert idx.search("3 billion", 1)[0].id == "damage"
