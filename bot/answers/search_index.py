@@ -750,7 +750,7 @@ class SearchIndex:
         if not groups or limit <= 0:
             return [], 0
         if not prefix and any(g.stranger for g in groups) and any(
-                g.name or (g.typed_name and g.df) for g in groups):
+                (g.name or (g.typed_name and g.df)) and not g.stranger for g in groups):
             return [], 0  # a name the set lacks beside one it holds: see STRANGER_CLOSE
         total_mass = sum(g.mass for g in groups) or 1.0
         pool_max = _POOL_MAX // 3 if prefix else _POOL_MAX

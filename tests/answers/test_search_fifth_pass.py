@@ -232,3 +232,10 @@ def test_a_number_in_digits_finds_it_written_as_a_word() -> None:
                   ("other", "damage to 300 shops")])
     assert idx.search("$2-3bn damage", 1)[0].id == "damage"
     assert idx.search("3 billion", 1)[0].id == "damage"
+
+
+def test_a_stranger_alone_with_ideas_of_the_set_is_not_its_own_name_beside_it() -> None:
+    idx = _index([("putin", "Vladimir Putin warned against colour revolutions")])
+    # "Poutine" is two edits from "putin": too far to be taken for it (a stranger), and
+    # no name of the set is beside it: the rule does not apply, the ideas answer
+    assert [h.id for h in idx.search("Poutine colour revolutions", 5)] == ["putin"]
