@@ -49,7 +49,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice, repeat
+from itertools import islice, pairwise, repeat
 from typing import Any
 
 import Stemmer
@@ -65,23 +65,24 @@ _DIGIT_SEP = re.compile(r"\d[,.]\d")  # a cheap test before the slower substitut
 # matches as (?<=\d)[,.](?=\d{3}\b), about three times faster over a long text.
 _THOUSANDS = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_RAW_WORD = re.compile(r"[^\W_][\w'\u2019-]*")  # a word as typed, any script
-_WORD_PARTS = re.compile(r"[-'\u2019]")
+_WORD_PART = re.compile(r"[^\W_]+")  # a word, or a part of a hyphenated one, as typed
 # Magnitudes written stuck to a number, as headlines do ("$2-3bn", "40mln", "5k").
-_MAGNITUDES = {"bn": "billion", "bln": "billion", "b": "billion", "mn": "million",
-               "mln": "million", "m": "million", "k": "thousand", "tn": "trillion"}
-_SCALED = re.compile(r"([0-9]+)(" + "|".join(sorted(_MAGNITUDES, key=len, reverse=True)) + ")")
+_SCALED = re.compile(r"([1-9][0-9]*)(bln|mln|bn|mn|tn|b|m|k)")
 # A number typed in digits also finds it written as a word ("2-3bn": "between two and
-# three billion"), at NUMBER_WORD.
+# three billion"), at NUMBER_WORD: the numbers up to ninety only ("1,000" is no
+# "thousands").
 _NUMBER_WORDS = dict(enumerate(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen
     fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()))  # noqa: SIM905
 _NUMBER_WORDS.update({30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy",
-                      80: "eighty", 90: "ninety", 100: "hundred", 1000: "thousand",
-                      1_000_000: "million", 1_000_000_000: "billion"})
+                      80: "eighty", 90: "ninety"})
+# Month names: a day (1 to 31) or a year beside one is a date, not a count. "May" and
+# "March" only when capitalised (not the verb, not a protest march).
 _MONTHS = frozenset(
-    """january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec""".split())  # noqa: SIM905
+    """january february april june july august september october november december jan
+    feb mar apr jun jul aug sep sept oct nov dec""".split())  # noqa: SIM905
+_CAPITAL_MONTHS = frozenset({"May", "March"})
+_ROUNDED_MAX = 8  # a round number finds at most this many numbers of the set, the nearest
 # Index words: two or more letters or digits, or a single digit ("7", not the "s" of "it's").
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 _SEP = "\x00"  # between the texts normalised together (normalize_many)
@@ -260,12 +261,12 @@ def words(text: str) -> frozenset[str]:
 
 def query_tokens(text: str) -> list[str]:
     """Words of a query, in order, each once; stopwords kept if nothing else is left. A
-    number with a magnitude stuck to it is the number and the magnitude ("3bn": 3,
-    billion)."""
+    number with a magnitude stuck to it is read as the number ("3bn": 3; the group of
+    that number also finds "3bn" as written, see SearchIndex._groups)."""
     found: list[str] = []
     for token in _TOKEN.findall(normalize(text)):
         m = _SCALED.fullmatch(token)
-        found += [m[1], _MAGNITUDES[m[2]]] if m else [token]
+        found.append(m[1] if m else token)
     kept = [t for t in found if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
     return list(dict.fromkeys(kept or found))
 
@@ -297,6 +298,12 @@ def english_frequency(word: str) -> float:
                         for m in _ENGLISH_ENTRY.finditer(text)}
     bucket = _english.get(word)
     return 0.0 if bucket is None else float(2 ** bucket)
+
+
+def _is_year(token: str) -> bool:
+    """A four-digit token a reporter most likely means as a year: 1900 to 2099, but not
+    a round hundred ("2010" is a year, "2,000" and "2000" a count)."""
+    return len(token) == 4 and token[:2] in ("19", "20") and not token.endswith("00")
 
 
 def max_typos(token: str) -> int:
@@ -482,16 +489,19 @@ class SearchIndex:
         rounds: to its own precision, its trailing zeros ("8000": 7939 and 8,040, to the
         thousand; "150": 146 to 154; "225": none but 225 itself)."""
         zeros = len(token) - len(token.rstrip("0"))
-        if not zeros or len(token) > 15:
-            return []
+        if not zeros or len(token) > 15 or token[0] == "0" or _is_year(token):
+            return []  # no trailing zero, no number at all ("000"), or a year ("2010")
         numbers = getattr(self, "_numbers", None)
         if numbers is None:  # (value, term id) of every number of the set, sorted
             numbers = self._numbers = sorted(
-                (int(t), tid) for tid, t in enumerate(self.terms) if t.isdigit() and len(t) < 16)
+                (int(t), tid) for tid, t in enumerate(self.terms)
+                if t.isdigit() and len(t) < 16 and (t[0] != "0" or t == "0"))
         value, step = int(token), 10 ** zeros
         lo = bisect_left(numbers, (value - step // 2, -1))
         hi = bisect_left(numbers, (value + (step + 1) // 2, -1))
-        return [tid for _v, tid in numbers[lo:hi]]
+        near = heapq.nsmallest(_ROUNDED_MAX, islice(numbers, lo, hi),
+                               key=lambda vt: abs(vt[0] - value))
+        return [tid for _v, tid in near]
 
     def idf_at(self, df: float) -> float:
         """The idf of a word held by ``df`` documents."""
@@ -627,18 +637,30 @@ class SearchIndex:
         tokens = query_tokens(query)
         # words typed capitalised after the first: names, to the names-only rule
         # (each part of a hyphenated word on its own: "Moscow-led" names Moscow, not "led")
-        typed = [part for w in _RAW_WORD.findall(query) for part in _WORD_PARTS.split(w) if part]
+        parts = list(_WORD_PART.finditer(query))
+        typed = [m.group() for m in parts]
+        # what lies between a part and the one before it ("Kassym-Jomart": "-")
+        gaps = [query[a.end() : b.start()] for a, b in pairwise(parts)]
         capitalised = {t for w in typed[1:] if w[:1].isupper() for t in query_tokens(w)}
         if typed and typed[0][:1].isupper():  # a first word: a name only if no English word
             capitalised.update(t for t in query_tokens(typed[0]) if not english_frequency(t))
+        # Headline Case: capitals do not tell a name the set lacks from a typo
+        worded = [w for w in typed if not w.isdigit()]
+        headline = len(worded) >= 3 and all(w[:1].isupper() for w in worded)
         # each token's typed words (its position among them), and the tokens of a date:
         # a day or year beside a month ("31 Dec", "January 2022") is no count
         typed_tokens = [query_tokens(w) for w in typed]
         dates: set[str] = set()
         for n, toks in enumerate(typed_tokens):
-            if any(t in _MONTHS for t in toks):
+            if typed[n] in _CAPITAL_MONTHS or any(t in _MONTHS for t in toks):
                 for near in typed_tokens[max(0, n - 1) : n + 2]:
-                    dates.update(t for t in near if t.isdigit())
+                    dates.update(t for t in near if t.isdigit()
+                                 and (1 <= int(t) <= 31 or len(t) == 4))
+        scaled: dict[str, list[str]] = {}  # "3" -> ["3bn"]: as typed with its magnitude
+        for token in _TOKEN.findall(normalize(query)):
+            m = _SCALED.fullmatch(token)
+            if m:
+                scaled.setdefault(m[1], []).append(token)
         stems = [stem(t) for t in tokens]
         groups: list[_Group] = []
         group_tokens: list[str] = []
@@ -656,7 +678,11 @@ class SearchIndex:
             if own is not None:
                 alts.append(_Alt(own, 1.0))
             if span == 1 and tokens[i].isdigit() and tokens[i] not in dates:
-                if own is None:
+                for written in scaled.get(tokens[i], ()):  # "3bn" as typed, if the set has it
+                    tid = self.vocab.get(written)
+                    if tid is not None and (own is None or tid != own[0]):
+                        alts.append(_Alt((tid,), 1.0))
+                if own is None and not last:
                     alts += [_Alt((tid,), NUMBER_ROUNDED) for tid in self.roundings(tokens[i])]
                 word = _NUMBER_WORDS.get(int(tokens[i])) if len(tokens[i]) < 12 else None
                 spelt = self._tids((stem(word),)) if word else None
@@ -687,21 +713,22 @@ class SearchIndex:
             group.name = span == 1 and self._names_a_name(own, alts)
             group.typed_name = group.name or (span == 1 and tokens[i] in capitalised)
             # a name typed that the set never writes, nor anything close to it
-            group.stranger = (group.typed_name and not group.name
+            group.stranger = (group.typed_name and not group.name and not headline
                               and not english_frequency(tokens[i])
                               and all(a.weight < STRANGER_CLOSE for a in alts))
             groups.append(group)
             group_tokens.append(tokens[i] if span == 1 else "")
             i += span
-        # A stranger typed next to a name of the set is part of that name, in another
-        # spelling ("Anatolij Antonow"): not someone else.
+        # A stranger typed right before a name of the set (nothing but a space or a hyphen
+        # between), with some likeness to a word of the set, is a first name in another
+        # spelling ("Anatolij Antonow"), not someone else ("Mirziyoyev, Tokayev" is).
         named = {t for g, t in zip(groups, group_tokens, strict=True) if g.name}
         for g, t in zip(groups, group_tokens, strict=True):
-            if g.stranger:
-                at = [n for n, toks in enumerate(typed_tokens) if t in toks]
+            if g.stranger and max((a.weight for a in g.alts), default=0.0) >= 0.5:
                 g.stranger = not any(
-                    named & set(near) for n in at
-                    for near in typed_tokens[max(0, n - 1) : n + 2])
+                    t in typed_tokens[n] and named & set(typed_tokens[n + 1])
+                    and gaps[n].strip(" -") == ""
+                    for n in range(len(typed_tokens) - 1))
         self._lead_names(groups)
         return groups
 

@@ -8,7 +8,14 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers.search_index import SearchIndex, max_typos, normalize, query_tokens, tokenize
+from bot.answers.search_index import (
+    SearchIndex,
+    english_frequency,
+    max_typos,
+    normalize,
+    query_tokens,
+    tokenize,
+)
 
 WEIGHTS = {"speaker": 1.0, "statement": 1.0, "quotes": 0.7}
 
@@ -69,7 +76,10 @@ def _typo(word: str, rnd: random.Random) -> str:
     if max_typos(word) == 0:
         return word
     i = rnd.randrange(len(word) - 1)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swap two letters
+    slip = word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swap two letters
+    # a slip that lands on an English word ("gaep" -> "gape") is taken as meant, by
+    # design (SearchIndex.corrections): no typo to find then
+    return word if english_frequency(slip) else slip
 
 
 @settings(max_examples=40, deadline=None)
