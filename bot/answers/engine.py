@@ -77,6 +77,7 @@ CLAIM_FIELDS: dict[str, float] = {
 # What a synonym counts for, against the word itself (1): a topic's synonym finds the
 # claims filed under the topic; a lexicon entry finds its group's other entries.
 TOPIC_WEIGHT = 0.6
+ON_NAMES_MAX = 3  # claims on the names of a query that found nothing (ClaimList.on_names)
 LEXICON_WEIGHT = 0.7
 
 
@@ -471,7 +472,19 @@ class Factdesk:
         answer.results = [self.claim_answer(c, s) for c, s in found_s[: max(limit, 0)]]
         if not found_s:
             answer.suggestions = self._claim_suggestions(q)
+            self._on_names(answer, q)
         return answer
+
+    def _on_names(self, answer: ClaimList, query: str) -> None:
+        """A "no match" for a query naming people or places of the set ("Tokayev sacks
+        the cabinet"): what the set holds on those names, so the desk sees what the
+        sources do say about them (never counted as matches)."""
+        names = self.index.names_in(query)
+        if not names or len(names) == len(query_tokens(query)):
+            return  # no name, or nothing but names (already answered by them)
+        found, _total = self._search(" ".join(names), ON_NAMES_MAX)
+        answer.names = names
+        answer.on_names = [self.claim_answer(c, s) for c, s in found]
 
     def _listing(self, command: Literal["speaker", "source"], q: str, ids: list[str],
                  resolved: str, limit: int) -> ClaimList:

@@ -751,6 +751,22 @@ class SearchIndex:
                 g.boost = NAME_LEAD * common / g.mass
                 g.mass = NAME_LEAD * common
 
+    def names_in(self, query: str) -> list[str]:
+        """The query's words that are names of the set (see :meth:`is_name`; a close
+        misspelling of one too), as typed: what a "no match" can still offer claims on."""
+        out: list[str] = []
+        tokens = query_tokens(query)
+        for part in _WORD_PART.findall(query):
+            toks = query_tokens(part)
+            if len(toks) != 1 or toks[0] not in tokens:
+                continue
+            own = self._tids((stem(toks[0]),))
+            alts = [] if own is not None else [
+                _Alt((tid,), w) for tid, w in self.corrections(toks[0])]
+            if self._names_a_name(own, alts) and part not in out:
+                out.append(part)
+        return out
+
     def nearest_terms(self, text: str, limit: int = 5) -> list[str]:
         """Vocabulary words closest to the query's words, for "did you mean"."""
         out: list[str] = []

@@ -101,7 +101,12 @@ def render_claims(answer: ClaimList, *, full: bool = False) -> str:
     """Claims in full; a speaker's or a source's listing as one line per claim unless
     ``full`` (the details of one claim: ``claim ID``)."""
     if not answer.results:
-        return _no_match(answer.query, answer.suggestions)
+        text = _no_match(answer.query, answer.suggestions)
+        if answer.on_names:
+            lines = [claim_line(c, i) for i, c in enumerate(answer.on_names, 1)]
+            text += "\n\n" + "\n".join([f"what the sources say on {', '.join(answer.names)}:",
+                                          *lines])
+        return text
     what = {"claim": "claims matching", "speaker": "claims by", "source": "claims from"}
     title = answer.resolved or answer.query
     head = f"{what[answer.command]} {title} — {answer.total}"

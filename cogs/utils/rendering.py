@@ -257,7 +257,15 @@ def claim_pages(claim: ClaimAnswer, version: str, content: str | None = None) ->
 def render_claim_list(answer: ClaimList, version: str) -> list[Page]:
     if not answer.results:
         what = {"claim": "claim", "speaker": "speaker", "source": "source"}[answer.command]
-        return _no_match(what, answer.query, answer.suggestions, version)
+        none = _no_match(what, answer.query, answer.suggestions, version)
+        if answer.on_names:
+            lines = [f"• {style(c.status).emoji} {truncate(escape(c.statement), 180)} "
+                     f"`{code_text(c.id)}`" for c in answer.on_names]
+            names = truncate(escape(", ".join(answer.names)), 150)
+            none[0].embeds[0].add_field(
+                name=truncate(f"What the sources say on {names}", limits.FIELD_NAME_MAX),
+                value=truncate("\n".join(lines), limits.FIELD_VALUE_MAX), inline=False)
+        return none
     head = {
         "claim": f"Claims matching {quoted(answer.query)}",
         "speaker": f"Claims by **{escape(answer.resolved or answer.query)}**",

@@ -277,3 +277,19 @@ def test_a_stranger_set_apart_from_the_name_is_someone_else() -> None:
     idx = _index([*LEADERS, ("antonov", "Ambassador Anatoly Antonov spoke in Washington")])
     assert idx.search("Mirziyoyev, Tokayev help", 5) == []  # a comma: two people
     assert idx.search("Interfax Antonov", 5) == []  # nothing like a word of the set
+
+
+def test_a_no_match_on_a_name_of_the_set_says_what_the_sources_say_on_it(
+        desk: Factdesk) -> None:
+    from bot.rendering.text import render_claims
+
+    answer = desk.claim("Mirziyoyev offers help to Tokayev")
+    assert answer.results == [] and answer.total == 0  # still no match, counted as none
+    assert answer.names == ["Tokayev"] and answer.on_names
+    assert all("tokayev" in (c.speaker.name + c.statement).lower() for c in answer.on_names)
+    text = render_claims(answer)
+    assert text.startswith("no match for") and "what the sources say on Tokayev:" in text
+    assert all(f"[{c.id}]" in text for c in answer.on_names)
+    # no name of the set in the query: nothing more than the suggestions
+    plain = desk.claim("earthquake wheat harvest")
+    assert plain.results == [] and plain.names == [] and plain.on_names == []

@@ -97,3 +97,29 @@ def test_autocomplete_choices_fit(engine, kind: str) -> None:
         assert choices_problems([c.to_dict() for c in made]) == [], (kind, text)
         if not text:
             assert made, f"no default {kind} choices on empty input"
+
+
+def test_no_match_on_names_shows_what_the_sources_say_on_them(engine) -> None:
+    version = engine.claimset.version
+    checked = 0
+    for speaker in engine.claimset.speakers.values():
+        name = speaker.name.split()[-1]
+        if not engine.index.names_in(name):
+            continue  # not a proper name of the set ("US", "Ministry")
+        answer = engine.claim(f"{name} qqzzxx wwyyvv", limit=5)
+        assert answer.results == [] and answer.names == [name], name
+        assert answer.on_names  # the set's claims on that name
+        stem_of = name.lower()[:5]
+        for claim in answer.on_names:
+            said = " ".join([claim.statement, claim.speaker.name, claim.speaker.role,
+                             *(ref.quote for ref in claim.sources),
+                             *(v for ref in claim.sources for v in ref.via),
+                             *(ref.outlet or "" for ref in claim.sources),
+                             *(w for t in claim.topics if t in engine.claimset.topics
+                               for w in engine.claimset.topics[t].synonyms)]).lower()
+            assert stem_of in said or stem_of[:4] in said, (name, claim.id)
+        check(answer, version)
+        field = render(answer, version=version)[0].embeds[0].fields[-1]
+        assert name in field.name and all(c.id in field.value for c in answer.on_names)
+        checked += 1
+    assert checked
