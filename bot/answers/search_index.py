@@ -150,6 +150,11 @@ STRANGER_CLOSE = 0.7
 # holding only the query's other words are no match.
 NUMBER_ROUNDED = 0.8
 NUMBER_WORD = 0.9  # a number typed in digits, found written as a word ("2": "two")
+# A word typed in another script that, transliterated, is nothing the set holds (no
+# correction, no synonym: "джихадисты" -> "dzhikhadisty") is unreadable to the index, not
+# a sign that the claims lack it: it weighs this share of an unknown word, and the
+# names-only rule does not ask for it ("Антонов джихадисты" is answered on Antonov).
+UNREADABLE_MASS = 0.25
 # A query word the set has never seen (no correction, no synonym) weighs this share of
 # the idf of the rarest word: heavy enough that a query about something absent finds
 # nothing, light enough that one stray word does not sink a paraphrase.
@@ -656,6 +661,7 @@ class SearchIndex:
                 for near in typed_tokens[max(0, n - 1) : n + 2]:
                     dates.update(t for t in near if t.isdigit()
                                  and (1 <= int(t) <= 31 or len(t) == 4))
+        foreign = {t for w in typed if not w.isascii() for t in query_tokens(w)}  # other scripts
         scaled: dict[str, list[str]] = {}  # "3" -> ["3bn"]: as typed with its magnitude
         for token in _TOKEN.findall(normalize(query)):
             m = _SCALED.fullmatch(token)
@@ -673,6 +679,7 @@ class SearchIndex:
                     span = n
                     break
             key = tuple(stems[i : i + span])
+            unreadable = False
             alts: list[_Alt] = []
             own = self._tids(key)
             if own is not None:
@@ -709,7 +716,11 @@ class SearchIndex:
                 mass = self.unknown_mass / UNKNOWN_MASS  # a number no claim gives
             else:
                 mass = self.unknown_mass
+                if span == 1 and tokens[i] in foreign:  # see UNREADABLE_MASS
+                    mass *= UNREADABLE_MASS
+                    unreadable = True
             group = _Group(self, alts, mass)
+            group.unreadable = unreadable
             group.name = span == 1 and self._names_a_name(own, alts)
             group.typed_name = group.name or (span == 1 and tokens[i] in capitalised)
             # a name typed that the set never writes, nor anything close to it
@@ -827,7 +838,7 @@ class SearchIndex:
         """Whether the claims ``shown`` answer only the query's names (see
         ``NAMES_ONLY_REST``): each holds a name but explains less than that share of the
         other ideas' mass, and one of those ideas is explained by none of them."""
-        rest = [g for g in groups if not g.typed_name]
+        rest = [g for g in groups if not g.typed_name and not g.unreadable]
         if not shown or len(rest) == len(groups) or not rest:
             return False
         explained: list[dict[int, float]] = []
@@ -953,7 +964,7 @@ class _Group:
     """One idea of a query: its alternatives, which documents hold them, and its mass."""
 
     __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings", "stranger",
-                 "typed_name")
+                 "typed_name", "unreadable")
 
     def __init__(self, index: SearchIndex, alts: list[_Alt], mass: float) -> None:
         self.index = index
@@ -962,6 +973,7 @@ class _Group:
         self.name = False  # a proper name of the set (SearchIndex.is_name)
         self.typed_name = False  # that, or a word typed capitalised after the first
         self.stranger = False  # a typed name the set lacks (no English word, nothing close)
+        self.unreadable = False  # a word in another script the set cannot read at all
         self.boost = 1.0  # what its score is multiplied by (a name's lead)
         # (class weight, postings) of every term of every alternative, heaviest first.
         tids = {t for a in alts for t in a.tids}

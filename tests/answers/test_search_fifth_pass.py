@@ -293,3 +293,16 @@ def test_a_no_match_on_a_name_of_the_set_says_what_the_sources_say_on_it(
     # no name of the set in the query: nothing more than the suggestions
     plain = desk.claim("earthquake wheat harvest")
     assert plain.results == [] and plain.names == [] and plain.on_names == []
+
+
+def test_a_word_in_another_script_the_set_cannot_read_does_not_sink_the_names() -> None:
+    idx = _index([("jihad", "Ambassador Antonov spoke of thousands of jihadists"),
+                  ("other", "Ambassador Antonov met the minister")])
+    # a Russian word beside a name: transliterated, it is nothing of the set
+    assert idx.search("Антонов джихадисты", 5)  # answered on the name
+    group = idx._groups("Антонов джихадисты", False)[1]
+    assert group.unreadable and group.mass < idx.unknown_mass
+    # the same unknown word typed in Latin letters is an idea the claims lack
+    assert idx.search("Antonov dzhikhadisty", 5) == []
+    # a name the set lacks typed in Cyrillic is still a stranger beside a name
+    assert idx.search("Мирзиёев помогает Антонов", 5) == []
