@@ -476,8 +476,8 @@ class Factdesk:
         return answer
 
     def _on_names(self, answer: ClaimList, query: str) -> None:
-        """A "no match" for a query naming people or places of the set ("Tokayev sacks
-        the cabinet"): what the set holds on those names, so the desk sees what the
+        """A "no match" for a query naming people or places of the set ("Tokayev
+        resigns"): what the set holds on those names, so the desk sees what the
         sources do say about them (never counted as matches)."""
         names = self.index.names_in(query)
         if not names or len(names) == len(query_tokens(query)):

@@ -78,8 +78,8 @@ class ClaimList(_Answer):
     results: list[ClaimAnswer] = Field(default_factory=list)
     total: int = 0  # results before --limit
     suggestions: list[str] = Field(default_factory=list)  # when nothing matched
-    # When nothing matched a query naming people or places of the set ("Tokayev sacks the
-    # cabinet"): those names as typed, and the set's best claims about them.
+    # When nothing matched a query naming people or places of the set ("Tokayev resigns"):
+    # those names as typed, and the set's best claims about them.
     names: list[str] = Field(default_factory=list)
     on_names: list[ClaimAnswer] = Field(default_factory=list)
 

@@ -144,6 +144,9 @@ NAMES_ONLY_REST = 0.25
 # statement on Kazakhstan") the query asks about the stranger's part, which no claim can
 # hold: "no match", not the known name's claims.
 STRANGER_CLOSE = 0.7
+# ...unless it is typed right before a name of the set and a correction of it weighs at
+# least this: a first name in another spelling ("Anatolij Antonow": "anatoly" at 0.6).
+FIRST_NAME_CLOSE = 0.5
 # A number typed with trailing zeros ("8,000") also finds the numbers of the set it
 # rounds ("7,939"), at this weight. A number no claim gives nor rounds ("225 killed")
 # weighs as the rarest word: the most specific thing a reporter can ask for, so claims
@@ -735,7 +738,7 @@ class SearchIndex:
         # spelling ("Anatolij Antonow"), not someone else ("Mirziyoyev, Tokayev" is).
         named = {t for g, t in zip(groups, group_tokens, strict=True) if g.name}
         for g, t in zip(groups, group_tokens, strict=True):
-            if g.stranger and max((a.weight for a in g.alts), default=0.0) >= 0.5:
+            if g.stranger and max((a.weight for a in g.alts), default=0.0) >= FIRST_NAME_CLOSE:
                 g.stranger = not any(
                     t in typed_tokens[n] and named & set(typed_tokens[n + 1])
                     and gaps[n].strip(" -") == ""
