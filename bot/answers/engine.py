@@ -198,9 +198,6 @@ class Factdesk:
         }
         speaker_role = {sid: sp.role for sid, sp in cs.speakers.items()}
         topic_text = {tid: t.label for tid, t in cs.topics.items()}
-        # A claim's context names its own outlet and relays (its attributions' via), not
-        # every relay its article cites elsewhere: "Reuters" finds what rests on Reuters.
-        source_text = {sid: s.outlet or "" for sid, s in cs.sources.items()}
         # Speakers, topics and context repeat a few thousand distinct strings (names, labels, roles,
         # outlets, relays) across every claim: each is tokenised once, here, and a
         # claim's field is the union of their word sets (SearchIndex word_fields).
@@ -225,10 +222,12 @@ class Factdesk:
                     topic_words[t] if t in topic_words else words_of(t) for t in topics
                 ])
             return found
-        source_words = {sid: words_of(text) for sid, text in source_text.items()}
+        outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
+        # A claim's context names its own outlet and relays (its attributions' via), not
+        # every relay its article cites elsewhere: "Reuters" finds what rests on Reuters.
+        outlet_words = {sid: words_of(outlet) for sid, outlet in outlets.items()}
         role_words = {sid: words_of(role or "") for sid, role in speaker_role.items()}
         no_words: frozenset[str] = frozenset()
-        outlets = {sid: s.outlet for sid, s in cs.sources.items() if s.outlet}
 
         # One pass over the claims: the lookups by speaker, source and relay, and (when
         # the index is built, not read from the cache) its documents, field by field.
@@ -271,7 +270,7 @@ class Factdesk:
                     continue
                 context = [role_words.get(sid, no_words)]
                 for a in atts:
-                    context.append(source_words.get(a.source, no_words))
+                    context.append(outlet_words.get(a.source, no_words))
                     context.extend(map(words_of, a.via))
                 context_col.append(tuple(context))
                 quotes.append(atts[0].quote if len(atts) == 1
