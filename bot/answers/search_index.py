@@ -441,7 +441,8 @@ class SearchIndex:
             raise ValueError(f"importance has {len(importance)} values for {self.size} documents")
         self.importance: Sequence[float] = importance or [0.0] * self.size
         size = self.size
-        self.idf: list[float] = [math.log(1.0 + (size - df + 0.5) / (df + 0.5)) for df in self.df]
+        idf_at = self.idf_at
+        self.idf: list[float] = [idf_at(df) for df in self.df]
         self.unknown_mass = UNKNOWN_MASS * math.log(1.0 + (size + 0.5) / 1.5)
         self.expansions: dict[tuple[str, ...], list[tuple[tuple[str, ...], float]]] = {}
         for key, targets in (expansions or {}).items():
