@@ -673,7 +673,6 @@ class SearchIndex:
                 scaled.setdefault(m[1], []).append(token)
         stems = [stem(t) for t in tokens]
         groups: list[_Group] = []
-        group_tokens: list[str] = []
         i = 0
         while i < len(tokens):
             last = prefix and i == len(tokens) - 1
@@ -724,6 +723,7 @@ class SearchIndex:
                     mass *= UNREADABLE_MASS
                     unreadable = True
             group = _Group(self, alts, mass)
+            group.token = tokens[i] if span == 1 else ""
             group.unreadable = unreadable
             group.name = span == 1 and self._names_a_name(own, alts)
             group.typed_name = group.name or (span == 1 and tokens[i] in capitalised)
@@ -732,16 +732,15 @@ class SearchIndex:
                               and not english_frequency(tokens[i])
                               and all(a.weight < STRANGER_CLOSE for a in alts))
             groups.append(group)
-            group_tokens.append(tokens[i] if span == 1 else "")
             i += span
         # A stranger typed right before a name of the set (nothing but a space or a hyphen
         # between), with some likeness to a word of the set, is a first name in another
         # spelling ("Anatolij Antonow"), not someone else ("Mirziyoyev, Tokayev" is).
-        named = {t for g, t in zip(groups, group_tokens, strict=True) if g.name}
-        for g, t in zip(groups, group_tokens, strict=True):
+        named = {g.token for g in groups if g.name}
+        for g in groups:
             if g.stranger and max((a.weight for a in g.alts), default=0.0) >= FIRST_NAME_CLOSE:
                 g.stranger = not any(
-                    t in typed_tokens[n] and named & set(typed_tokens[n + 1])
+                    g.token in typed_tokens[n] and named & set(typed_tokens[n + 1])
                     and gaps[n].strip(" -") == ""
                     for n in range(len(typed_tokens) - 1))
         self._lead_names(groups)
@@ -768,7 +767,9 @@ class SearchIndex:
 
     def names_in(self, query: str) -> list[str]:
         """The query's words that are names of the set (see :meth:`is_name`; a close
-        misspelling of one too), as typed: what a "no match" can still offer claims on."""
+        misspelling of one too), as typed: what a "no match" can still offer claims on.
+        Word by word, not through :meth:`_groups`: a name inside a phrase of the
+        expansions ("Charles Michel", "Wang Yi") is one group there, never a name."""
         out: list[str] = []
         tokens = query_tokens(query)
         for part in _WORD_PART.findall(query):
@@ -968,7 +969,7 @@ class _Group:
     """One idea of a query: its alternatives, which documents hold them, and its mass."""
 
     __slots__ = ("alts", "boost", "df", "index", "mass", "name", "postings", "stranger",
-                 "typed_name", "unreadable")
+                 "token", "typed_name", "unreadable")
 
     def __init__(self, index: SearchIndex, alts: list[_Alt], mass: float) -> None:
         self.index = index
@@ -976,6 +977,7 @@ class _Group:
         self.mass = mass
         self.name = False  # a proper name of the set (SearchIndex.is_name)
         self.typed_name = False  # that, or a word typed capitalised after the first
+        self.token = ""  # the query word of a one-word group ("" for a phrase)
         self.stranger = False  # a typed name the set lacks (no English word, nothing close)
         self.unreadable = False  # a word in another script the set cannot read at all
         self.boost = 1.0  # what its score is multiplied by (a name's lead)
