@@ -17,6 +17,7 @@ from bot.claimset.status import EDITORIAL_STATUSES
 from bot.record.migration import Migration
 from bot.record.records import CLEAR, DEFAULT_SCOPE, Scope, StoreError
 from bot.record.store import Store
+from tests.record.draft_support import draft_of
 from tests.store_backends import Backend
 
 # sha256 of each shipped migration's SQL. Never change a value here: a shipped migration
@@ -174,10 +175,10 @@ async def test_drafts_of_a_version_5_database_upgrade_to_one_per_story_and_serve
         assert [len(d) for d, _ in before.values()] == [1, 1, 1]
         assert sum(len(x) for _, dec in before.values() for x in dec.values()) == 3
         # The wire text drafted in kz/111 may now be drafted by kz/222 and by another story.
-        assert (await _draft(store.scoped(kz_b), "wire")).id == "d4"
-        assert (await _draft(store.scoped(Scope("other", 111)), "wire")).id == "d5"
+        assert (await draft_of(store.scoped(kz_b), "wire")).id == "d4"
+        assert (await draft_of(store.scoped(Scope("other", 111)), "wire")).id == "d5"
         with pytest.raises(StoreError) as err:
-            await _draft(store.scoped(kz_a), "wire")
+            await draft_of(store.scoped(kz_a), "wire")
         assert str(err.value) == "this text was already ingested as draft d1"
         made = await store.scoped(kz_a).decide_draft("d1", accepted=["c2"], rejected=[],
                                                      by="ann", state="accepted")
@@ -201,11 +202,6 @@ async def test_drafts_of_a_version_5_database_upgrade_to_one_per_story_and_serve
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "drafts_v5" not in names and "drafts" in names
-
-
-async def _draft(view, text: str):
-    return await view.add_draft(text_sha256=text, claimset="kz@1", name="x", payload="{}",
-                                by="ann")
 
 
 async def _execute_with_foreign_keys(backend: Backend, sql: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.record.records import DEFAULT_SCOPE, Scope, StoreError
+from tests.record.draft_support import draft_of
 from tests.store_backends import Backend
 
 KZ_A = Scope("kz", 111)
@@ -76,14 +77,9 @@ async def test_feedback_belongs_to_its_server_and_story(store):
         assert await view.latest_feedback() == []
 
 
-async def _draft(view, text: str = "t1"):
-    return await view.add_draft(text_sha256=text, claimset="kz@1", name="x", payload="{}",
-                                by="ann")
-
-
 async def test_drafts_belong_to_their_scope(store):
     a, b = store.scoped(KZ_A), store.scoped(KZ_B)
-    draft = await _draft(a)
+    draft = await draft_of(a)
     assert [d.id for d in await a.drafts()] == [draft.id]
     assert await a.draft(draft.id) is not None
     assert await b.drafts() == [] and await b.draft(draft.id) is None
@@ -91,7 +87,7 @@ async def test_drafts_belong_to_their_scope(store):
 
 async def test_the_same_text_in_two_servers_of_a_story_is_two_drafts(store):
     a, b = store.scoped(KZ_A), store.scoped(KZ_B)
-    first, second = await _draft(a), await _draft(b)
+    first, second = await draft_of(a), await draft_of(b)
     assert first.id != second.id
     assert [d.id for d in await a.drafts()] == [first.id]
     assert [d.id for d in await b.drafts()] == [second.id]
@@ -100,7 +96,7 @@ async def test_the_same_text_in_two_servers_of_a_story_is_two_drafts(store):
 
 async def test_the_same_text_in_two_stories_is_two_drafts(store):
     a, other = store.scoped(KZ_A), store.scoped(OTHER_A)
-    first, second = await _draft(a), await _draft(other)
+    first, second = await draft_of(a), await draft_of(other)
     assert first.id != second.id
     assert [d.id for d in await a.drafts()] == [first.id]
     assert [d.id for d in await other.drafts()] == [second.id]
@@ -108,22 +104,22 @@ async def test_the_same_text_in_two_stories_is_two_drafts(store):
 
 async def test_the_same_text_twice_in_one_scope_is_refused_naming_the_earlier_draft(store):
     a, b, other = store.scoped(KZ_A), store.scoped(KZ_B), store.scoped(OTHER_A)
-    await _draft(b)  # other scopes' drafts of the text are neither refused nor named
-    await _draft(other)
-    first = await _draft(a)
+    await draft_of(b)  # other scopes' drafts of the text are neither refused nor named
+    await draft_of(other)
+    first = await draft_of(a)
     with pytest.raises(StoreError) as err:
-        await _draft(a)
+        await draft_of(a)
     assert str(err.value) == f"this text was already ingested as draft {first.id}"
     assert [d.id for d in await a.drafts()] == [first.id]
     # The story's desk-wide draft is one every server of it sees: refused there, named.
-    desk = await _draft(store.scoped(KZ_DESK), "t2")
+    desk = await draft_of(store.scoped(KZ_DESK), "t2")
     with pytest.raises(StoreError) as err:
-        await _draft(a, "t2")
+        await draft_of(a, "t2")
     assert str(err.value) == f"this text was already ingested as draft {desk.id}"
 
 
 async def test_the_schema_keeps_one_draft_of_a_text_per_story_and_server(store, backend):
-    await _draft(store.scoped(KZ_A))
+    await draft_of(store.scoped(KZ_A))
     row = ("INSERT INTO drafts (id, text_sha256, claimset, payload, created_at, story, guild_id)"
            " VALUES ('{id}', 't1', 'kz@1', '{{}}', '2026-01-10T00:00:00+00:00', '{story}',"
            " {guild})")

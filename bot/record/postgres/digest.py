@@ -65,12 +65,12 @@ class DigestQueries(PostgresConnection):
     async def digest_status_changes(
         self, *, after: int, upto: int | None = None
     ) -> list[RulingChange]:
-        """Audit-trail rows with ``after < id <= upto``, oldest first."""
+        """Audit-trail rows of the scope with ``after < id <= upto``, oldest first."""
+        where, params = in_scope(self.scope, 3)
         rows = await self._fetch(
             f"SELECT {RULING_COLUMNS} FROM rulings WHERE id > $1"
-            f" AND ($2::bigint IS NULL OR id <= $2) AND {in_scope(self.scope, 3)[0]}"
-            " ORDER BY id",
-            after, upto, *in_scope(self.scope, 3)[1],
+            f" AND ($2::bigint IS NULL OR id <= $2) AND {where} ORDER BY id",
+            after, upto, *params,
         )
         return [ruling_change(r) for r in rows]
 

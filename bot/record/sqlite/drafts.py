@@ -8,7 +8,7 @@ import logging
 import sqlite3
 
 from bot.record.records import DraftDecision, DraftRow, already_drafted, checked_decisions
-from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text, to_text
+from bot.record.sqlite.connection import SQLiteConnection, fetchone, from_text
 from bot.record.sqlite.editorial import in_scope
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class DraftQueries(SQLiteConnection):
                 raise already_drafted(same[0])
             count = await fetchone(conn, "SELECT count(*) FROM drafts")
             ident = f"d{int(count[0] if count else 0) + 1}"
-            at = to_text(self._clock())
+            at = self._now()
             await conn.execute(
                 f"INSERT INTO drafts ({_COLUMNS}, story, guild_id)"
                 " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
@@ -85,7 +85,7 @@ class DraftQueries(SQLiteConnection):
     ) -> list[DraftDecision]:
         """Record decisions on items and the draft's new state, in one transaction."""
         by, rows = checked_decisions(accepted, rejected, by)
-        at = to_text(self._clock())
+        at = self._now()
         out: list[DraftDecision] = []
         async with self._write() as conn:
             for item, decision in rows:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 
 from bot.record.records import StoryDefault, checked_story_default
-from bot.record.sqlite.connection import SQLiteConnection, from_text, to_text
+from bot.record.sqlite.connection import SQLiteConnection, from_text
 
 log = logging.getLogger(__name__)
+
+_COLUMNS = "guild_id, channel_id, story, set_by, set_at"
 
 
 class StoryQueries(SQLiteConnection):
@@ -19,8 +21,7 @@ class StoryQueries(SQLiteConnection):
 
     async def story_defaults(self, guild_id: int) -> list[StoryDefault]:
         rows = await self._fetchall(
-            "SELECT guild_id, channel_id, story, set_by, set_at FROM story_defaults"
-            " WHERE guild_id = ? ORDER BY channel_id",
+            f"SELECT {_COLUMNS} FROM story_defaults WHERE guild_id = ? ORDER BY channel_id",
             (guild_id,),
         )
         return [
@@ -33,10 +34,10 @@ class StoryQueries(SQLiteConnection):
         self, guild_id: int, channel_id: int, story: str, *, by: str
     ) -> StoryDefault:
         story, by = checked_story_default(guild_id, channel_id, story, by)
-        at = to_text(self._clock())
+        at = self._now()
         async with self._write() as conn:
             await conn.execute(
-                "INSERT INTO story_defaults (guild_id, channel_id, story, set_by, set_at)"
+                f"INSERT INTO story_defaults ({_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET"
                 " story = excluded.story, set_by = excluded.set_by, set_at = excluded.set_at",
                 (guild_id, channel_id, story, by, at),
