@@ -38,7 +38,7 @@ from bot.record.records import Scope
 from bot.rendering.ingest import item_text
 from cogs.utils.base import FactdeskCog, cooldown
 from cogs.utils.channels import find_own_message, send_with_nonce
-from cogs.utils.checks import NotEditor, editor_only, is_editor
+from cogs.utils.checks import editor_only, editor_refusal
 from cogs.utils.digest_rendering import render_alert
 from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import EMBED_DESCRIPTION_MAX
@@ -254,8 +254,7 @@ class PasteModal(discord.ui.Modal):
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        if not _editor(interaction):
-            await reply_ephemeral(interaction, str(_not_editor(interaction)))
+        if await refused(interaction):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = self.text.value.encode("utf-8")
@@ -270,14 +269,13 @@ class PasteModal(discord.ui.Modal):
         await reply_ephemeral(interaction, UNEXPECTED)
 
 
-def _editor(interaction: discord.Interaction) -> bool:
-    roles = interaction.client.settings.discord.editor_role_ids  # type: ignore[attr-defined]
-    return is_editor(interaction.user, roles)
-
-
-def _not_editor(interaction: discord.Interaction) -> NotEditor:
-    roles = interaction.client.settings.discord.editor_role_ids  # type: ignore[attr-defined]
-    return NotEditor(bool(roles))
+async def refused(interaction: discord.Interaction) -> bool:
+    """True, the user told why, when a press or a modal comes from someone not an editor
+    (past the command's :func:`editor_only` check)."""
+    refusal = editor_refusal(interaction)
+    if refusal is not None:
+        await reply_ephemeral(interaction, str(refusal))
+    return refusal is not None
 
 
 class ItemButton(discord.ui.Button["ReviewView"]):
@@ -391,8 +389,7 @@ class ReviewView(discord.ui.View):
         return embed
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        if not _editor(interaction):
-            await reply_ephemeral(interaction, str(_not_editor(interaction)))
+        if await refused(interaction):
             return False
         self.origin, self.origin_sent_it = interaction, False
         return True
@@ -524,8 +521,7 @@ class EditModal(discord.ui.Modal):
         return ItemEdit(**changed)
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        if not _editor(interaction):
-            await reply_ephemeral(interaction, str(_not_editor(interaction)))
+        if await refused(interaction):
             return
         view = self.view
         if self.item in view.busy or self.item in view.decided:
