@@ -36,7 +36,7 @@ from bot.record.ingest_alerts import AlertSender
 from bot.record.protocols import AlertRecord
 from bot.record.records import Scope
 from bot.rendering.ingest import item_text
-from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.base import FactdeskCog, cooldown, user_name
 from cogs.utils.channels import find_own_message, send_with_nonce
 from cogs.utils.checks import editor_only, editor_refusal
 from cogs.utils.digest_rendering import render_alert
@@ -63,10 +63,6 @@ PASTE_HINT = (
     f"Paste the article as plain text (up to {PASTE_MAX:,} characters, Discord's limit; "
     "for a longer one, run /ingest with the .txt file attached)."
 )
-
-
-def who(user: discord.abc.User) -> str:
-    return getattr(user, "global_name", None) or user.name
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -214,7 +210,7 @@ class IngestCog(FactdeskCog):
         """Draft (the interaction already answered) and show the review privately."""
         try:
             draft = await service.ingest(
-                data, name=name, by=who(interaction.user), outlet=outlet, published=published
+                data, name=name, by=user_name(interaction.user), outlet=outlet, published=published
             )
         except FactdeskError as exc:
             await reply_ephemeral(interaction, one_line(exc))
@@ -434,7 +430,7 @@ class ReviewView(discord.ui.View):
 
     async def decide(self, interaction: discord.Interaction, action: str, item: str,
                      edit: ItemEdit | None = None) -> None:
-        service, by = self.service, who(interaction.user)
+        service, by = self.service, user_name(interaction.user)
         draft_id = self.draft.draft
         skipped: dict[str, str] = {}
         try:
