@@ -399,10 +399,16 @@ def _stories(
         entry = dict(entry)
         raw = entry.get("path")
         if isinstance(raw, str) and raw.strip():
-            p = Path(raw).expanduser()
-            entry["path"] = base / p if not p.is_absolute() and base is not None else p
+            entry["path"] = _file_path(raw, base)
         out.append(entry)
     return out
+
+
+def _file_path(value: str, base: Path | None) -> Path:
+    """A configured path, ``~`` expanded; a relative one resolved against ``base`` (the
+    config file's folder; None: left relative to the working directory)."""
+    p = Path(value).expanduser()
+    return base / p if not p.is_absolute() and base is not None else p
 
 
 def _story_message(error: Mapping[str, Any]) -> str:
@@ -456,10 +462,8 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] = os.environ)
     for section, key in (("claimset", "path"), ("claimset", "cache_dir"), ("database", "path")):
         value = merged.get(section, {}).get(key)
         if isinstance(value, str) and value.strip():
-            p = Path(value).expanduser()
-            if not p.is_absolute() and base is not None and f"{section}.{key}" not in origin:
-                p = base / p
-            merged[section][key] = p
+            from_env = f"{section}.{key}" in origin  # relative to the working directory
+            merged[section][key] = _file_path(value, None if from_env else base)
 
     try:
         settings = Settings.model_validate(merged)

@@ -21,7 +21,7 @@ from bot.claimset.status import style
 from bot.record.editorial import MAX_NOTE, MAX_REASON, EditorialDesk
 from bot.record.store import CLEAR
 from bot.rendering.editorial import render_change, render_note
-from cogs.utils.base import FactdeskCog
+from cogs.utils.base import FactdeskCog, user_name
 from cogs.utils.checks import editor_only
 from cogs.utils.rendering import NEUTRAL_COLOUR, history_text, text_embed
 from cogs.utils.transformers import STORY_HELP, ClaimQuery, StoryChoice
@@ -34,10 +34,6 @@ EXTERNAL_CHECK_SECONDS = 5.0
 # poll is only the fallback for a lost listening connection.
 FALLBACK_CHECK_SECONDS = 30.0
 StatusChoice = Literal["in_review", "confirmed", "misleading", "false", "clear"]
-
-
-def _who(user: discord.abc.User) -> str:
-    return getattr(user, "global_name", None) or user.name
 
 
 class Editorial(FactdeskCog):
@@ -109,7 +105,7 @@ class Editorial(FactdeskCog):
         editorial = await self._editorial(interaction, story)
         await self._defer(interaction)
         result = await editorial.set_status(
-            claim, status, reason, by=_who(interaction.user), by_id=interaction.user.id
+            claim, status, reason, by=user_name(interaction.user), by_id=interaction.user.id
         )
         colour = (
             style(result.derived_status).colour
@@ -152,7 +148,7 @@ class Editorial(FactdeskCog):
         editorial = await self._editorial(interaction, story)
         await self._defer(interaction)
         note = await editorial.add_note(
-            claim, text, by=_who(interaction.user), by_id=interaction.user.id
+            claim, text, by=user_name(interaction.user), by_id=interaction.user.id
         )
         await interaction.followup.send(
             embed=text_embed(f"Note: {note.claim_id}", render_note(note)),

@@ -36,9 +36,9 @@ from bot.record.ingest_alerts import AlertSender
 from bot.record.protocols import AlertRecord
 from bot.record.records import Scope
 from bot.rendering.ingest import item_text
-from cogs.utils.base import FactdeskCog, cooldown
+from cogs.utils.base import FactdeskCog, cooldown, user_name
 from cogs.utils.channels import find_own_message, send_with_nonce
-from cogs.utils.checks import NotEditor, editor_only, is_editor
+from cogs.utils.checks import editor_only, editor_refusal
 from cogs.utils.digest_rendering import render_alert
 from cogs.utils.escape import code_text, escape
 from cogs.utils.limits import EMBED_DESCRIPTION_MAX
@@ -63,10 +63,6 @@ PASTE_HINT = (
     f"Paste the article as plain text (up to {PASTE_MAX:,} characters, Discord's limit; "
     "for a longer one, run /ingest with the .txt file attached)."
 )
-
-
-def who(user: discord.abc.User) -> str:
-    return getattr(user, "global_name", None) or user.name
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -214,7 +210,7 @@ class IngestCog(FactdeskCog):
         """Draft (the interaction already answered) and show the review privately."""
         try:
             draft = await service.ingest(
-                data, name=name, by=who(interaction.user), outlet=outlet, published=published
+                data, name=name, by=user_name(interaction.user), outlet=outlet, published=published
             )
         except FactdeskError as exc:
             await reply_ephemeral(interaction, one_line(exc))
@@ -254,8 +250,7 @@ class PasteModal(discord.ui.Modal):
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        if not _editor(interaction):
-            await reply_ephemeral(interaction, str(_not_editor(interaction)))
+        if await refused(interaction):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = self.text.value.encode("utf-8")
@@ -270,14 +265,13 @@ class PasteModal(discord.ui.Modal):
         await reply_ephemeral(interaction, UNEXPECTED)
 
 
-def _editor(interaction: discord.Interaction) -> bool:
-    roles = interaction.client.settings.discord.editor_role_ids  # type: ignore[attr-defined]
-    return is_editor(interaction.user, roles)
-
-
-def _not_editor(interaction: discord.Interaction) -> NotEditor:
-    roles = interaction.client.settings.discord.editor_role_ids  # type: ignore[attr-defined]
-    return NotEditor(bool(roles))
+async def refused(interaction: discord.Interaction) -> bool:
+    """True, the user told why, when a press or a modal comes from someone not an editor
+    (past the command's :func:`editor_only` check)."""
+    refusal = editor_refusal(interaction)
+    if refusal is not None:
+        await reply_ephemeral(interaction, str(refusal))
+    return refusal is not None
 
 
 class ItemButton(discord.ui.Button["ReviewView"]):
@@ -391,8 +385,7 @@ class ReviewView(discord.ui.View):
         return embed
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        if not _editor(interaction):
-            await reply_ephemeral(interaction, str(_not_editor(interaction)))
+        if await refused(interaction):
             return False
         self.origin, self.origin_sent_it = interaction, False
         return True
@@ -437,7 +430,7 @@ class ReviewView(discord.ui.View):
 
     async def decide(self, interaction: discord.Interaction, action: str, item: str,
                      edit: ItemEdit | None = None) -> None:
-        service, by = self.service, who(interaction.user)
+        service, by = self.service, user_name(interaction.user)
         draft_id = self.draft.draft
         skipped: dict[str, str] = {}
         try:
@@ -524,8 +517,7 @@ class EditModal(discord.ui.Modal):
         return ItemEdit(**changed)
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        if not _editor(interaction):
-            await reply_ephemeral(interaction, str(_not_editor(interaction)))
+        if await refused(interaction):
             return
         view = self.view
         if self.item in view.busy or self.item in view.decided:

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.desk.stories import StoryList
-from cogs.utils.base import FactdeskCog
+from cogs.utils.base import FactdeskCog, user_name
 from cogs.utils.checks import editor_only
 from cogs.utils.rendering import text_embed
 from cogs.utils.transformers import StoryChoice
@@ -70,9 +70,10 @@ class Stories(FactdeskCog):
         # The write may wait on a locked database: answer Discord first.
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = interaction.channel_id if scope == "channel" else None
-        who = getattr(interaction.user, "global_name", None) or interaction.user.name
         engine = await stories.engine(story)  # a story that cannot be loaded is not chosen
-        chosen = await stories.set_default(interaction.guild_id, channel, story, by=who)
+        chosen = await stories.set_default(
+            interaction.guild_id, channel, story, by=user_name(interaction.user)
+        )
         where = "this channel" if channel else "this server"
         log.info("story %s for guild %s channel %s by %s", chosen.story, interaction.guild_id,
                  channel or "-", interaction.user.id)

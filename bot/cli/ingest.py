@@ -17,7 +17,6 @@ from bot.ingest.editing import ItemEdit
 from bot.ingest.models import Draft
 from bot.ingest.reading import MAX_ARTICLE_BYTES, IngestError
 from bot.ingest.review import list_drafts
-from bot.record.protocols import DraftRecord
 from bot.record.records import StoreError
 from bot.rendering.ingest import render_draft
 
@@ -85,20 +84,21 @@ def _read(args: argparse.Namespace) -> tuple[bytes, str]:
         return fh.read(MAX_ARTICLE_BYTES + 1), path.name
 
 
-def _store(desk: Desk) -> Any:
+def _ingest_desk(desk: Desk) -> IngestDesk:
+    """The desk's ingest, its database checked before anything is read: NoDatabase when
+    there is none, IngestError (:attr:`IngestDesk.store`) when it cannot keep drafts."""
     if desk.store is None:
         raise NoDatabase(desk.settings.database.path)
-    if not isinstance(desk.store, DraftRecord):
-        raise IngestError("this database cannot keep drafts (its store has no DraftRecord)")
-    return desk.store
+    service = IngestDesk(desk)
+    _ = service.store
+    return service
 
 
 def _ingest(args: argparse.Namespace) -> int:
     data, name = _read(args)
 
     async def work(desk: Desk) -> Draft:
-        _store(desk)
-        return await IngestDesk(desk).ingest(
+        return await _ingest_desk(desk).ingest(
             data, name=name, by=args.by, outlet=args.outlet, published=args.published,
             url=args.url,
         )
@@ -122,7 +122,7 @@ def _contract(draft: Draft) -> dict:
 
 def _list(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> list:
-        return await list_drafts(_store(desk))
+        return await list_drafts(_ingest_desk(desk).store)
 
     rows = _run(args, work)
     data = [
@@ -146,8 +146,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> tuple:
-        _store(desk)
-        review = await IngestDesk(desk).review(args.draft)
+        review = await _ingest_desk(desk).review(args.draft)
         return review.stored, review.decisions
 
     stored, decisions = _run(args, work)
@@ -194,8 +193,7 @@ def _accepted(args: argparse.Namespace, done: Accepted) -> int:
 
 def _accept(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Accepted:
-        _store(desk)
-        return await IngestDesk(desk).accept(
+        return await _ingest_desk(desk).accept(
             args.draft, args.items + args.more_items, everything=args.all, by=args.by
         )
 
@@ -208,8 +206,7 @@ def _edit(args: argparse.Namespace) -> int:
     )
 
     async def work(desk: Desk) -> Accepted:
-        _store(desk)
-        return await IngestDesk(desk).accept(
+        return await _ingest_desk(desk).accept(
             args.draft, [args.item], everything=False, by=args.by, edits={args.item: edit}
         )
 
@@ -218,8 +215,7 @@ def _edit(args: argparse.Namespace) -> int:
 
 def _reject(args: argparse.Namespace) -> int:
     async def work(desk: Desk) -> Any:
-        _store(desk)
-        return await IngestDesk(desk).reject(
+        return await _ingest_desk(desk).reject(
             args.draft, args.items + args.more_items, everything=args.all, by=args.by
         )
 

@@ -181,10 +181,6 @@ class Stories:
                     desk.engine = desk.make_engine_from(engine)
         return report
 
-    async def reload_loaded(self) -> list[tuple[str, ReloadReport]]:
-        """Reload every story now loaded (another process asked), each on its own."""
-        return [(sid, await self.reload(sid)) for sid in list(self._engines)]
-
     # -- scopes --------------------------------------------------------------------------
 
     async def desk(self, story_id: str | None = None, guild: int = NO_GUILD) -> Desk:

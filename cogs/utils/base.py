@@ -31,6 +31,11 @@ cooldown = app_commands.checks.cooldown(
 )
 
 
+def user_name(user: discord.abc.User) -> str:
+    """The name an editor goes by in the records: the display name, else the user name."""
+    return getattr(user, "global_name", None) or user.name
+
+
 async def interaction_desk(interaction: discord.Interaction, story: str | None = None) -> Desk:
     """The desk an interaction is answered from: the story asked for, else the channel's,
     else the server's, else the first story, with that server's record."""

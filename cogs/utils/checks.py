@@ -52,12 +52,18 @@ def is_editor(user: discord.abc.User, editor_role_ids: list[int]) -> bool:
     return bool(editor_role_ids) and bool(member_role_ids(user) & set(editor_role_ids))
 
 
+def editor_refusal(interaction: discord.Interaction) -> NotEditor | None:
+    """:class:`NotEditor` when the user holds no role in ``editor_role_ids``, else None."""
+    roles = interaction.client.settings.discord.editor_role_ids  # type: ignore[attr-defined]
+    return None if is_editor(interaction.user, roles) else NotEditor(bool(roles))
+
+
 def require_editor(interaction: discord.Interaction) -> None:
     """Raise :class:`NotEditor` unless the user holds a role in ``editor_role_ids``."""
-    roles = interaction.client.settings.discord.editor_role_ids  # type: ignore[attr-defined]
-    if not is_editor(interaction.user, roles):
+    refusal = editor_refusal(interaction)
+    if refusal is not None:
         log.info("editor-only command refused for user %s", interaction.user.id)
-        raise NotEditor(bool(roles))
+        raise refusal
 
 
 async def _editor_predicate(interaction: discord.Interaction) -> bool:
