@@ -16,17 +16,7 @@ from bot.answers.engine import Factdesk
 from bot.answers.search_index import FALLBACK_COMMON_SHARE, SearchIndex
 from bot.claimset.loader import load_claimset
 from bot.paths import DEFAULT_CLAIMSET
-
-WEIGHTS = {"speaker": 1.0, "statement": 1.0, "topics": 0.7}
-FILLER = [(f"other{i}", f"a statement about subject {i}") for i in range(30)]
-
-
-def _index(docs: list[tuple[str, str]]) -> SearchIndex:
-    rows = [*docs, *FILLER]
-    idx = SearchIndex([(i, {"statement": text}) for i, text in rows], WEIGHTS)
-    idx.set_name_source([text for _i, text in rows].__getitem__)
-    return idx
-
+from tests.answers.test_search_fourth_pass import WEIGHTS, _index
 
 # -- a stranger beside a name of the set -------------------------------------------------
 
