@@ -207,7 +207,8 @@ def same_relay(key: str, drafted: str) -> bool:
     return fuzz.token_set_ratio(k, d) >= 80 or (len(d) > 1 and d in k.split())
 
 
-def score_article(article: Article, claimset: ClaimSet) -> dict:
+def score_article(article: Article, claimset: ClaimSet) -> tuple[dict, Draft]:
+    """The article's scores against the key, and its draft (for :func:`score_links`)."""
     data = article.path.read_bytes()
     started = time.perf_counter()
     text = read_article(data, article.path.name)
@@ -271,7 +272,7 @@ def score_article(article: Article, claimset: ClaimSet) -> dict:
         "chars": len(text),
         "misses": misses,
         "relays_missed": [k for k in article.relays if k not in relays_found],
-    }
+    }, draft
 
 
 def total(results: list[dict]) -> dict:
@@ -349,15 +350,15 @@ def score_seed(cs: ClaimSet, sid: str) -> dict:
 LINKS = ("part_of", "revised_by", "earlier_than", "same_as")
 
 
-def score_links(articles: list[Article], seeds: ClaimSet) -> dict:
-    """The figure links and lifecycle events drafted for the practice articles against the
-    hand-built practice set (tests/data/practice), figures paired by their words: drafted
-    ones that agree with it, and its links inside one article that were drafted."""
+def score_links(drafts: dict[str, Draft]) -> dict:
+    """The figure links and lifecycle events drafted for the practice articles (article ->
+    its draft) against the hand-built practice set (tests/data/practice), figures paired by
+    their words: drafted ones that agree with it, and its links inside one article that
+    were drafted."""
     hand_set = load_claimset(ROOT / "tests" / "data" / "practice")
     drafted = agree = within = found = events = events_right = 0
-    for article in articles:
-        draft = draft_article(read_article(article.path.read_bytes(), article.path.name), seeds)
-        hand = {f.words: f for f in hand_set.figures.values() if f.source == article.name}
+    for name, draft in drafts.items():
+        hand = {f.words: f for f in hand_set.figures.values() if f.source == name}
         mine = {f.id: hand.get(f.words) for f in draft.figures}
         back = {h.id: f for f in draft.figures if (h := hand.get(f.words)) is not None}
         for f in draft.figures:
@@ -409,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     held_out = tuple(a.strip() for a in args.held_out.split(",") if a.strip())
     seeds = load_claimset(ROOT / "seeds")
-    results = [score_article(a, seeds) for a in read_key(PRACTICE / "README.md")]
+    scored = {a.name: score_article(a, seeds) for a in read_key(PRACTICE / "README.md")}
+    results = [result for result, _draft in scored.values()]
     dev = [r for r in results if r["article"] not in held_out]
     held = [r for r in results if r["article"] in held_out]
     table = {
@@ -418,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         "all eight": total(results),
     }
     seed_rows = [score_seed(seeds, sid) for sid in seeds.sources]
-    links = score_links(read_key(PRACTICE / "README.md"), seeds)
+    links = score_links({name: draft for name, (_result, draft) in scored.items()})
     if args.json:
         json.dump(
             {"practice": table, "articles": results, "seeds": seed_rows, "links": links},

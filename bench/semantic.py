@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.real import SEEDS, Query, load_queries
+from bench.real import score as real_score
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             best[cid] = max(best.get(cid, -1.0), float(sim))
         rows.append((query, got, best))
 
+    def shown(got: list[str], best: dict[str, float], veto: float | None,
+              fill: float | None) -> list[str]:
+        if got and veto is not None and max(best[c] for c in got) < veto:
+            got = []
+        if not got and fill is not None:
+            got = [c for c in sorted(best, key=best.__getitem__, reverse=True)[:5]
+                   if best[c] >= fill]
+        return got
+
     def score(veto: float | None, fill: float | None) -> str:
-        found = answerable = none_right = nones = 0
-        for query, got, best in rows:
-            shown = got
-            if shown and veto is not None and max(best[c] for c in shown) < veto:
-                shown = []
-            if not shown and fill is not None:
-                shown = [c for c in sorted(best, key=best.__getitem__, reverse=True)[:5]
-                         if best[c] >= fill]
-            if query.kind == "none":
-                nones += 1
-                none_right += not shown
-            else:
-                answerable += 1
-                found += bool(set(query.answers) & set(shown))
-        return f"{found / max(1, answerable):.2f} | {none_right} of {nones}"
+        s = real_score([q for q, _got, _best in rows],
+                       [shown(got, best, veto, fill) for _q, got, best in rows])
+        return f"{s['overall']:.2f} | {s['none']} of {s['none_of']}"
 
     print("| Factdesk and the semantic tier | found in top 5 | honest \"no match\" |")
     print("|---|---:|---:|")

@@ -8,25 +8,12 @@ the seed story; no counts of a query set.
 from __future__ import annotations
 
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 
 from bot.answers.engine import Factdesk
 from bot.answers.search_index import FALLBACK_COMMON_SHARE, SearchIndex
-from bot.claimset.loader import load_claimset
-from bot.paths import DEFAULT_CLAIMSET
-
-WEIGHTS = {"speaker": 1.0, "statement": 1.0, "topics": 0.7}
-FILLER = [(f"other{i}", f"a statement about subject {i}") for i in range(30)]
-
-
-def _index(docs: list[tuple[str, str]]) -> SearchIndex:
-    rows = [*docs, *FILLER]
-    idx = SearchIndex([(i, {"statement": text}) for i, text in rows], WEIGHTS)
-    idx.set_name_source([text for _i, text in rows].__getitem__)
-    return idx
-
+from tests.answers.test_search_fourth_pass import WEIGHTS, _index
 
 # -- a stranger beside a name of the set -------------------------------------------------
 
@@ -97,11 +84,6 @@ def test_a_word_most_of_the_set_holds_is_not_an_idea_the_second_stage_counts() -
 
 
 # -- invariants on the shipped set -------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def desk() -> Factdesk:
-    return Factdesk(load_claimset(Path(DEFAULT_CLAIMSET)))
 
 
 def test_every_speaker_of_the_set_beside_a_stranger_is_no_match(desk: Factdesk) -> None:
@@ -192,11 +174,8 @@ def test_a_day_beside_a_month_is_a_date_not_a_count() -> None:
     assert idx.roundings("30") and not idx._groups("30 Dec", False)[0].alts
 
 
-def test_a_relay_finds_only_the_claims_resting_on_it() -> None:
-    from bot.claimset.model import ClaimSet
-
-    cs: ClaimSet = load_claimset(Path(DEFAULT_CLAIMSET))
-    desk = Factdesk(cs)
+def test_a_relay_finds_only_the_claims_resting_on_it(desk: Factdesk) -> None:
+    cs = desk.claimset
     checked = 0
     for source in cs.sources.values():
         for relay in source.relays:

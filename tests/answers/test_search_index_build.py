@@ -22,8 +22,6 @@ from bot.answers.search_index import (
     word_sets,
     words,
 )
-from bot.claimset.loader import load_claimset
-from bot.paths import DEFAULT_CLAIMSET
 
 _WORD = re.compile(r"[a-z0-9]{2,}|[0-9]")
 # Letters and marks that change under lower(), NFKD or transliteration, digits with
@@ -81,13 +79,12 @@ def _check_columns_index_as_documents(docs: list[dict[str, object]]) -> None:
     assert _snapshot(as_columns) == _snapshot(one_by_one)
 
 
-def test_the_engine_indexes_each_claim_by_its_own_words() -> None:
+def test_the_engine_indexes_each_claim_by_its_own_words(desk: Factdesk) -> None:
     """Over the seed set: a claim is in a term's postings of a field weight exactly when
     one of its fields of that weight holds a word with that stem (its statement and
     speaker's names; its quotes, topics, outlets, its own relays (via: not every relay
     its article cites) and speaker's role)."""
-    cs = load_claimset(DEFAULT_CLAIMSET)
-    index = Factdesk(cs).index
+    cs, index = desk.claimset, desk.index
     held: dict[tuple[int, str], set[int]] = {}
     for cls, bucket in enumerate(index.postings):
         for tid, docs in bucket.items():

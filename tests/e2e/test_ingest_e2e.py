@@ -98,10 +98,14 @@ async def drafts(bot: FactdeskBot) -> list[Any]:
     return await bot.desk.store.drafts()  # type: ignore[union-attr]
 
 
-def claimset_files(bot: FactdeskBot) -> dict[Path, bytes]:
-    root = Path(bot.settings.claimset.path)
+def files_of(root: Path) -> dict[Path, bytes]:
+    """Every file of the claim set at ``root`` and its bytes (its backups aside)."""
     return {p: p.read_bytes() for p in root.rglob("*")
             if p.is_file() and ".backups" not in p.parts}
+
+
+def claimset_files(bot: FactdeskBot) -> dict[Path, bytes]:
+    return files_of(Path(bot.settings.claimset.path))
 
 
 async def subscribe_the_channel(fake: FakeDiscord, bot: FactdeskBot) -> None:

@@ -31,6 +31,7 @@ from tests.e2e.fake_discord import FakeDiscord, FakeGuild
 from tests.e2e.in_process import point_at, running
 from tests.e2e.test_ingest_e2e import (
     STRING,
+    files_of,
     last_message,
     press,
     settled,
@@ -71,11 +72,6 @@ async def two_story_bot(
         update={"database": DatabaseSettings(path=tmp_path / "factdesk.sqlite3")})
     async with running(fake, settings, EXTENSIONS, guild=int(first.id)) as bot:
         yield bot
-
-
-def files_of(root: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and ".backups" not in p.parts}
 
 
 async def desk_of(bot: FactdeskBot, story: str, guild: str) -> Desk:

@@ -82,9 +82,7 @@ def corroborated_parts_backed(state: LoadState) -> None:
             vocabulary = Vocabulary(claimset.topics.values(), speakers.values())
         own = own_words.get(claim.speaker)
         if own is None:
-            speaker = speakers.get(claim.speaker)
-            own = speaker_words(tuple(speaker.spellings)) if speaker is not None else frozenset()
-            own_words[claim.speaker] = own
+            own = own_words[claim.speaker] = _own_words(claimset, claim.speaker)
         if _passes_on_stems(claim, claimset, vocabulary, own):
             continue  # nearly every claim: nothing can be missing
         origins = _origins(claim, claimset, vocabulary)
@@ -131,9 +129,14 @@ def unbacked_in(claim: Claim, claimset: ClaimSet) -> list[tuple[str, list[str]]]
     and the set's vocabulary): what a corroborated status would leave reported by fewer than
     two origins. Used before a claim is written as corroborated (ingest)."""
     vocabulary = Vocabulary(claimset.topics.values(), claimset.speakers.values())
-    speaker = claimset.speakers.get(claim.speaker)
-    own = speaker_words(tuple(speaker.spellings)) if speaker is not None else frozenset()
+    own = _own_words(claimset, claim.speaker)
     return unbacked_parts(claim, _origins(claim, claimset, vocabulary), vocabulary, own)
+
+
+def _own_words(claimset: ClaimSet, speaker_id: str) -> frozenset[str]:
+    """:func:`speaker_words` of the speaker ``speaker_id`` names (none if the set lacks it)."""
+    speaker = claimset.speakers.get(speaker_id)
+    return speaker_words(tuple(speaker.spellings)) if speaker is not None else frozenset()
 
 
 @functools.lru_cache(maxsize=4096)
