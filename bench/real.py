@@ -9,7 +9,7 @@ rapidfuzz scan (``WRatio``), the adapters of :mod:`bench.engines`.
 
 Slices: within each kind the queries alternate ``tune``, ``held``, ``tune``...; the
 held half is the one not looked at while tuning. A query may name its slice
-(``half = "fresh"``, ``"fresh2"``, ``"fresh3"`` or ``"fresh4"``: written later, judged before any
+(``half = "fresh"`` to ``"fresh7"``: written later, judged before any
 engine ran, never tuned on);
 those do not take part in the alternation. ``--misses`` lists what an engine got wrong
 (for the tune half only, unless ``--half`` says otherwise).
@@ -64,7 +64,7 @@ class Query:
     text: str
     answers: tuple[str, ...]
     why: str
-    half: str  # "tune", "held" or a later slice ("fresh" ... "fresh4")
+    half: str  # "tune", "held" or a later slice ("fresh" ... "fresh7")
 
 
 def load_queries(path: Path = QUERIES) -> list[Query]:
